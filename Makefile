@@ -1,0 +1,67 @@
+# Everyday commands. `make test` and `make demo` work on a fresh clone with Python 3.11:
+# they create .venv and install what they need first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+STAMP  := $(VENV)/.installed
+SPEC   := openapi/posthog.yaml
+PKG    := generated/posthog_api_client
+
+GENERATE = PATH="$(abspath $(BIN)):$$PATH" $(BIN)/openapi-python-client generate \
+	--path $(SPEC) --config generator-config.yml --custom-template-path templates \
+	--meta none --fail-on-warning --overwrite
+
+.PHONY: install generate check-generated test lint typecheck demo serve bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python 3.11 or newer is needed (PYTHON=$(PYTHON))"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev,server]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Regenerate the low-level client from the spec (then commit spec and generated/ together).
+generate: $(STAMP)
+	$(GENERATE) --output-path $(PKG)
+	$(PY) scripts/gen_operations.py $(SPEC) $(PKG)
+	PATH="$(abspath $(BIN)):$$PATH" ruff format --isolated --no-cache --quiet $(PKG)/operations.py
+	touch $(PKG)/py.typed
+
+# Fails, with the diff, when generated/ is not what the spec and the pinned generator give.
+check-generated: $(STAMP)
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(GENERATE) --output-path $$tmp/posthog_api_client >/dev/null && \
+	$(PY) scripts/gen_operations.py $(SPEC) $$tmp/posthog_api_client && \
+	PATH="$(abspath $(BIN)):$$PATH" ruff format --isolated --no-cache --quiet $$tmp/posthog_api_client/operations.py && \
+	touch $$tmp/posthog_api_client/py.typed && \
+	if diff -ru -x __pycache__ -x .ruff_cache $(PKG) $$tmp/posthog_api_client; then \
+		echo "generated/ matches $(SPEC)"; \
+	else \
+		echo "generated/ is stale or was edited by hand: run 'make generate' and commit it"; exit 1; \
+	fi
+
+test: $(STAMP) check-generated
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests scripts bench examples
+	$(BIN)/ruff format --check src tests scripts bench examples
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+demo: $(STAMP)
+	$(PY) examples/quickstart.py
+
+serve: $(STAMP)
+	$(BIN)/posthog-api serve
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

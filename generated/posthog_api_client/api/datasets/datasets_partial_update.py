@@ -1,0 +1,231 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.dataset import Dataset
+from ...models.error_response import ErrorResponse
+from ...models.patched_dataset import PatchedDataset
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    project_id: str,
+    id: UUID,
+    *,
+    body: PatchedDataset | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/api/projects/{project_id}/datasets/{id}/".format(
+            project_id=quote(str(project_id), safe=""),
+            id=quote(str(id), safe=""),
+        ),
+    }
+
+    if not isinstance(body, Unset):
+        _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Dataset | ErrorResponse | None:
+    if response.status_code == 200:
+        response_200 = Dataset.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorResponse.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorResponse.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ErrorResponse.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Dataset | ErrorResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    project_id: str,
+    id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: PatchedDataset | Unset = UNSET,
+) -> Response[Dataset | ErrorResponse]:
+    """Update a dataset
+
+     Changes the given fields; `deleted` true is the soft delete.
+
+    Args:
+        project_id (str):
+        id (UUID):
+        body (PatchedDataset | Unset): Dataset fields a patch may change.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Dataset | ErrorResponse]
+    """
+
+    kwargs = _get_kwargs(
+        project_id=project_id,
+        id=id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    project_id: str,
+    id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: PatchedDataset | Unset = UNSET,
+) -> Dataset | ErrorResponse | None:
+    """Update a dataset
+
+     Changes the given fields; `deleted` true is the soft delete.
+
+    Args:
+        project_id (str):
+        id (UUID):
+        body (PatchedDataset | Unset): Dataset fields a patch may change.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Dataset | ErrorResponse
+    """
+
+    return sync_detailed(
+        project_id=project_id,
+        id=id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    project_id: str,
+    id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: PatchedDataset | Unset = UNSET,
+) -> Response[Dataset | ErrorResponse]:
+    """Update a dataset
+
+     Changes the given fields; `deleted` true is the soft delete.
+
+    Args:
+        project_id (str):
+        id (UUID):
+        body (PatchedDataset | Unset): Dataset fields a patch may change.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Dataset | ErrorResponse]
+    """
+
+    kwargs = _get_kwargs(
+        project_id=project_id,
+        id=id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    project_id: str,
+    id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: PatchedDataset | Unset = UNSET,
+) -> Dataset | ErrorResponse | None:
+    """Update a dataset
+
+     Changes the given fields; `deleted` true is the soft delete.
+
+    Args:
+        project_id (str):
+        id (UUID):
+        body (PatchedDataset | Unset): Dataset fields a patch may change.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Dataset | ErrorResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            project_id=project_id,
+            id=id,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,183 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="DatasetItemRequest")
+
+
+@_attrs_define
+class DatasetItemRequest:
+    """The body that creates a dataset item.
+
+    Attributes:
+        dataset (UUID):
+        input_ (Any | Unset): The input of the case (any JSON).
+        output (Any | Unset): The expected output (any JSON).
+        metadata (Any | Unset): Free-form JSON kept with the item.
+        ref_trace_id (None | str | Unset):
+        ref_timestamp (datetime.datetime | None | Unset):
+        ref_source_id (None | str | Unset):
+        deleted (bool | None | Unset):
+    """
+
+    dataset: UUID
+    input_: Any | Unset = UNSET
+    output: Any | Unset = UNSET
+    metadata: Any | Unset = UNSET
+    ref_trace_id: None | str | Unset = UNSET
+    ref_timestamp: datetime.datetime | None | Unset = UNSET
+    ref_source_id: None | str | Unset = UNSET
+    deleted: bool | None | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        dataset = str(self.dataset)
+
+        input_ = self.input_
+
+        output = self.output
+
+        metadata = self.metadata
+
+        ref_trace_id: None | str | Unset
+        if isinstance(self.ref_trace_id, Unset):
+            ref_trace_id = UNSET
+        else:
+            ref_trace_id = self.ref_trace_id
+
+        ref_timestamp: None | str | Unset
+        if isinstance(self.ref_timestamp, Unset):
+            ref_timestamp = UNSET
+        elif isinstance(self.ref_timestamp, datetime.datetime):
+            ref_timestamp = self.ref_timestamp.isoformat()
+        else:
+            ref_timestamp = self.ref_timestamp
+
+        ref_source_id: None | str | Unset
+        if isinstance(self.ref_source_id, Unset):
+            ref_source_id = UNSET
+        else:
+            ref_source_id = self.ref_source_id
+
+        deleted: bool | None | Unset
+        if isinstance(self.deleted, Unset):
+            deleted = UNSET
+        else:
+            deleted = self.deleted
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "dataset": dataset,
+            }
+        )
+        if input_ is not UNSET:
+            field_dict["input"] = input_
+        if output is not UNSET:
+            field_dict["output"] = output
+        if metadata is not UNSET:
+            field_dict["metadata"] = metadata
+        if ref_trace_id is not UNSET:
+            field_dict["ref_trace_id"] = ref_trace_id
+        if ref_timestamp is not UNSET:
+            field_dict["ref_timestamp"] = ref_timestamp
+        if ref_source_id is not UNSET:
+            field_dict["ref_source_id"] = ref_source_id
+        if deleted is not UNSET:
+            field_dict["deleted"] = deleted
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        dataset = UUID(d.pop("dataset"))
+
+        input_ = d.pop("input", UNSET)
+
+        output = d.pop("output", UNSET)
+
+        metadata = d.pop("metadata", UNSET)
+
+        def _parse_ref_trace_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        ref_trace_id = _parse_ref_trace_id(d.pop("ref_trace_id", UNSET))
+
+        def _parse_ref_timestamp(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                ref_timestamp_type_0 = datetime.datetime.fromisoformat(data)
+
+                return ref_timestamp_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        ref_timestamp = _parse_ref_timestamp(d.pop("ref_timestamp", UNSET))
+
+        def _parse_ref_source_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        ref_source_id = _parse_ref_source_id(d.pop("ref_source_id", UNSET))
+
+        def _parse_deleted(data: object) -> bool | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(bool | None | Unset, data)
+
+        deleted = _parse_deleted(d.pop("deleted", UNSET))
+
+        dataset_item_request = cls(
+            dataset=dataset,
+            input_=input_,
+            output=output,
+            metadata=metadata,
+            ref_trace_id=ref_trace_id,
+            ref_timestamp=ref_timestamp,
+            ref_source_id=ref_source_id,
+            deleted=deleted,
+        )
+
+        dataset_item_request.additional_properties = d
+        return dataset_item_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

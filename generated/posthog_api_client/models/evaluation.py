@@ -1,0 +1,195 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.evaluation_type_enum import EvaluationTypeEnum
+from ..models.output_type_enum import OutputTypeEnum
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.user_basic import UserBasic
+
+
+T = TypeVar("T", bound="Evaluation")
+
+
+@_attrs_define
+class Evaluation:
+    """A rule that grades LLM generations.
+
+    Attributes:
+        id (UUID):
+        name (str):
+        evaluation_type (EvaluationTypeEnum): `llm_judge`: an LLM grades the output; `hog`: Hog code does.
+        output_type (OutputTypeEnum):
+        created_at (datetime.datetime):
+        updated_at (datetime.datetime):
+        created_by (None | UserBasic):
+        description (str | Unset):
+        enabled (bool | Unset):
+        evaluation_config (Any | Unset): Settings of the evaluator (the judge prompt, or the Hog source).
+        output_config (Any | Unset): Settings of the output.
+        conditions (Any | Unset): Which generations the evaluation applies to.
+        deleted (bool | Unset):
+    """
+
+    id: UUID
+    name: str
+    evaluation_type: EvaluationTypeEnum
+    output_type: OutputTypeEnum
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+    created_by: None | UserBasic
+    description: str | Unset = UNSET
+    enabled: bool | Unset = UNSET
+    evaluation_config: Any | Unset = UNSET
+    output_config: Any | Unset = UNSET
+    conditions: Any | Unset = UNSET
+    deleted: bool | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.user_basic import UserBasic  # noqa: PLC0415
+
+        id = str(self.id)
+
+        name = self.name
+
+        evaluation_type = self.evaluation_type.value
+
+        output_type = self.output_type.value
+
+        created_at = self.created_at.isoformat()
+
+        updated_at = self.updated_at.isoformat()
+
+        created_by: dict[str, Any] | None
+        if isinstance(self.created_by, UserBasic):
+            created_by = self.created_by.to_dict()
+        else:
+            created_by = self.created_by
+
+        description = self.description
+
+        enabled = self.enabled
+
+        evaluation_config = self.evaluation_config
+
+        output_config = self.output_config
+
+        conditions = self.conditions
+
+        deleted = self.deleted
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+                "name": name,
+                "evaluation_type": evaluation_type,
+                "output_type": output_type,
+                "created_at": created_at,
+                "updated_at": updated_at,
+                "created_by": created_by,
+            }
+        )
+        if description is not UNSET:
+            field_dict["description"] = description
+        if enabled is not UNSET:
+            field_dict["enabled"] = enabled
+        if evaluation_config is not UNSET:
+            field_dict["evaluation_config"] = evaluation_config
+        if output_config is not UNSET:
+            field_dict["output_config"] = output_config
+        if conditions is not UNSET:
+            field_dict["conditions"] = conditions
+        if deleted is not UNSET:
+            field_dict["deleted"] = deleted
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.user_basic import UserBasic  # noqa: PLC0415
+
+        d = dict(src_dict)
+        id = UUID(d.pop("id"))
+
+        name = d.pop("name")
+
+        evaluation_type = EvaluationTypeEnum(d.pop("evaluation_type"))
+
+        output_type = OutputTypeEnum(d.pop("output_type"))
+
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+
+        def _parse_created_by(data: object) -> None | UserBasic:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                created_by_type_0 = UserBasic.from_dict(data)
+
+                return created_by_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | UserBasic, data)
+
+        created_by = _parse_created_by(d.pop("created_by"))
+
+        description = d.pop("description", UNSET)
+
+        enabled = d.pop("enabled", UNSET)
+
+        evaluation_config = d.pop("evaluation_config", UNSET)
+
+        output_config = d.pop("output_config", UNSET)
+
+        conditions = d.pop("conditions", UNSET)
+
+        deleted = d.pop("deleted", UNSET)
+
+        evaluation = cls(
+            id=id,
+            name=name,
+            evaluation_type=evaluation_type,
+            output_type=output_type,
+            created_at=created_at,
+            updated_at=updated_at,
+            created_by=created_by,
+            description=description,
+            enabled=enabled,
+            evaluation_config=evaluation_config,
+            output_config=output_config,
+            conditions=conditions,
+            deleted=deleted,
+        )
+
+        evaluation.additional_properties = d
+        return evaluation
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.llm_prompt import LLMPrompt
+    from ..models.llm_prompt_version_summary import LLMPromptVersionSummary
+
+
+T = TypeVar("T", bound="LLMPromptResolveResponse")
+
+
+@_attrs_define
+class LLMPromptResolveResponse:
+    """A resolved prompt version with a page of the name's history.
+
+    Attributes:
+        prompt (LLMPrompt): One version of a named prompt.
+        versions (list[LLMPromptVersionSummary]): Newest first.
+        has_more (bool): Whether older versions exist beyond this page.
+    """
+
+    prompt: LLMPrompt
+    versions: list[LLMPromptVersionSummary]
+    has_more: bool
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        prompt = self.prompt.to_dict()
+
+        versions = []
+        for versions_item_data in self.versions:
+            versions_item = versions_item_data.to_dict()
+            versions.append(versions_item)
+
+        has_more = self.has_more
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "prompt": prompt,
+                "versions": versions,
+                "has_more": has_more,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.llm_prompt import LLMPrompt  # noqa: PLC0415
+        from ..models.llm_prompt_version_summary import LLMPromptVersionSummary  # noqa: PLC0415
+
+        d = dict(src_dict)
+        prompt = LLMPrompt.from_dict(d.pop("prompt"))
+
+        versions = []
+        _versions = d.pop("versions")
+        for versions_item_data in _versions:
+            versions_item = LLMPromptVersionSummary.from_dict(versions_item_data)
+
+            versions.append(versions_item)
+
+        has_more = d.pop("has_more")
+
+        llm_prompt_resolve_response = cls(
+            prompt=prompt,
+            versions=versions,
+            has_more=has_more,
+        )
+
+        llm_prompt_resolve_response.additional_properties = d
+        return llm_prompt_resolve_response
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

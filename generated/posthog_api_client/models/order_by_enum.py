@@ -1,0 +1,26 @@
+from enum import StrEnum
+from typing import Any
+
+
+class OrderByEnum(StrEnum):
+    CREATED_AT = "created_at"
+    NAME = "name"
+    UPDATED_AT = "updated_at"
+    VALUE_1 = "-created_at"
+    VALUE_3 = "-updated_at"
+    VALUE_5 = "-name"
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    @classmethod
+    def _missing_(cls, value: Any) -> "OrderByEnum | None":
+        # Forward compatibility: PostHog adds enum values over time. An unknown
+        # string becomes a pseudo-member that keeps its value (and serialises back
+        # unchanged) instead of failing the whole response.
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = "UNKNOWN"
+        member._value_ = value
+        return member

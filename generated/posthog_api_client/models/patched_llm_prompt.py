@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="PatchedLLMPrompt")
+
+
+@_attrs_define
+class PatchedLLMPrompt:
+    """Fields of one prompt row that a patch may send. Only `deleted` is accepted in practice; content and name changes are
+    refused.
+
+        Attributes:
+            name (str | Unset):
+            prompt (Any | Unset): Refused here; publish a new version instead.
+            deleted (bool | Unset):
+    """
+
+    name: str | Unset = UNSET
+    prompt: Any | Unset = UNSET
+    deleted: bool | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        name = self.name
+
+        prompt = self.prompt
+
+        deleted = self.deleted
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if name is not UNSET:
+            field_dict["name"] = name
+        if prompt is not UNSET:
+            field_dict["prompt"] = prompt
+        if deleted is not UNSET:
+            field_dict["deleted"] = deleted
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        name = d.pop("name", UNSET)
+
+        prompt = d.pop("prompt", UNSET)
+
+        deleted = d.pop("deleted", UNSET)
+
+        patched_llm_prompt = cls(
+            name=name,
+            prompt=prompt,
+            deleted=deleted,
+        )
+
+        patched_llm_prompt.additional_properties = d
+        return patched_llm_prompt
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

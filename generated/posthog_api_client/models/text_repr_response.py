@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.text_repr_metadata import TextReprMetadata
+
+
+T = TypeVar("T", bound="TextReprResponse")
+
+
+@_attrs_define
+class TextReprResponse:
+    """
+    Attributes:
+        text (str):
+        metadata (TextReprMetadata):
+    """
+
+    text: str
+    metadata: TextReprMetadata
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        text = self.text
+
+        metadata = self.metadata.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "text": text,
+                "metadata": metadata,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.text_repr_metadata import TextReprMetadata  # noqa: PLC0415
+
+        d = dict(src_dict)
+        text = d.pop("text")
+
+        metadata = TextReprMetadata.from_dict(d.pop("metadata"))
+
+        text_repr_response = cls(
+            text=text,
+            metadata=metadata,
+        )
+
+        text_repr_response.additional_properties = d
+        return text_repr_response
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
