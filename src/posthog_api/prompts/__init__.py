@@ -1,0 +1,18 @@
+"""Prompt values, templates, diffs and the prompt cache (transport-independent pieces)."""
+
+from posthog_api.prompts.cache import CacheStats, PromptCache
+from posthog_api.prompts.diff import PromptDiff, diff_prompts
+from posthog_api.prompts.prompt import Prompt, PromptSource
+from posthog_api.prompts.template import compile, render_value, variables
+
+__all__ = [
+    "CacheStats",
+    "Prompt",
+    "PromptCache",
+    "PromptDiff",
+    "PromptSource",
+    "compile",
+    "diff_prompts",
+    "render_value",
+    "variables",
+]

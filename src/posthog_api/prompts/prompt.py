@@ -1,0 +1,113 @@
+"""``Prompt``: one version of a named PostHog prompt, as ``posthog.prompts.get`` returns it."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from posthog_api.prompts import template
+
+__all__ = ["Prompt", "PromptSource"]
+
+PromptSource = Literal["api", "cache", "stale", "fallback"]
+
+
+def _parse_datetime(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _int_or_none(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class Prompt:
+    """One immutable version of a prompt.
+
+    ``source`` says where this object came from: ``"api"`` (just fetched), ``"cache"``
+    (a fresh cached copy), ``"stale"`` (a cached copy past its TTL, served while a refresh
+    runs or while the API fails) or ``"fallback"`` (the caller's fallback). ``fetched_at``
+    is the ``time.time()`` of the fetch from the API. Neither takes part in ``==``.
+    """
+
+    name: str
+    version: int
+    id: str
+    prompt: Any
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    is_latest: bool | None = None
+    latest_version: int | None = None
+    version_count: int | None = None
+    first_version_created_at: datetime | None = None
+    source: PromptSource = field(default="api", compare=False)
+    fetched_at: float = field(default=0.0, compare=False)
+
+    @classmethod
+    def from_api(
+        cls,
+        data: Mapping[str, Any],
+        *,
+        source: PromptSource = "api",
+        fetched_at: float | None = None,
+    ) -> Prompt:
+        """Build from an ``LLMPrompt``/``LLMPromptPublic`` JSON object of the API."""
+        is_latest = data.get("is_latest")
+        return cls(
+            name=str(data["name"]),
+            version=int(data["version"]),
+            id=str(data["id"]),
+            prompt=data.get("prompt"),
+            created_at=_parse_datetime(data.get("created_at")),
+            updated_at=_parse_datetime(data.get("updated_at")),
+            is_latest=is_latest if isinstance(is_latest, bool) else None,
+            latest_version=_int_or_none(data.get("latest_version")),
+            version_count=_int_or_none(data.get("version_count")),
+            first_version_created_at=_parse_datetime(data.get("first_version_created_at")),
+            source=source,
+            fetched_at=time.time() if fetched_at is None else fetched_at,
+        )
+
+    def with_source(self, source: PromptSource) -> Prompt:
+        """A copy of this prompt marked with another ``source`` (everything else shared)."""
+        if source == self.source:
+            return self
+        return dataclasses.replace(self, source=source)
+
+    @property
+    def text(self) -> str:
+        """The prompt as text: the string itself, or compact JSON for any other value."""
+        value = self.prompt
+        if isinstance(value, str):
+            return value
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    @property
+    def variables(self) -> list[str]:
+        """The ``{{variable}}`` names in :attr:`text`, de-duplicated, in order of first use."""
+        return template.variables(self.text)
+
+    def compile(self, /, strict: bool = True, **variables: Any) -> str:
+        """:attr:`text` with its ``{{variables}}`` filled in (see :mod:`.template`).
+
+        ``strict`` (the default) raises :class:`~posthog_api.MissingVariablesError` naming
+        every variable not given; ``strict=False`` leaves those placeholders in place.
+        A variable literally named ``strict``, or any mapping of names, goes through
+        ``posthog_api.prompts.compile(prompt.text, mapping)`` instead.
+        """
+        return template.compile(self.text, variables, strict=strict)
+
+    def __repr__(self) -> str:
+        return f"Prompt({self.name!r}, version={self.version}, source={self.source!r})"
