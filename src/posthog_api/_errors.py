@@ -311,7 +311,11 @@ def status_error(
     request_id = response.headers.get("x-request-id") or response.headers.get("x-amzn-requestid")
     envelope = body if isinstance(body, dict) else {}
     detail = envelope.get("detail") if isinstance(envelope.get("detail"), str) else None
-    what = f"{operation} ({method} {request.url.path})" if operation else f"{method} {request.url.path}"
+    what = (
+        f"{operation} ({method} {request.url.path})"
+        if operation
+        else f"{method} {request.url.path}"
+    )
     text = f"{what} failed with {status}"
     if detail:
         text += f": {detail}"

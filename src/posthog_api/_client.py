@@ -1,0 +1,401 @@
+"""``AsyncPostHog``: configuration, the HTTP stack, resources, and the one call path.
+
+The HTTP stack, outermost first::
+
+    httpx.AsyncClient  (base URL, Authorization, User-Agent, timeout, error hook)
+      RetryTransport   (backoff, Retry-After, per-method rules, DEBUG log)
+        the real transport (a connection pool), or the user's own httpx client
+
+Every operation goes through :meth:`AsyncPostHog._call`: the scope check, the generated
+``asyncio_detailed`` function (the only place a request is built), and the mapping of
+what comes back to a model or an exception.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import importlib
+import os
+from collections.abc import Awaitable, Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar, overload
+
+import httpx
+
+from . import _scopes, _validation
+from ._errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    ConfigurationError,
+    ResponseValidationError,
+    ScopeError,
+    status_error,
+)
+from ._logging import configure_from_env
+from ._transport import RetryTransport
+from ._version import __version__
+
+if TYPE_CHECKING:
+    from posthog_api_client.client import AuthenticatedClient
+
+    from .prompts.cache import PromptCache
+    from .resources import (
+        DatasetItems,
+        Datasets,
+        ErrorTracking,
+        EvaluationRuns,
+        Evaluations,
+        Events,
+        Integrations,
+        LLMAnalytics,
+        Logs,
+        MaxTools,
+        PersistedFolders,
+        Prompts,
+    )
+
+T = TypeVar("T")
+
+DEFAULT_HOST = "https://us.posthog.com"
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_RETRIES = 2
+USER_AGENT = f"posthog-api-async/{__version__} (python; httpx {httpx.__version__})"
+
+# The operation in progress, so that the response hook can name it in an exception.
+_operation: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "posthog_api_operation", default=None
+)
+_functions: dict[str, Callable[..., Awaitable[Any]]] = {}
+
+
+class _Missing:
+    """Marks an option that was not given (None is a meaningful timeout)."""
+
+
+_MISSING = _Missing()
+
+
+def _operation_function(operation_id: str) -> Callable[..., Awaitable[Any]]:
+    """The generated ``asyncio_detailed`` of an operation, imported on first use."""
+    function = _functions.get(operation_id)
+    if function is None:
+        from posthog_api_client.operations import OPERATIONS
+
+        tag = OPERATIONS[operation_id].tag
+        module = importlib.import_module(f"posthog_api_client.api.{tag}.{operation_id}")
+        function = _functions[operation_id] = module.asyncio_detailed
+    return function
+
+
+async def _raise_for_status(response: httpx.Response) -> None:
+    """httpx response hook: turn any non-2xx answer into the typed exception.
+
+    Running here, before the generated code parses the body, means an HTML 502 page or an
+    empty 405 becomes ``InternalServerError`` / ``MethodNotAllowedError`` rather than a
+    JSON decoding error.
+    """
+    if response.status_code < 300:
+        return
+    await response.aread()
+    raise status_error(
+        response,
+        operation=_operation.get(),
+        attempts=response.extensions.get("posthog_api.attempts"),
+    )
+
+
+class _ClientTransport(httpx.AsyncBaseTransport):
+    """Sends through a user-supplied ``httpx.AsyncClient`` (its proxies, limits, hooks)."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self._client = client
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await self._client.send(request, stream=True)
+
+    async def aclose(self) -> None:
+        """The user's client belongs to the user: it is not closed here."""
+
+
+class AsyncPostHog:
+    """An async client for PostHog's LLM-analytics and environment API.
+
+    Arguments fall back to the environment: ``POSTHOG_PERSONAL_API_KEY``,
+    ``POSTHOG_PROJECT_ID`` and ``POSTHOG_HOST``. ``scopes``, when given, is what the key
+    may do; calls that need more raise :class:`ScopeError` before anything is sent.
+    """
+
+    prompts: Prompts
+    datasets: Datasets
+    dataset_items: DatasetItems
+    evaluations: Evaluations
+    evaluation_runs: EvaluationRuns
+    llm_analytics: LLMAnalytics
+    logs: Logs
+    integrations: Integrations
+    persisted_folders: PersistedFolders
+    error_tracking: ErrorTracking
+    events: Events
+    max_tools: MaxTools
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        project_id: str | int | None = None,
+        host: str | None = None,
+        scopes: Iterable[str] | None = None,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.AsyncClient | None = None,
+        prompt_cache_ttl: float = 60.0,
+        prompt_cache_size: int = 1024,
+    ) -> None:
+        configure_from_env()
+        key = api_key if api_key is not None else os.environ.get("POSTHOG_PERSONAL_API_KEY")
+        if not key:
+            raise ConfigurationError(
+                "no API key: pass api_key=... or set POSTHOG_PERSONAL_API_KEY "
+                "to a personal API key (it starts with phx_)"
+            )
+        if not isinstance(key, str) or any(c in key for c in "\r\n") or key != key.strip():
+            raise ConfigurationError(
+                "the API key is not a plain token: remove spaces, quotes or newlines around it"
+            )
+        project = project_id if project_id is not None else os.environ.get("POSTHOG_PROJECT_ID")
+        if project is None or project == "":
+            raise ConfigurationError(
+                "no project id: pass project_id=... or set POSTHOG_PROJECT_ID "
+                "(the number in your PostHog project settings)"
+            )
+        try:
+            self.project_id = _validation.project_id(project)
+        except ValueError as exc:
+            raise ConfigurationError(str(exc)) from None
+        self.host = _normalize_host(host or os.environ.get("POSTHOG_HOST") or DEFAULT_HOST)
+        self.scopes = None if scopes is None else _scopes.normalize(scopes)
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise ConfigurationError(f"max_retries must be an int >= 0, got {max_retries!r}")
+        self.max_retries = max_retries
+        self.timeout = timeout
+        self._api_key = key
+        self._denied: dict[str, tuple[str, ...]] = {}
+        if self.scopes is not None:
+            from posthog_api_client.operations import OPERATIONS
+
+            self._denied = _scopes.denied_operations(
+                self.scopes, {op: o.scopes for op, o in OPERATIONS.items()}
+            )
+        inner: httpx.AsyncBaseTransport
+        if http_client is not None:
+            inner = _ClientTransport(http_client)
+        else:
+            inner = httpx.AsyncHTTPTransport(
+                limits=httpx.Limits(max_connections=100, max_keepalive_connections=20)
+            )
+        self._build(RetryTransport(inner, max_retries=max_retries))
+        from .prompts.cache import PromptCache
+
+        self._prompt_cache: PromptCache = PromptCache(
+            ttl=prompt_cache_ttl, max_entries=prompt_cache_size
+        )
+        self._owner = True
+
+    def _build(self, transport: RetryTransport) -> None:
+        from posthog_api_client.client import AuthenticatedClient
+
+        self._transport = transport
+        self._http = httpx.AsyncClient(
+            base_url=self.host,
+            headers={
+                "Authorization": f"Bearer {self._api_key}",
+                "User-Agent": USER_AGENT,
+                "Accept": "application/json",
+            },
+            timeout=self.timeout,
+            transport=transport,
+            event_hooks={"response": [_raise_for_status]},
+        )
+        # The key lives only in the httpx client's headers; the generated client gets a
+        # placeholder token so that its attrs repr can never show the secret.
+        self._generated: AuthenticatedClient = AuthenticatedClient(
+            base_url=self.host, token="[set on the HTTP client]"
+        ).set_async_httpx_client(self._http)
+        from . import resources
+
+        resources.attach(self)
+
+    # -- lifecycle -----------------------------------------------------------------
+
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout | _Missing | None = _MISSING,
+        max_retries: int | None = None,
+    ) -> AsyncPostHog:
+        """A copy with other timeout/retry settings that shares the connection pool and cache.
+
+        Closing the copy leaves the original (and its pool) open.
+        """
+        clone = object.__new__(AsyncPostHog)
+        clone.__dict__.update({k: v for k, v in self.__dict__.items() if not k.startswith("_http")})
+        if not isinstance(timeout, _Missing):
+            clone.timeout = timeout
+        if max_retries is not None:
+            if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+                raise ConfigurationError(f"max_retries must be an int >= 0, got {max_retries!r}")
+            clone.max_retries = max_retries
+        clone._owner = False
+        clone._build(self._transport.with_max_retries(clone.max_retries))
+        return clone
+
+    async def aclose(self) -> None:
+        """Close the connection pool and stop background prompt refreshes."""
+        if self._owner:
+            await self._prompt_cache.aclose()
+        await self._http.aclose()
+
+    async def __aenter__(self) -> AsyncPostHog:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        scopes = "None" if self.scopes is None else repr(sorted(self.scopes))
+        return (
+            f"AsyncPostHog(host={self.host!r}, project_id={self.project_id!r}, "
+            f"scopes={scopes}, max_retries={self.max_retries})"
+        )
+
+    # -- the call path -------------------------------------------------------------
+
+    @overload
+    async def _call(self, operation_id: str, expect: type[T], /, **kwargs: Any) -> T: ...
+
+    @overload
+    async def _call(self, operation_id: str, expect: None, /, **kwargs: Any) -> None: ...
+
+    async def _call(self, operation_id: str, expect: type[T] | None, /, **kwargs: Any) -> T | None:
+        """Run one generated operation and return its parsed model, or raise."""
+        if self._denied and operation_id in self._denied:
+            raise self._scope_error(operation_id)
+        function = _functions.get(operation_id) or _operation_function(operation_id)
+        token = _operation.set(operation_id)
+        try:
+            response = await function(client=self._generated, project_id=self.project_id, **kwargs)
+        except APIError:
+            raise
+        except Exception as exc:
+            error = self._translate(operation_id, exc)
+            if error is None:
+                raise
+            raise error from exc
+        finally:
+            _operation.reset(token)
+        if expect is None:
+            return None
+        parsed = response.parsed
+        if type(parsed) is expect or isinstance(parsed, expect):
+            return parsed
+        raise ResponseValidationError(
+            f"{operation_id}: expected {expect.__name__} in the {int(response.status_code)} "
+            f"response, got {type(parsed).__name__}",
+            status_code=int(response.status_code),
+        )
+
+    async def _follow(self, operation_id: str, page_model: type[T], url: str) -> T:
+        """Fetch a pagination ``next`` URL through the same stack, on the same origin only."""
+        if self._denied and operation_id in self._denied:
+            raise self._scope_error(operation_id)
+        target = httpx.URL(url)
+        origin = httpx.URL(self.host)
+        if (target.scheme, target.host, target.port) != (origin.scheme, origin.host, origin.port):
+            raise APIError(
+                f"{operation_id}: the server's next-page URL points at {target.scheme}://"
+                f"{target.host}, not {origin.host}; it was not followed so that the API key "
+                "is never sent to another host."
+            )
+        token = _operation.set(operation_id)
+        try:
+            response = await self._http.get(target)
+            return page_model.from_dict(response.json())  # type: ignore[attr-defined, no-any-return]
+        except APIError:
+            raise
+        except Exception as exc:
+            error = self._translate(operation_id, exc)
+            if error is None:
+                raise
+            raise error from exc
+        finally:
+            _operation.reset(token)
+
+    def _translate(self, operation_id: str, exc: Exception) -> APIError | None:
+        """Map what escaped a request to the SDK's exception tree (None: leave it be)."""
+        if isinstance(exc, httpx.TimeoutException):
+            return APITimeoutError(
+                f"{operation_id} timed out ({type(exc).__name__}) after "
+                f"{_attempts(exc)} attempt(s). Next: raise the timeout with "
+                "with_options(timeout=...) or check the network.",
+                method=_method(exc),
+                url=_url(exc),
+            )
+        if isinstance(exc, httpx.TransportError):
+            return APIConnectionError(
+                f"{operation_id} could not reach {self.host} ({type(exc).__name__}) after "
+                f"{_attempts(exc)} attempt(s). Next: check POSTHOG_HOST and the network.",
+                method=_method(exc),
+                url=_url(exc),
+            )
+        if isinstance(exc, (KeyError, TypeError, ValueError, AttributeError)):
+            return ResponseValidationError(
+                f"{operation_id}: the response body does not match the API description "
+                f"({type(exc).__name__}: {exc}). Next: upgrade posthog-api-async, or report it."
+            )
+        return None
+
+    def _scope_error(self, operation_id: str) -> ScopeError:
+        lacking = self._denied[operation_id]
+        granted = sorted(self.scopes or ())
+        return ScopeError(
+            f"{operation_id} needs the API key scope(s) {', '.join(lacking)}, which the "
+            f"client was told the key lacks (granted: {', '.join(granted) or 'none'}). "
+            "Next: add the scope to the key in PostHog and to scopes=[...].",
+            operation=operation_id,
+            missing=lacking,
+            granted=granted,
+        )
+
+
+def _normalize_host(host: str) -> str:
+    if not isinstance(host, str):
+        raise ConfigurationError(f"host must be a URL string, got {type(host).__name__}")
+    try:
+        url = httpx.URL(host.strip())
+    except (httpx.InvalidURL, TypeError) as exc:
+        raise ConfigurationError(f"host {host!r} is not a URL: {exc}") from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ConfigurationError(
+            f"host {host!r} must be an http(s) URL such as https://us.posthog.com"
+        )
+    if url.userinfo:
+        raise ConfigurationError("host must not contain credentials; use api_key=...")
+    return str(url.copy_with(query=None, fragment=None)).rstrip("/")
+
+
+def _attempts(exc: BaseException) -> int:
+    return int(getattr(exc, "posthog_api_attempts", 1))
+
+
+def _method(exc: httpx.HTTPError) -> str | None:
+    try:
+        return exc.request.method
+    except RuntimeError:
+        return None
+
+
+def _url(exc: httpx.HTTPError) -> str | None:
+    try:
+        return str(exc.request.url.copy_with(query=None))
+    except RuntimeError:
+        return None

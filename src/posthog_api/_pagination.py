@@ -1,0 +1,155 @@
+"""``AsyncPaginator``: one object for every limit/offset list operation.
+
+``await paginator`` gives the first page; ``async for item in paginator`` gives every item
+across pages; ``.pages()`` gives pages; ``.collect()`` a list. Pages after the first come
+from the server's absolute ``next`` URL, fetched through the same HTTP stack (retries,
+error mapping) and only when it points at the configured origin, so the Authorization
+header never leaves that host. With ``concurrency=N`` the remaining pages are fetched by
+offset, N at a time, and still yielded in server order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Generator
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from ._errors import InvalidRequestError
+
+if TYPE_CHECKING:
+    from ._client import AsyncPostHog
+
+T = TypeVar("T")
+
+
+class Page(Generic[T]):
+    """One page of a list: ``count``, ``next``, ``previous`` and ``results``."""
+
+    __slots__ = ("count", "next", "previous", "results")
+
+    def __init__(
+        self, results: list[T], count: int | None, next: str | None, previous: str | None
+    ) -> None:
+        self.results = results
+        self.count = count
+        self.next = next
+        self.previous = previous
+
+    def has_next_page(self) -> bool:
+        return self.next is not None
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    def __repr__(self) -> str:
+        return f"Page(count={self.count}, results=<{len(self.results)} items>, next={self.next!r})"
+
+    @classmethod
+    def from_model(cls, model: Any) -> Page[Any]:
+        count = model.count if isinstance(model.count, int) else None
+        return cls(list(model.results), count, _str(model.next_), _str(model.previous))
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+class AsyncPaginator(Generic[T]):
+    """A lazily fetched list; see the module docstring."""
+
+    def __init__(
+        self,
+        client: AsyncPostHog,
+        operation_id: str,
+        page_model: type[Any],
+        params: dict[str, Any],
+        *,
+        page_size: int | None = None,
+        concurrency: int = 1,
+    ) -> None:
+        if page_size is not None and (
+            isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1
+        ):
+            raise InvalidRequestError(f"page_size must be an int >= 1, got {page_size!r}")
+        if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+            raise InvalidRequestError(f"concurrency must be an int >= 1, got {concurrency!r}")
+        self._client = client
+        self._operation_id = operation_id
+        self._page_model = page_model
+        self._params = params
+        self._page_size = page_size
+        self._concurrency = concurrency
+
+    def __repr__(self) -> str:
+        return f"AsyncPaginator({self._operation_id}, page_size={self._page_size})"
+
+    async def _first(self) -> Page[T]:
+        params = dict(self._params)
+        if self._page_size is not None:
+            params["limit"] = self._page_size
+        model = await self._client._call(self._operation_id, self._page_model, **params)
+        return Page.from_model(model)
+
+    def __await__(self) -> Generator[Any, None, Page[T]]:
+        return self._first().__await__()
+
+    async def pages(self) -> AsyncIterator[Page[T]]:
+        page = await self._first()
+        yield page
+        if self._concurrency > 1 and page.count is not None and page.next is not None:
+            async for later in self._by_offset(page):
+                yield later
+            return
+        while page.next is not None:
+            model = await self._client._follow(self._operation_id, self._page_model, page.next)
+            page = Page.from_model(model)
+            yield page
+
+    async def _by_offset(self, first: Page[T]) -> AsyncIterator[Page[T]]:
+        """Fetch the pages after ``first`` by offset, ``concurrency`` at a time, in order."""
+        assert first.count is not None
+        size = self._page_size or len(first.results)
+        if size < 1:
+            return
+        start = int(self._params.get("offset") or 0) + len(first.results)
+        offsets = iter(range(start, first.count, size))
+        window: list[asyncio.Task[Any]] = []
+
+        def launch() -> None:
+            offset = next(offsets, None)
+            if offset is not None:
+                params = {**self._params, "limit": size, "offset": offset}
+                window.append(
+                    asyncio.ensure_future(
+                        self._client._call(self._operation_id, self._page_model, **params)
+                    )
+                )
+
+        try:
+            for _ in range(self._concurrency):
+                launch()
+            while window:
+                model = await window.pop(0)
+                launch()
+                yield Page.from_model(model)
+        finally:
+            for task in window:
+                task.cancel()
+            if window:
+                await asyncio.gather(*window, return_exceptions=True)
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        async for page in self.pages():
+            for item in page.results:
+                yield item
+
+    async def collect(self, max_items: int | None = None) -> list[T]:
+        """Every item (or the first ``max_items``) as a list."""
+        items: list[T] = []
+        if max_items is not None and max_items <= 0:
+            return items
+        async for page in self.pages():
+            items.extend(page.results)
+            if max_items is not None and len(items) >= max_items:
+                return items[:max_items]
+        return items

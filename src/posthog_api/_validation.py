@@ -1,0 +1,178 @@
+"""Checks on arguments, done before anything is sent.
+
+httpx normalises a URL path, so an empty, ``.`` or ``..`` path segment would silently
+land the request on another endpoint; names and ids are therefore checked here, with
+errors that say what was wrong and how to fix it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import uuid
+from typing import Any
+
+from ._errors import InvalidRequestError
+
+PROMPT_NAME_RULE = "1 to 255 characters, only letters, digits, '_' and '-'"
+_PROMPT_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,255}$")
+_PROJECT_ID = re.compile(r"^(@current|[A-Za-z0-9_-]{1,64})$")
+MAX_PROMPT_BYTES = 1_000_000
+
+
+def project_id(value: object) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise InvalidRequestError(
+            f"project_id must be a string or int such as '12345', got {type(value).__name__}"
+        )
+    text = str(value)
+    if not _PROJECT_ID.match(text):
+        raise InvalidRequestError(
+            f"project_id {text!r} is not a project id: use the number shown in your "
+            "PostHog project settings (or '@current')"
+        )
+    return text
+
+
+def prompt_name(value: object, *, creating: bool = False) -> str:
+    if not isinstance(value, str):
+        raise InvalidRequestError(
+            f"a prompt name must be a str ({PROMPT_NAME_RULE}), got {type(value).__name__}"
+        )
+    if not _PROMPT_NAME.match(value):
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        raise InvalidRequestError(f"prompt name {shown!r} is not valid: use {PROMPT_NAME_RULE}")
+    if value.lower() == "new":
+        raise InvalidRequestError(
+            "the prompt name 'new' is reserved by PostHog (in any letter case); choose another"
+        )
+    return value
+
+
+def uuid_id(value: object, what: str) -> uuid.UUID:
+    if isinstance(value, uuid.UUID):
+        return value
+    if isinstance(value, str):
+        try:
+            return uuid.UUID(value)
+        except ValueError:
+            pass
+    shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+    raise InvalidRequestError(
+        f"{what} must be a UUID such as '497f6eca-6276-4993-bfeb-53cbbbba6f08', got {shown}"
+    )
+
+
+def integer(value: object, what: str, *, minimum: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidRequestError(f"{what} must be an int, got {type(value).__name__}")
+    if minimum is not None and value < minimum:
+        raise InvalidRequestError(f"{what} must be >= {minimum}, got {value}")
+    return value
+
+
+def json_value(value: object, what: str) -> Any:
+    """Refuse values that cannot be sent as JSON (sets, objects, NaN...)."""
+    try:
+        json.dumps(value, allow_nan=False, default=_refuse)
+    except (TypeError, ValueError) as exc:
+        raise InvalidRequestError(f"{what} must be JSON-serialisable: {exc}") from None
+    return value
+
+
+def prompt_content(value: object) -> Any:
+    json_value(value, "prompt")
+    size = len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
+    if size > MAX_PROMPT_BYTES:
+        raise InvalidRequestError(
+            f"the prompt is {size:,} bytes as compact JSON; PostHog accepts at most "
+            f"{MAX_PROMPT_BYTES:,}. Shorten it or split it into several prompts."
+        )
+    return value
+
+
+def _refuse(value: object) -> Any:
+    raise TypeError(f"{type(value).__name__} is not a JSON type")
+
+
+# -- request bodies ----------------------------------------------------------------
+
+_SIMPLE = {
+    "str": (str,),
+    "bool": (bool,),
+    "int": (int,),
+    "float": (int, float),
+    "UUID": (str, uuid.UUID),
+    "datetime.datetime": (str, datetime.datetime),
+    "None": (type(None),),
+}
+
+
+def body_dict(
+    what: str, model: type[Any], fields: dict[str, Any], *, open_ended: bool = False
+) -> dict[str, Any]:
+    """Check keyword arguments against a generated request model's field types.
+
+    Returns a JSON-ready dict for ``model.from_dict``. Unknown names and wrong types are
+    refused with the field's name and the expected type.
+    """
+    import attrs
+
+    spec = {f.name.rstrip("_"): str(f.type) for f in attrs.fields(model)}
+    spec.pop("additional_properties", None)
+    out: dict[str, Any] = {}
+    for key, value in fields.items():
+        annotation = spec.get(key)
+        if annotation is None:
+            if open_ended:
+                out[key] = json_value(value, f"{what}: {key}")
+                continue
+            allowed = ", ".join(sorted(spec))
+            raise InvalidRequestError(f"{what}: unknown field {key!r}; expected one of {allowed}")
+        out[key] = _check_field(what, key, value, annotation)
+    return out
+
+
+def _check_field(what: str, key: str, value: Any, annotation: str) -> Any:
+    options = [part.strip() for part in annotation.split("|") if part.strip() != "Unset"]
+    if "Any" in options:
+        return json_value(value, f"{what}: {key}")
+    accepted: list[type] = []
+    for option in options:
+        if option in _SIMPLE:
+            accepted.extend(_SIMPLE[option])
+        elif option.startswith("list["):
+            accepted.append(list)
+        else:  # a generated enum or model: its JSON form is a str or a dict
+            accepted.extend((str, dict))
+    if isinstance(value, bool) and bool not in accepted:
+        accepted_ok = False
+    else:
+        accepted_ok = isinstance(value, tuple(accepted))
+    if not accepted_ok:
+        expected = " or ".join(o.replace("datetime.datetime", "datetime") for o in options)
+        raise InvalidRequestError(
+            f"{what}: {key} must be {expected}, got {type(value).__name__} {_short(value)}"
+        )
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    if "UUID" in options and isinstance(value, str):
+        uuid_id(value, f"{what}: {key}")
+    if "datetime.datetime" in options and isinstance(value, str):
+        try:
+            datetime.datetime.fromisoformat(value)
+        except ValueError:
+            raise InvalidRequestError(
+                f"{what}: {key} must be an ISO 8601 date-time, got {_short(value)}"
+            ) from None
+    if isinstance(value, (list, dict)):
+        json_value(value, f"{what}: {key}")
+    return value
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
