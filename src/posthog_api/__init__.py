@@ -1,5 +1,86 @@
-"""Async Python SDK for PostHog's LLM-analytics and environment REST API."""
+"""Async Python SDK for PostHog's LLM-analytics and environment REST API.
 
+``import posthog_api`` is cheap: the client, the HTTP stack and the generated models load
+on first use of the names below.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ._errors import (
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    ConflictError,
+    InternalServerError,
+    InvalidRequestError,
+    MethodNotAllowedError,
+    MissingVariablesError,
+    NotFoundError,
+    PermissionDeniedError,
+    PostHogError,
+    PromptNotFoundError,
+    PromptVersionConflict,
+    RateLimitError,
+    ResponseValidationError,
+    ScopeError,
+)
 from ._version import __version__
 
-__all__ = ["__version__"]
+if TYPE_CHECKING:
+    from ._client import AsyncPostHog
+    from ._pagination import AsyncPaginator, Page
+    from .prompts import Prompt, PromptDiff
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncPaginator",
+    "AsyncPostHog",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "ConflictError",
+    "InternalServerError",
+    "InvalidRequestError",
+    "MethodNotAllowedError",
+    "MissingVariablesError",
+    "NotFoundError",
+    "Page",
+    "PermissionDeniedError",
+    "PostHogError",
+    "Prompt",
+    "PromptDiff",
+    "PromptNotFoundError",
+    "PromptVersionConflict",
+    "RateLimitError",
+    "ResponseValidationError",
+    "ScopeError",
+    "__version__",
+]
+
+_LAZY = {
+    "AsyncPostHog": "._client",
+    "AsyncPaginator": "._pagination",
+    "Page": "._pagination",
+    "Prompt": ".prompts",
+    "PromptDiff": ".prompts",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'posthog_api' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value

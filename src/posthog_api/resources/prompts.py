@@ -1,11 +1,18 @@
-"""``posthog.prompts``: named prompts with immutable versions.
+"""``posthog.prompts``: named prompts with immutable, numbered versions.
 
-The row-level operations are here; the name-based versioning API (cached ``get``,
-compare-and-swap ``publish``, history, diffs) builds on them.
+``get`` is the hot path of an application that fetches its prompt on every LLM call: a
+fresh cache hit is one dictionary lookup and returns a prebuilt object (no validation,
+locks, logging or allocation: anything that reached the cache was validated on the way
+in). Misses, expiry, single-flight and stale-while-revalidate live in
+:class:`~posthog_api.prompts.PromptCache`. Writes (``create``, ``publish``, ``update``,
+``archive``) go through the cache so this process never reads its own stale version.
 """
 
 from __future__ import annotations
 
+import inspect
+import time
+from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any
 
 from posthog_api_client.models import (
@@ -14,19 +21,141 @@ from posthog_api_client.models import (
     LLMPromptPublish,
     LLMPromptRequest,
     LLMPromptResolveResponse,
+    LLMPromptVersionSummary,
     PaginatedLLMPromptList,
     PatchedLLMPrompt,
 )
-from posthog_api_client.types import UNSET
+from posthog_api_client.types import UNSET, Unset
 
 from .. import _validation
-from .._errors import InvalidRequestError
+from .._errors import (
+    ConflictError,
+    InvalidRequestError,
+    NotFoundError,
+    PostHogError,
+    PromptNotFoundError,
+    PromptVersionConflict,
+)
 from .._pagination import AsyncPaginator
+from ..prompts import Prompt, PromptDiff, diff_prompts
+from ..prompts.cache import CacheStats
 from ._base import Resource, unset_if_none
+
+Fallback = str | Callable[[], Any]
 
 
 class Prompts(Resource):
-    __slots__ = ()
+    __slots__ = ("_cache",)
+
+    def __init__(self, client: Any) -> None:
+        super().__init__(client)
+        self._cache = client._prompt_cache
+
+    # -- reading ---------------------------------------------------------------------
+
+    async def get(
+        self,
+        name: str,
+        version: int | None = None,
+        *,
+        version_id: Any = None,
+        fallback: Fallback | None = None,
+        cache_ttl: float | None = None,
+    ) -> Prompt:
+        """The latest version of ``name`` (or ``version``), served from the cache when fresh.
+
+        Pinned versions are cached for good; the latest for ``cache_ttl`` seconds (the
+        client's ``prompt_cache_ttl`` by default), then served stale while one background
+        refresh runs. ``fallback`` (a string, or a sync or async callable returning one)
+        is used only when nothing is cached and the fetch failed. The result's ``source``
+        says which of ``api``, ``cache``, ``stale`` or ``fallback`` served it.
+        """
+        if version_id is None:
+            hit = self._cache.get_fresh(name, version, cache_ttl)
+            if hit is not None:
+                return hit  # type: ignore[no-any-return]
+        name = _validation.prompt_name(name)
+        if version is not None:
+            _validation.integer(version, "version", minimum=1)
+        if cache_ttl is not None and (
+            isinstance(cache_ttl, bool) or not isinstance(cache_ttl, (int, float)) or cache_ttl < 0
+        ):
+            raise InvalidRequestError(f"cache_ttl must be a number >= 0, got {cache_ttl!r}")
+        try:
+            if version_id is not None:
+                return await self._by_version_id(
+                    name, _validation.uuid_id(version_id, "version_id")
+                )
+            return await self._cache.get(  # type: ignore[no-any-return]
+                name, version, lambda: self._fetch(name, version), ttl=cache_ttl
+            )
+        except InvalidRequestError:
+            raise
+        except PostHogError as error:
+            if fallback is None:
+                raise
+            return await _use_fallback(name, version, fallback, error)
+
+    async def _fetch(self, name: str, version: int | None) -> Prompt:
+        try:
+            model = await self._client._call(
+                "llm_prompts_name_retrieve",
+                LLMPromptPublic,
+                prompt_name=name,
+                version=UNSET if version is None else version,
+            )
+        except NotFoundError as error:
+            raise _prompt_not_found(error, name, version) from None
+        return _prompt(model)
+
+    async def _by_version_id(self, name: str, version_id: Any) -> Prompt:
+        try:
+            resolved = await self._client._call(
+                "llm_prompts_resolve_name_retrieve",
+                LLMPromptResolveResponse,
+                prompt_name=name,
+                version_id=version_id,
+                limit=1,
+            )
+        except NotFoundError as error:
+            raise _prompt_not_found(error, name, None) from None
+        prompt = _prompt(resolved.prompt)
+        self._cache.put(prompt, latest=False)
+        return prompt
+
+    async def fetch(self, name: str, version: int | None = None) -> Prompt:
+        """Like :meth:`get` but always from the API, bypassing (and then refreshing) the cache."""
+        name = _validation.prompt_name(name)
+        if version is not None:
+            _validation.integer(version, "version", minimum=1)
+        prompt = await self._fetch(name, version)
+        self._cache.put(prompt, latest=version is None)
+        return prompt
+
+    async def versions(
+        self, name: str, *, page_size: int = 50, before_version: int | None = None
+    ) -> AsyncIterator[LLMPromptVersionSummary]:
+        """Every version of ``name``, newest first, paged by ``before_version``."""
+        name = _validation.prompt_name(name)
+        limit = _limit(page_size)
+        cursor = (
+            None
+            if before_version is None
+            else _validation.integer(before_version, "before_version", minimum=1)
+        )
+        while True:
+            page = await self.resolve(name, limit=limit, before_version=cursor)
+            for summary in page.versions:
+                yield summary
+            if not page.has_more or not page.versions:
+                return
+            cursor = page.versions[-1].version
+
+    async def diff(self, name: str, a: int, b: int) -> PromptDiff:
+        """A unified diff of versions ``a`` and ``b`` plus the variables added and removed."""
+        old = await self.get(name, version=a)
+        new = await self.get(name, version=b)
+        return diff_prompts(old, new)
 
     def list(
         self, *, search: str | None = None, page_size: int | None = None, concurrency: int = 1
@@ -41,23 +170,118 @@ class Prompts(Resource):
             concurrency=concurrency,
         )
 
-    async def create(self, name: str, prompt: Any) -> LLMPrompt:
+    async def prefetch(self, names: Iterable[str] | None = None) -> int:
+        """Warm the cache with the latest of ``names`` (all when None) in one list pass.
+
+        Returns how many prompts were cached.
+        """
+        wanted = None if names is None else {_validation.prompt_name(n) for n in names}
+        count = 0
+        async for row in self.list(page_size=100):
+            if wanted is None or row.name in wanted:
+                self._cache.put(_prompt(row), latest=True)
+                count += 1
+        return count
+
+    # -- writing ---------------------------------------------------------------------
+
+    async def create(self, name: str, prompt: Any) -> Prompt:
         """Create ``name`` at version 1."""
         body = LLMPromptRequest(
             name=_validation.prompt_name(name), prompt=_validation.prompt_content(prompt)
         )
-        return await self._client._call("llm_prompts_create", LLMPrompt, body=body)
+        created = _prompt(await self._client._call("llm_prompts_create", LLMPrompt, body=body))
+        self._cache.invalidate(created.name)
+        self._cache.put(created)
+        return created
 
-    async def fetch(self, name: str, version: int | None = None) -> LLMPromptPublic:
-        """The latest (or a given) version by name, uncached, as the server sends it."""
-        return await self._client._call(
-            "llm_prompts_name_retrieve",
-            LLMPromptPublic,
-            prompt_name=_validation.prompt_name(name),
-            version=UNSET
-            if version is None
-            else _validation.integer(version, "version", minimum=1),
-        )
+    async def publish(self, name: str, prompt: Any, *, base_version: int) -> Prompt:
+        """Publish a new version; ``base_version`` must still be the latest.
+
+        Raises :class:`PromptVersionConflict` (with ``current_version``) when someone
+        published since.
+        """
+        name = _validation.prompt_name(name)
+        base = _validation.integer(base_version, "base_version", minimum=1)
+        body = LLMPromptPublish(prompt=_validation.prompt_content(prompt), base_version=base)
+        try:
+            model = await self._client._call(
+                "llm_prompts_name_partial_update", LLMPrompt, prompt_name=name, body=body
+            )
+        except ConflictError as error:
+            raise _conflict(error, name, base) from None
+        except NotFoundError as error:
+            raise _prompt_not_found(error, name, None) from None
+        published = _prompt(model)
+        self._cache.put(published)
+        return published
+
+    async def publish_if_changed(self, name: str, prompt: Any) -> Prompt:
+        """Publish ``prompt`` unless it equals the latest content; create the name if new.
+
+        Returns the latest version afterwards (the existing one when nothing changed).
+        """
+        name = _validation.prompt_name(name)
+        _validation.prompt_content(prompt)
+        try:
+            latest = await self.fetch(name)
+        except PromptNotFoundError:
+            return await self.create(name, prompt)
+        if latest.prompt == prompt:
+            return latest
+        return await self.publish(name, prompt, base_version=latest.version)
+
+    async def update(
+        self,
+        name: str,
+        fn: Callable[[Any], Any],
+        *,
+        max_attempts: int = 3,
+    ) -> Prompt:
+        """Read the latest, apply ``fn`` (sync or async) to its content, publish the result.
+
+        On a conflict it re-reads and tries again, up to ``max_attempts`` times in all, then
+        raises the last :class:`PromptVersionConflict`. Returns the latest unchanged when
+        ``fn`` returns equal content.
+        """
+        name = _validation.prompt_name(name)
+        attempts = _validation.integer(max_attempts, "max_attempts", minimum=1)
+        conflict: PromptVersionConflict | None = None
+        for _ in range(attempts):
+            latest = await self.fetch(name)
+            content = fn(latest.prompt)
+            if inspect.isawaitable(content):
+                content = await content
+            if content == latest.prompt:
+                return latest
+            try:
+                return await self.publish(name, content, base_version=latest.version)
+            except PromptVersionConflict as error:
+                conflict = error
+        assert conflict is not None
+        raise conflict
+
+    async def archive(self, name: str) -> None:
+        """Soft-delete every version of ``name``; the name can then be created again."""
+        name = _validation.prompt_name(name)
+        try:
+            await self._client._call("llm_prompts_name_archive_create", None, prompt_name=name)
+        except NotFoundError as error:
+            raise _prompt_not_found(error, name, None) from None
+        finally:
+            self._cache.invalidate(name)
+
+    # -- the cache -------------------------------------------------------------------
+
+    def invalidate(self, name: str | None = None, version: int | None = None) -> int:
+        """Drop cached prompts: all, every version of exactly ``name``, or one version."""
+        return self._cache.invalidate(name, version)  # type: ignore[no-any-return]
+
+    def stats(self) -> CacheStats:
+        """Cache counters: hits, misses, coalesced waits, refreshes, refresh errors..."""
+        return self._cache.stats()  # type: ignore[no-any-return]
+
+    # -- rows by id --------------------------------------------------------------------
 
     async def resolve(
         self,
@@ -69,42 +293,27 @@ class Prompts(Resource):
         offset: int | None = None,
         before_version: int | None = None,
     ) -> LLMPromptResolveResponse:
-        """One version plus a page of the name's history (newest first)."""
+        """One version plus a page of the name's history (newest first), uncached."""
         if offset is not None and before_version is not None:
             raise InvalidRequestError(
                 "pass offset or before_version, not both (PostHog refuses the pair)"
             )
-        return await self._client._call(
-            "llm_prompts_resolve_name_retrieve",
-            LLMPromptResolveResponse,
-            prompt_name=_validation.prompt_name(name),
-            version=_opt_int(version, "version", 1),
-            version_id=UNSET
-            if version_id is None
-            else _validation.uuid_id(version_id, "version_id"),
-            limit=50 if limit is None else _limit(limit),
-            offset=_opt_int(offset, "offset", 0),
-            before_version=_opt_int(before_version, "before_version", 1),
-        )
-
-    async def publish(self, name: str, prompt: Any, *, base_version: int) -> LLMPrompt:
-        """Publish a new version; ``base_version`` must still be the latest."""
-        body = LLMPromptPublish(
-            prompt=_validation.prompt_content(prompt),
-            base_version=_validation.integer(base_version, "base_version", minimum=1),
-        )
-        return await self._client._call(
-            "llm_prompts_name_partial_update",
-            LLMPrompt,
-            prompt_name=_validation.prompt_name(name),
-            body=body,
-        )
-
-    async def archive(self, name: str) -> None:
-        """Soft-delete every version of ``name``; the name can then be created again."""
-        await self._client._call(
-            "llm_prompts_name_archive_create", None, prompt_name=_validation.prompt_name(name)
-        )
+        name = _validation.prompt_name(name)
+        try:
+            return await self._client._call(
+                "llm_prompts_resolve_name_retrieve",
+                LLMPromptResolveResponse,
+                prompt_name=name,
+                version=_opt_int(version, "version", 1),
+                version_id=UNSET
+                if version_id is None
+                else _validation.uuid_id(version_id, "version_id"),
+                limit=50 if limit is None else _limit(limit),
+                offset=_opt_int(offset, "offset", 0),
+                before_version=_opt_int(before_version, "before_version", 1),
+            )
+        except NotFoundError as error:
+            raise _prompt_not_found(error, name, version) from None
 
     async def retrieve(self, id: Any) -> LLMPrompt:
         """One version row by its UUID."""
@@ -112,22 +321,111 @@ class Prompts(Resource):
             "llm_prompts_retrieve", LLMPrompt, id=_validation.uuid_id(id, "prompt id")
         )
 
-    async def update(self, id: Any, *, deleted: bool) -> LLMPrompt:
-        """Patch one version row. Only ``deleted`` may change; content is versioned."""
+    async def patch_version(self, id: Any, *, deleted: bool) -> LLMPrompt:
+        """Patch one version row by UUID. Only ``deleted`` may change: content is versioned."""
         if not isinstance(deleted, bool):
             raise InvalidRequestError(f"deleted must be True or False, got {deleted!r}")
-        return await self._client._call(
+        row = await self._client._call(
             "llm_prompts_partial_update",
             LLMPrompt,
             id=_validation.uuid_id(id, "prompt id"),
             body=PatchedLLMPrompt(deleted=deleted),
         )
+        self._cache.invalidate(row.name)
+        return row
 
     async def delete(self, id: Any) -> None:
         """Hard delete. PostHog always refuses it (``MethodNotAllowedError``); see archive."""
         await self._client._call(
             "llm_prompts_destroy", None, id=_validation.uuid_id(id, "prompt id")
         )
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+
+def _opt(value: Any) -> Any:
+    return None if isinstance(value, Unset) else value
+
+
+def _prompt(model: LLMPrompt | LLMPromptPublic) -> Prompt:
+    """The SDK's prompt value from a generated model, reading attributes directly."""
+    is_latest = _opt(model.is_latest)
+    return Prompt(
+        name=model.name,
+        version=model.version,
+        id=str(model.id),
+        prompt=model.prompt,
+        created_at=model.created_at,
+        updated_at=model.updated_at,
+        is_latest=is_latest if isinstance(is_latest, bool) else None,
+        latest_version=_opt(model.latest_version),
+        version_count=_opt(model.version_count),
+        first_version_created_at=_opt(model.first_version_created_at),
+        source="api",
+        fetched_at=time.time(),
+    )
+
+
+def _prompt_not_found(error: NotFoundError, name: str, version: int | None) -> PromptNotFoundError:
+    what = f"{name!r}" if version is None else f"{name!r} version {version}"
+    state = dict(error.__dict__)
+    state["message"] = (
+        f"prompt {what} was not found (no live version). Next: check the name, "
+        "create it with prompts.create(), or pass fallback=... to get()."
+    )
+    converted = PromptNotFoundError.__new__(PromptNotFoundError)
+    Exception.__init__(converted, state["message"])
+    converted.__dict__.update(state)
+    return converted
+
+
+def _conflict(error: ConflictError, name: str, base_version: int) -> PromptVersionConflict:
+    body = error.body if isinstance(error.body, dict) else {}
+    current = body.get("current_version")
+    current = current if isinstance(current, int) and not isinstance(current, bool) else None
+    message = (
+        f"prompt {name!r} changed since version {base_version}"
+        + (f": the latest is now version {current}" if current is not None else "")
+        + ". Next: reload it (prompts.get/fetch), re-apply your change and publish with "
+        "base_version set to the latest, or use prompts.update(name, fn) which retries."
+    )
+    return PromptVersionConflict(
+        message,
+        name=name,
+        base_version=base_version,
+        current_version=current,
+        method=error.method,
+        url=error.url,
+        body=error.body,
+        request_id=error.request_id,
+        operation=error.operation,
+    )
+
+
+async def _use_fallback(
+    name: str, version: int | None, fallback: Fallback, error: PostHogError
+) -> Prompt:
+    value: Any = fallback
+    if callable(fallback):
+        value = fallback()
+        if inspect.isawaitable(value):
+            value = await value
+    if isinstance(value, Prompt):
+        return value.with_source("fallback")
+    if not isinstance(value, str):
+        raise InvalidRequestError(
+            f"the fallback for prompt {name!r} returned {type(value).__name__}; it must "
+            "return a str (or a Prompt)"
+        ) from error
+    return Prompt(
+        name=name,
+        version=version or 0,
+        id="",
+        prompt=value,
+        source="fallback",
+        fetched_at=time.time(),
+    )
 
 
 def _opt_int(value: int | None, what: str, minimum: int) -> Any:
@@ -139,3 +437,6 @@ def _limit(value: int) -> int:
     if value > 100:
         raise InvalidRequestError(f"limit must be at most 100, got {value}")
     return value
+
+
+__all__ = ["Prompts"]
