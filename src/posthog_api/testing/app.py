@@ -1,0 +1,213 @@
+"""The Starlette application: routing, authentication, scopes and faults.
+
+Routes come from the generated operation table, so the server answers exactly the
+52 paths of the spec (trailing slash included). Each request passes, in PostHog's
+order, through: faults, authentication (401), the project check (404), the scope
+check (403), body parsing, and finally a synchronous handler run under the state
+lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+from posthog_api_client.operations import OPERATIONS, Operation
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Match, Route
+from starlette.types import Message, Receive, Scope, Send
+
+from . import computed, prompts, resources
+from ._errors import (
+    ApiError,
+    authentication_failed,
+    envelope,
+    method_not_allowed,
+    missing_scope,
+    not_authenticated,
+    not_found,
+    server_error,
+    throttled,
+)
+from ._http import Ctx, Handler, Reply
+from .state import ServerState
+
+HANDLERS: dict[str, Handler] = {**prompts.HANDLERS, **resources.HANDLERS, **computed.HANDLERS}
+_RECORD = "posthog_api.testing.record"
+_BODY_METHODS = frozenset({"POST", "PATCH", "PUT"})
+# Every route takes every method, so the endpoint itself answers 405 in DRF's shape.
+_ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+def scope_satisfied(needed: str, granted: tuple[str, ...]) -> bool:
+    """``*`` grants everything; ``X:write`` also grants ``X:read``."""
+    if "*" in granted or needed in granted:
+        return True
+    obj, _, action = needed.partition(":")
+    return action == "read" and f"{obj}:write" in granted
+
+
+def _authenticate(request: Request, state: ServerState) -> tuple[str, ...]:
+    header = request.headers.get("authorization")
+    if not header:
+        raise not_authenticated()
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise not_authenticated()
+    scopes = state.scopes_of(token.strip())
+    if scopes is None:
+        raise authentication_failed()
+    return scopes
+
+
+async def _read_body(request: Request) -> Any:
+    raw = await request.body()
+    if not raw.strip():
+        return None
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ApiError(
+            400, envelope("invalid_request", "parse_error", f"JSON parse error - {error}")
+        ) from None
+
+
+def _response(reply: Reply) -> Response:
+    if reply.body is None:
+        return Response(status_code=reply.status, headers=reply.headers)
+    return JSONResponse(reply.body, status_code=reply.status, headers=reply.headers)
+
+
+def _endpoint(state: ServerState, operations: Mapping[str, Operation]) -> Any:
+    allowed = ", ".join(sorted(operations))
+
+    async def endpoint(request: Request) -> Response:
+        operation = operations.get(request.method)
+        record = request.scope.get(_RECORD)
+        if record is not None and operation is not None:
+            record.operation_id = operation.operation_id
+        try:
+            granted = _authenticate(request, state)
+            if request.path_params.get("project_id") != state.project_id:
+                raise not_found("Project not found.")
+            if operation is None:
+                raise method_not_allowed(request.method)
+            for needed in operation.scopes:
+                if not scope_satisfied(needed, granted):
+                    raise missing_scope(needed)
+            body = await _read_body(request) if request.method in _BODY_METHODS else None
+            ctx = Ctx(
+                state=state,
+                method=request.method,
+                url=str(request.url),
+                params={k: str(v) for k, v in request.path_params.items()},
+                query=list(request.query_params.multi_items()),
+                body=body,
+            )
+            # No await below: the check-then-write of every handler is atomic.
+            with state.lock:
+                reply = HANDLERS[operation.operation_id](ctx)
+        except ApiError as error:
+            reply = Reply(error.status, error.body, dict(error.headers))
+        if reply.status == 405 and reply.body is None:
+            reply.headers.setdefault("Allow", allowed)
+        return _response(reply)
+
+    return endpoint
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    """Django's APPEND_SLASH: GET without the slash is redirected; the rest is 404."""
+    path = request.url.path
+    if request.method in ("GET", "HEAD") and not path.endswith("/"):
+        probe = {**request.scope, "path": path + "/"}
+        if any(route.matches(probe)[0] is Match.FULL for route in request.app.router.routes):
+            target = request.url.replace(path=path + "/")
+            return RedirectResponse(str(target), status_code=301)
+    return JSONResponse({"detail": "Not found."}, status_code=404)
+
+
+class _LocalPostHog(Starlette):
+    """Starlette plus the outermost layer: the request log and the faults.
+
+    The faults act here, outside Starlette's own error middleware, so that a dropped
+    connection can close the real socket before any response is started.
+    """
+
+    server_state: ServerState
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        state = self.server_state
+        record = state.record(
+            scope["method"], scope["path"], scope.get("query_string", b"").decode("latin-1")
+        )
+        scope = {**scope, _RECORD: record}
+
+        async def logged_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                record.status = message["status"]
+            await send(message)
+
+        decision = state.faults.decide(scope["method"])
+        if decision.delay > 0:
+            await asyncio.sleep(decision.delay)
+        if decision.drop:
+            record.dropped = True
+            await _drop_connection(send)
+            return
+        early: ApiError | None = None
+        if decision.throttle is not None:
+            early = throttled(decision.throttle)
+        elif decision.error is not None:
+            early = server_error(decision.error)
+        if early is not None:
+            response = _response(Reply(early.status, early.body, early.headers))
+            await response(scope, receive, logged_send)
+            return
+        await super().__call__(scope, receive, logged_send)
+
+
+async def _drop_connection(send: Send) -> None:
+    """Close the connection without a response.
+
+    Under uvicorn the ``send`` callable is bound to the connection's request cycle,
+    which holds the socket transport: closing it makes the client see the peer hang
+    up (httpx: ``RemoteProtocolError: Server disconnected without sending a
+    response``). In process (``httpx.ASGITransport``) there is no socket, so the same
+    httpx exception is raised straight to the caller instead.
+    """
+    cycle = getattr(send, "__self__", None)
+    transport = getattr(cycle, "transport", None)
+    if transport is None:
+        raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
+    transport.close()
+    for _ in range(200):  # let uvicorn notice, so it does not try to answer 500
+        if getattr(cycle, "disconnected", True):
+            break
+        await asyncio.sleep(0.001)
+
+
+def create_app(state: ServerState) -> Starlette:
+    """An ASGI app serving every operation of the spec against ``state``."""
+    missing = set(OPERATIONS) - set(HANDLERS)
+    if missing:  # pragma: no cover - guards the build, not the runtime
+        raise RuntimeError(f"operations without a handler: {sorted(missing)}")
+    by_path: dict[str, dict[str, Operation]] = {}
+    for operation in OPERATIONS.values():
+        by_path.setdefault(operation.path, {})[operation.method] = operation
+    routes = [
+        Route(path, _endpoint(state, ops), methods=_ALL_METHODS)
+        for path, ops in sorted(by_path.items())
+    ]
+    app = _LocalPostHog(routes=routes, exception_handlers={404: _not_found})
+    app.router.redirect_slashes = False
+    app.server_state = state
+    return app
