@@ -193,13 +193,14 @@ class AsyncPostHog:
             inner = httpx.AsyncHTTPTransport(
                 limits=httpx.Limits(max_connections=100, max_keepalive_connections=20)
             )
-        self._build(RetryTransport(inner, max_retries=max_retries))
         from .prompts.cache import PromptCache
 
+        # Before _build: the prompts namespace attached there holds on to the cache.
         self._prompt_cache: PromptCache = PromptCache(
             ttl=prompt_cache_ttl, max_entries=prompt_cache_size
         )
         self._owner = True
+        self._build(RetryTransport(inner, max_retries=max_retries))
 
     def _build(self, transport: RetryTransport) -> None:
         from posthog_api_client.client import AuthenticatedClient
