@@ -318,16 +318,16 @@ def status_error(
         else f"{method} {request.url.path}"
     )
     text = f"{what} failed with {status}"
-    if detail:
-        text += f": {detail}"
+    if detail and detail.strip().rstrip("."):
+        # The server's detail usually ends with '.'; the hint below adds its own.
+        text += f": {detail.strip().rstrip('.')}"
     attr = envelope.get("attr")
     if isinstance(attr, str) and attr:
         text += f" [field: {attr}]"
     if attempts and attempts > 1:
         text += f" (after {attempts} attempts)"
-    hint = _HINTS.get(status) or ("try again later" if status >= 500 else None)
-    if hint:
-        text += f". Next: {hint}."
+    hint = _HINTS.get(status) or _fallback_hint(status, response)
+    text += f". Next: {hint}."
     common: dict[str, Any] = {
         "status_code": status,
         "method": method,
@@ -347,6 +347,19 @@ def status_error(
     if cls is None:
         cls = InternalServerError if status >= 500 else APIStatusError
     return cls(text, **common)
+
+
+def _fallback_hint(status: int, response: httpx.Response) -> str:
+    if status >= 500:
+        return "try again later"
+    if 300 <= status < 400:
+        location = response.headers.get("location")
+        where = f" (to {location.split('?', 1)[0]})" if location else ""
+        return (
+            f"the server redirected{where}, which the SDK does not follow; "
+            "check POSTHOG_HOST (e.g. https://us.posthog.com or https://eu.posthog.com)"
+        )
+    return "check the request against the message and the API documentation"
 
 
 def _scope_from_detail(detail: str) -> tuple[str, ...]:
