@@ -1,0 +1,684 @@
+"""``PromptCache``: freshness, stale-while-revalidate, single flight, failures, bounds."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+
+import pytest
+
+from posthog_api._errors import APIError, NotFoundError, PromptNotFoundError, RateLimitError
+from posthog_api.prompts import CacheStats, Prompt, PromptCache
+
+NAME = "support-bot"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+class Fetcher:
+    """A fetch callable: counts calls, can block on a gate, returns or raises on demand."""
+
+    def __init__(self, name: str = NAME, version: int = 1) -> None:
+        self.name = name
+        self.version = version
+        self.calls = 0
+        self.error: BaseException | None = None
+        self.gate: asyncio.Event | None = None
+        self.started = asyncio.Event()
+
+    def block(self) -> asyncio.Event:
+        self.gate = asyncio.Event()
+        return self.gate
+
+    async def __call__(self) -> Prompt:
+        self.calls += 1
+        self.started.set()
+        if self.gate is not None:
+            await self.gate.wait()
+        if self.error is not None:
+            raise self.error
+        return Prompt(
+            name=self.name, version=self.version, id=f"id-{self.version}", prompt=f"v{self.version}"
+        )
+
+
+def rate_limited(retry_after: float | None) -> RateLimitError:
+    return RateLimitError("throttled", status_code=429, retry_after=retry_after)
+
+
+def not_found() -> PromptNotFoundError:
+    return PromptNotFoundError("gone", status_code=404)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def cache(clock: Clock) -> PromptCache:
+    return PromptCache(clock=clock, ttl=60, max_stale=3600, error_cooldown=5)
+
+
+async def settle() -> None:
+    for _ in range(5):
+        await asyncio.sleep(0)
+
+
+# ------------------------------------------------------------------------ basics
+
+
+async def test_cold_get_fetches_and_then_hits(cache: PromptCache) -> None:
+    fetch = Fetcher(version=3)
+    first = await cache.get(NAME, None, fetch)
+    assert first.source == "api"
+    assert first.version == 3
+    hit = cache.get_fresh(NAME)
+    assert hit is not None
+    assert hit.source == "cache"
+    assert hit == first
+    again = await cache.get(NAME, None, fetch)
+    assert again is hit
+    assert fetch.calls == 1
+
+
+async def test_fresh_hits_return_the_same_prebuilt_object(cache: PromptCache) -> None:
+    await cache.get(NAME, None, Fetcher())
+    first = cache.get_fresh(NAME, None)
+    assert first is not None
+    assert all(cache.get_fresh(NAME, None) is first for _ in range(100))
+
+
+async def test_fetching_the_latest_also_caches_its_pinned_version(cache: PromptCache) -> None:
+    await cache.get(NAME, None, Fetcher(version=7))
+    pinned = cache.get_fresh(NAME, 7)
+    assert pinned is not None
+    assert pinned.version == 7
+    assert cache.get_fresh(NAME, 6) is None
+    fetch = Fetcher(version=7)
+    assert (await cache.get(NAME, 7, fetch)) is pinned
+    assert fetch.calls == 0
+
+
+async def test_miss_returns_none_from_get_fresh(cache: PromptCache) -> None:
+    assert cache.get_fresh("nothing") is None
+    assert cache.get_fresh("nothing", 1) is None
+
+
+async def test_keys_are_exact(cache: PromptCache) -> None:
+    await cache.get("a", None, Fetcher(name="a"))
+    assert cache.get_fresh("ab") is None
+    assert cache.get_fresh("A") is None
+    assert cache.get_fresh("a ") is None
+
+
+def test_constructor_refuses_bad_settings() -> None:
+    with pytest.raises(ValueError):
+        PromptCache(max_entries=0)
+    with pytest.raises(ValueError):
+        PromptCache(ttl=-1)
+
+
+# ------------------------------------------------------------------ single flight
+
+
+async def test_a_thousand_concurrent_cold_gets_make_one_fetch(cache: PromptCache) -> None:
+    fetch = Fetcher()
+    gate = fetch.block()
+    waiters = [asyncio.create_task(cache.get(NAME, None, fetch)) for _ in range(1000)]
+    await settle()
+    gate.set()
+    results = await asyncio.gather(*waiters)
+    assert fetch.calls == 1
+    assert all(r is results[0] for r in results)
+    stats = cache.stats()
+    assert stats.misses == 1
+    assert stats.coalesced == 999
+
+
+async def test_every_waiter_gets_the_same_exception(cache: PromptCache) -> None:
+    fetch = Fetcher()
+    gate = fetch.block()
+    error = APIError("boom")
+    fetch.error = error
+    waiters = [asyncio.create_task(cache.get(NAME, None, fetch)) for _ in range(50)]
+    await settle()
+    gate.set()
+    results = await asyncio.gather(*waiters, return_exceptions=True)
+    assert fetch.calls == 1
+    assert all(r is error for r in results)
+
+
+async def test_cancelling_one_waiter_cancels_neither_fetch_nor_others(
+    cache: PromptCache,
+) -> None:
+    fetch = Fetcher(version=2)
+    gate = fetch.block()
+    waiters = [asyncio.create_task(cache.get(NAME, None, fetch)) for _ in range(3)]
+    await settle()
+    waiters[0].cancel()
+    await settle()
+    assert waiters[0].cancelled()
+    gate.set()
+    others = await asyncio.gather(waiters[1], waiters[2])
+    assert [p.version for p in others] == [2, 2]
+    assert fetch.calls == 1
+    assert cache.get_fresh(NAME) is not None
+
+
+async def test_cancelling_every_waiter_still_completes_and_stores(cache: PromptCache) -> None:
+    fetch = Fetcher(version=4)
+    gate = fetch.block()
+    waiter = asyncio.create_task(cache.get(NAME, None, fetch))
+    await settle()
+    waiter.cancel()
+    await settle()
+    gate.set()
+    await settle()
+    cached = cache.get_fresh(NAME)
+    assert cached is not None
+    assert cached.version == 4
+
+
+async def test_different_keys_fetch_separately(cache: PromptCache) -> None:
+    latest = Fetcher(version=3)
+    pinned = Fetcher(version=2)
+    await asyncio.gather(cache.get(NAME, None, latest), cache.get(NAME, 2, pinned))
+    assert (latest.calls, pinned.calls) == (1, 1)
+
+
+# ------------------------------------------------------------------ freshness
+
+
+async def test_pinned_versions_never_expire(cache: PromptCache, clock: Clock) -> None:
+    await cache.get(NAME, 1, Fetcher(version=1))
+    clock.advance(10 * 365 * 86400)
+    fetch = Fetcher(version=1)
+    hit = await cache.get(NAME, 1, fetch)
+    assert hit.source == "cache"
+    assert cache.get_fresh(NAME, 1) is hit
+    assert cache.get_fresh(NAME, 1, ttl=0) is hit
+    assert fetch.calls == 0
+
+
+async def test_expired_latest_is_served_stale_at_once_with_one_refresh(
+    cache: PromptCache, clock: Clock
+) -> None:
+    await cache.get(NAME, None, Fetcher(version=1))
+    clock.advance(61)
+    assert cache.get_fresh(NAME) is None
+    fetch = Fetcher(version=2)
+    gate = fetch.block()
+    stale = [await cache.get(NAME, None, fetch) for _ in range(20)]  # none of them waits
+    assert all(p.source == "stale" and p.version == 1 for p in stale)
+    assert all(p is stale[0] for p in stale)
+    await settle()
+    assert fetch.calls == 1
+    gate.set()
+    await settle()
+    fresh = cache.get_fresh(NAME)
+    assert fresh is not None
+    assert fresh.version == 2
+    assert fresh.source == "cache"
+    stats = cache.stats()
+    assert stats.refreshes == 1
+    assert stats.stale_served == 20
+
+
+async def test_fresh_right_up_to_the_ttl(cache: PromptCache, clock: Clock) -> None:
+    await cache.get(NAME, None, Fetcher())
+    clock.advance(59.999)
+    assert cache.get_fresh(NAME) is not None
+    clock.advance(0.001)
+    assert cache.get_fresh(NAME) is None
+
+
+async def test_per_call_ttl_override(cache: PromptCache, clock: Clock) -> None:
+    await cache.get(NAME, None, Fetcher(version=1))
+    clock.advance(30)
+    assert cache.get_fresh(NAME, ttl=10) is None
+    assert cache.get_fresh(NAME, ttl=31) is not None
+    fetch = Fetcher(version=2)
+    assert (await cache.get(NAME, None, fetch, ttl=31)).source == "cache"
+    assert fetch.calls == 0
+    assert (await cache.get(NAME, None, fetch, ttl=10)).source == "stale"
+    await settle()
+    assert fetch.calls == 1  # the short ttl started a refresh
+    clock.advance(90)
+    assert cache.get_fresh(NAME) is None  # the default ttl (60) has passed
+    hit = await cache.get(NAME, None, fetch, ttl=1000)
+    assert (hit.source, hit.version) == ("cache", 2)
+    assert fetch.calls == 1
+
+
+async def test_zero_ttl_fetches_in_the_foreground(cache: PromptCache) -> None:
+    await cache.get(NAME, None, Fetcher(version=1))
+    fetch = Fetcher(version=2)
+    got = await cache.get(NAME, None, fetch, ttl=0)
+    assert got.source == "api"
+    assert got.version == 2
+    assert fetch.calls == 1
+
+
+# --------------------------------------------------------------------- failures
+
+
+async def test_refresh_error_keeps_serving_stale_with_a_cooldown(
+    cache: PromptCache, clock: Clock
+) -> None:
+    await cache.get(NAME, None, Fetcher(version=1))
+    clock.advance(61)
+    fetch = Fetcher(version=2)
+    fetch.error = APIError("down")
+    assert (await cache.get(NAME, None, fetch)).source == "stale"
+    await settle()
+    assert fetch.calls == 1
+    assert cache.stats().refresh_errors == 1
+    clock.advance(4.9)
+    for _ in range(10):
+        assert (await cache.get(NAME, None, fetch)).version == 1
+    await settle()
+    assert fetch.calls == 1  # still cooling down
+    clock.advance(0.1)
+    assert (await cache.get(NAME, None, fetch)).source == "stale"
+    await settle()
+    assert fetch.calls == 2
+    fetch.error = None
+    clock.advance(5)
+    await cache.get(NAME, None, fetch)
+    await settle()
+    assert fetch.calls == 3
+    fresh = cache.get_fresh(NAME)
+    assert fresh is not None
+    assert fresh.version == 2
+
+
+async def test_retry_after_lengthens_the_cooldown(cache: PromptCache, clock: Clock) -> None:
+    await cache.get(NAME, None, Fetcher(version=1))
+    clock.advance(61)
+    fetch = Fetcher(version=2)
+    fetch.error = rate_limited(30)
+    await cache.get(NAME, None, fetch)
+    await settle()
+    assert fetch.calls == 1
+    clock.advance(29.9)
+    await cache.get(NAME, None, fetch)
+    await settle()
+    assert fetch.calls == 1
+    clock.advance(0.1)
+    await cache.get(NAME, None, fetch)
+    await settle()
+    assert fetch.calls == 2
+
+
+async def test_a_short_retry_after_does_not_shorten_the_cooldown(
+    cache: PromptCache, clock: Clock
+) -> None:
+    await cache.get(NAME, None, Fetcher(version=1))
+    clock.advance(61)
+    fetch = Fetcher()
+    fetch.error = rate_limited(1)
+    await cache.get(NAME, None, fetch)
+    await settle()
+    clock.advance(2)
+    await cache.get(NAME, None, fetch)
+    await settle()
+    assert fetch.calls == 1
+
+
+async def test_retry_after_is_capped(clock: Clock) -> None:
+    cache = PromptCache(clock=clock, max_cooldown=600, max_stale=10**9)
+    await cache.get(NAME, None, Fetcher(version=1))
+    clock.advance(61)
+    fetch = Fetcher()
+    fetch.error = rate_limited(10**6)
+    await cache.get(NAME, None, fetch)
+    await settle()
+    clock.advance(600)
+    await cache.get(NAME, None, fetch)
+    await settle()
+    assert fetch.calls == 2
+
+
+async def test_past_max_stale_the_error_is_raised(cache: PromptCache, clock: Clock) -> None:
+    await cache.get(NAME, None, Fetcher(version=1))
+    fetch = Fetcher()
+    error = APIError("down")
+    fetch.error = error
+    clock.advance(3600)  # exactly max_stale: still served
+    assert (await cache.get(NAME, None, fetch)).source == "stale"
+    await settle()
+    clock.advance(5)  # past it, and past the cooldown
+    with pytest.raises(APIError) as info:
+        await cache.get(NAME, None, fetch)
+    assert info.value is error
+    assert fetch.calls == 2
+
+
+async def test_past_max_stale_a_working_fetch_returns_fresh(
+    cache: PromptCache, clock: Clock
+) -> None:
+    await cache.get(NAME, None, Fetcher(version=1))
+    clock.advance(3601)
+    got = await cache.get(NAME, None, Fetcher(version=2))
+    assert got.source == "api"
+    assert got.version == 2
+
+
+async def test_cold_failure_cools_down_without_requests(cache: PromptCache, clock: Clock) -> None:
+    fetch = Fetcher()
+    error = rate_limited(None)
+    fetch.error = error
+    for _ in range(3):
+        with pytest.raises(RateLimitError) as info:
+            await cache.get(NAME, None, fetch)
+        assert info.value is error
+    assert fetch.calls == 1
+    clock.advance(5)
+    fetch.error = None
+    assert (await cache.get(NAME, None, fetch)).source == "api"
+    assert fetch.calls == 2
+
+
+async def test_reraised_cooldown_error_keeps_a_bounded_traceback(cache: PromptCache) -> None:
+    fetch = Fetcher()
+    fetch.error = APIError("down")
+    depths = []
+    for _ in range(5):
+        try:
+            await cache.get(NAME, None, fetch)
+        except APIError as error:
+            depth, tb = 0, error.__traceback__
+            while tb is not None:
+                depth, tb = depth + 1, tb.tb_next
+            depths.append(depth)
+    assert len(set(depths[1:])) == 1
+
+
+async def test_no_cooldown_when_configured_to_zero(clock: Clock) -> None:
+    cache = PromptCache(clock=clock, error_cooldown=0)
+    fetch = Fetcher()
+    fetch.error = APIError("down")
+    for _ in range(3):
+        with pytest.raises(APIError):
+            await cache.get(NAME, None, fetch)
+    assert fetch.calls == 3
+
+
+@pytest.mark.parametrize("error_type", [PromptNotFoundError, NotFoundError])
+async def test_not_found_for_the_latest_evicts_the_name_and_raises(
+    cache: PromptCache, error_type: type[NotFoundError]
+) -> None:
+    await cache.get(NAME, None, Fetcher(version=3))
+    await cache.get("other", None, Fetcher(name="other"))
+    assert cache.get_fresh(NAME, 3) is not None
+    fetch = Fetcher()
+    fetch.error = error_type("gone", status_code=404)
+    with pytest.raises(error_type):
+        await cache.get(NAME, None, fetch, ttl=0)
+    assert cache.peek(NAME) is None
+    assert cache.peek(NAME, 3) is None
+    assert cache.get_fresh("other") is not None
+
+
+async def test_not_found_from_a_background_refresh_evicts(cache: PromptCache, clock: Clock) -> None:
+    await cache.get(NAME, None, Fetcher(version=1))
+    clock.advance(61)
+    fetch = Fetcher()
+    fetch.error = not_found()
+    assert (await cache.get(NAME, None, fetch)).source == "stale"
+    await settle()
+    assert cache.peek(NAME) is None
+    with pytest.raises(PromptNotFoundError):
+        await cache.get(NAME, None, fetch)
+    clock.advance(5)
+    with pytest.raises(PromptNotFoundError):
+        await cache.get(NAME, None, fetch)
+    assert fetch.calls == 2  # the second raise is a real foreground fetch
+
+
+async def test_not_found_for_a_pinned_version_keeps_the_rest(cache: PromptCache) -> None:
+    await cache.get(NAME, None, Fetcher(version=3))
+    fetch = Fetcher()
+    fetch.error = not_found()
+    with pytest.raises(PromptNotFoundError):
+        await cache.get(NAME, 9, fetch)
+    assert cache.get_fresh(NAME) is not None
+    assert cache.get_fresh(NAME, 3) is not None
+
+
+async def test_background_errors_are_retrieved(cache: PromptCache, clock: Clock) -> None:
+    loop = asyncio.get_running_loop()
+    reported: list[dict[str, object]] = []
+    loop.set_exception_handler(lambda _loop, context: reported.append(context))
+    try:
+        await cache.get(NAME, None, Fetcher(version=1))
+        clock.advance(61)
+        fetch = Fetcher()
+        fetch.error = APIError("down")
+        await cache.get(NAME, None, fetch)
+        await settle()
+        assert fetch.calls == 1
+        assert cache.stats().refresh_errors == 1
+        # Drop every reference to the error (its traceback holds the finished task).
+        fetch.error = None
+        cache.invalidate()
+        gc.collect()
+        await settle()
+        assert reported == []
+    finally:
+        loop.set_exception_handler(None)
+
+
+# ----------------------------------------------------------------------- writes
+
+
+async def test_put_writes_through_as_latest_and_pinned(cache: PromptCache) -> None:
+    await cache.get(NAME, None, Fetcher(version=1))
+    published = Prompt(name=NAME, version=2, id="id-2", prompt="new")
+    cache.put(published)
+    latest = cache.get_fresh(NAME)
+    assert latest is not None
+    assert latest.version == 2
+    assert latest.source == "cache"
+    assert cache.get_fresh(NAME, 2) is latest
+    assert cache.get_fresh(NAME, 1) is not None
+
+
+async def test_put_not_latest_only_pins(cache: PromptCache) -> None:
+    cache.put(Prompt(name=NAME, version=5, id="x", prompt="p"), latest=False)
+    assert cache.get_fresh(NAME) is None
+    assert cache.get_fresh(NAME, 5) is not None
+
+
+async def test_put_clears_a_cooldown(cache: PromptCache) -> None:
+    fetch = Fetcher()
+    fetch.error = APIError("down")
+    with pytest.raises(APIError):
+        await cache.get(NAME, None, fetch)
+    cache.put(Prompt(name=NAME, version=2, id="x", prompt="p"))
+    assert (await cache.get(NAME, None, fetch)).version == 2
+
+
+async def test_an_older_in_flight_answer_never_overwrites_a_put(
+    cache: PromptCache, clock: Clock
+) -> None:
+    await cache.get(NAME, None, Fetcher(version=1))
+    clock.advance(61)
+    refresh = Fetcher(version=1)
+    gate = refresh.block()
+    await cache.get(NAME, None, refresh)  # starts a background refresh
+    await settle()
+    cache.put(Prompt(name=NAME, version=2, id="id-2", prompt="v2"))
+    gate.set()
+    await settle()
+    latest = cache.get_fresh(NAME)
+    assert latest is not None
+    assert latest.version == 2
+
+
+async def test_invalidate_exact_name_only(cache: PromptCache) -> None:
+    for name in ("a", "ab", "b"):
+        await cache.get(name, None, Fetcher(name=name, version=1))
+    await cache.get("a", 2, Fetcher(name="a", version=2))
+    assert len(cache) == 7
+    assert cache.invalidate("a") == 3
+    assert cache.peek("a") is None
+    assert cache.peek("a", 1) is None
+    assert cache.peek("a", 2) is None
+    assert cache.get_fresh("ab") is not None
+    assert cache.get_fresh("ab", 1) is not None
+    assert cache.get_fresh("b") is not None
+
+
+async def test_invalidate_one_key_and_the_latest(cache: PromptCache) -> None:
+    await cache.get("a", None, Fetcher(name="a", version=1))
+    await cache.get("ab", None, Fetcher(name="ab", version=1))
+    assert cache.invalidate("a", 1) == 1
+    assert cache.peek("a", 1) is None
+    assert cache.peek("a") is not None
+    assert cache.invalidate("a", 1) == 0
+    assert cache.invalidate("a", latest=True) == 1
+    assert cache.peek("a") is None
+    assert cache.peek("ab") is not None
+    assert cache.invalidate() == 2
+    assert len(cache) == 0
+
+
+def test_invalidate_refuses_a_version_without_a_name(cache: PromptCache) -> None:
+    with pytest.raises(ValueError):
+        cache.invalidate(version=1)
+    with pytest.raises(ValueError):
+        cache.invalidate("a", 1, latest=True)
+
+
+async def test_invalidate_detaches_an_in_flight_fetch(cache: PromptCache) -> None:
+    old = Fetcher(version=1)
+    gate = old.block()
+    waiter = asyncio.create_task(cache.get(NAME, None, old))
+    await settle()
+    cache.invalidate(NAME)
+    new = Fetcher(version=2)
+    fresh = await cache.get(NAME, None, new)  # does not join the detached fetch
+    assert fresh.version == 2
+    gate.set()
+    assert (await waiter).version == 1  # its caller still gets an answer
+    latest = cache.get_fresh(NAME)
+    assert latest is not None
+    assert latest.version == 2  # but it was not stored
+
+
+# ----------------------------------------------------------------------- bounds
+
+
+async def test_bound_evicts_the_least_recently_used(clock: Clock) -> None:
+    cache = PromptCache(clock=clock, max_entries=3)
+    for name in ("a", "b", "c"):
+        cache.put(Prompt(name=name, version=1, id=name, prompt=name), latest=False)
+    assert cache.get_fresh("a", 1) is not None
+    cache.put(Prompt(name="d", version=1, id="d", prompt="d"), latest=False)
+    assert len(cache) == 3
+    assert cache.peek("b", 1) is None
+    assert cache.peek("a", 1) is not None
+    assert cache.peek("c", 1) is not None
+    assert cache.peek("d", 1) is not None
+    assert cache.stats().evictions == 1
+
+
+async def test_the_entry_just_stored_survives_when_all_others_are_hot(clock: Clock) -> None:
+    cache = PromptCache(clock=clock, max_entries=2)
+    for name in ("a", "b"):
+        cache.put(Prompt(name=name, version=1, id=name, prompt=name), latest=False)
+        assert cache.get_fresh(name, 1) is not None
+    cache.put(Prompt(name="c", version=1, id="c", prompt="c"), latest=False)
+    assert cache.peek("c", 1) is not None
+    assert cache.peek("a", 1) is None  # the oldest goes once every bit is spent
+    assert len(cache) == 2
+
+
+async def test_a_tiny_cache_keeps_the_latest(clock: Clock) -> None:
+    cache = PromptCache(clock=clock, max_entries=1)
+    await cache.get(NAME, None, Fetcher(version=4))
+    assert cache.get_fresh(NAME) is not None
+    assert len(cache) == 1
+
+
+async def test_bound_holds_under_churn(clock: Clock) -> None:
+    cache = PromptCache(clock=clock, max_entries=50)
+    for i in range(2000):
+        cache.put(Prompt(name=f"p{i}", version=1, id=str(i), prompt="x"), latest=i % 2 == 0)
+        cache.get_fresh(f"p{i // 2}", 1)
+        assert len(cache) <= 50
+    assert cache.stats().evictions > 0
+
+
+# ------------------------------------------------------------------------ stats
+
+
+async def test_stats_count_each_path(cache: PromptCache, clock: Clock) -> None:
+    fetch = Fetcher()
+    gate = fetch.block()
+    waiters = [asyncio.create_task(cache.get(NAME, None, fetch)) for _ in range(3)]
+    await settle()
+    gate.set()
+    await asyncio.gather(*waiters)
+    cache.get_fresh(NAME)
+    await cache.get(NAME, None, fetch)
+    clock.advance(61)
+    failing = Fetcher()
+    failing.error = APIError("down")
+    await cache.get(NAME, None, failing)
+    await settle()
+    assert cache.stats() == CacheStats(
+        hits=2,
+        misses=1,
+        coalesced=2,
+        refreshes=1,
+        refresh_errors=1,
+        stale_served=1,
+        evictions=0,
+        size=2,
+    )
+
+
+# ------------------------------------------------------------------------ close
+
+
+async def test_aclose_cancels_everything_and_leaves_no_tasks(
+    cache: PromptCache, clock: Clock
+) -> None:
+    await cache.get("stale", None, Fetcher(name="stale"))
+    clock.advance(61)
+    refresh = Fetcher(name="stale", version=2)
+    refresh.block()
+    await cache.get("stale", None, refresh)  # background refresh, blocked
+    cold = Fetcher(name="cold")
+    cold.block()
+    waiter = asyncio.create_task(cache.get("cold", None, cold))
+    await settle()
+    assert refresh.calls == 1
+    assert cold.calls == 1
+    await cache.aclose()
+    with pytest.raises(asyncio.CancelledError):
+        await waiter
+    assert asyncio.all_tasks() == {asyncio.current_task()}
+    with pytest.raises(RuntimeError):
+        await cache.get("new", None, Fetcher(name="new"))
+    assert cache.peek("stale") is not None  # entries stay readable
+    assert (await cache.get("stale", None, refresh)).source == "stale"
+    assert asyncio.all_tasks() == {asyncio.current_task()}  # and no refresh was started
+
+
+async def test_aclose_on_an_idle_cache(cache: PromptCache) -> None:
+    await cache.aclose()
+    await cache.aclose()
+    assert asyncio.all_tasks() == {asyncio.current_task()}
