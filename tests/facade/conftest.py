@@ -228,3 +228,38 @@ def match_operation(request: httpx.Request) -> str:
 
 def body_of(request: httpx.Request) -> Any:
     return json.loads(request.content)
+
+
+class FakePool(httpx.AsyncBaseTransport):
+    """Stands in for the connection pool the client builds when no http_client is given."""
+
+    def __init__(self, handler: Handler) -> None:
+        self.recorder = Recorder(handler)
+        self.closed = False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.closed:
+            raise RuntimeError("the connection pool was closed")
+        return await self.recorder(request)
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+
+class Pools:
+    def __init__(self) -> None:
+        self.handler: Handler = lambda request: httpx.Response(200, json={})
+        self.made: list[FakePool] = []
+
+    def __call__(self, **kwargs: Any) -> FakePool:
+        pool = FakePool(lambda request: self.handler(request))
+        self.made.append(pool)
+        return pool
+
+
+@pytest.fixture
+def pools(monkeypatch: pytest.MonkeyPatch) -> Pools:
+    """Replace the real connection pool (httpx.AsyncHTTPTransport) with FakePool."""
+    factory = Pools()
+    monkeypatch.setattr(httpx, "AsyncHTTPTransport", factory)
+    return factory
