@@ -682,3 +682,27 @@ async def test_aclose_on_an_idle_cache(cache: PromptCache) -> None:
     await cache.aclose()
     await cache.aclose()
     assert asyncio.all_tasks() == {asyncio.current_task()}
+
+
+def test_a_fetch_stranded_on_a_closed_loop_is_not_joined() -> None:
+    cache = PromptCache(clock=Clock())
+    first_loop = asyncio.new_event_loop()
+    stranded = Fetcher(version=1)
+
+    async def start() -> None:
+        stranded.block()
+        asyncio.get_running_loop().create_task(cache.get(NAME, None, stranded))
+        await settle()
+
+    first_loop.run_until_complete(start())
+    first_loop.close()  # the blocked fetch is never finished nor cancelled
+    assert stranded.calls == 1
+
+    async def fetch_again() -> Prompt:
+        return await asyncio.wait_for(cache.get(NAME, None, Fetcher(version=2)), 1)
+
+    got = asyncio.run(fetch_again())
+    assert got.version == 2
+    cached = cache.get_fresh(NAME)
+    assert cached is not None
+    assert (cached.source, cached.version) == ("cache", 2)

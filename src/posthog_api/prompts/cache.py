@@ -360,8 +360,17 @@ class PromptCache:
             else:
                 self._evictions += 1
 
+    def _joinable(self, key: _Key) -> asyncio.Task[Prompt] | None:
+        # A fetch left behind by another (e.g. closed) event loop can never be awaited
+        # here: forget it rather than wait on it forever.
+        task = self._inflight.get(key)
+        if task is not None and task.get_loop() is not asyncio.get_running_loop():
+            del self._inflight[key]
+            return None
+        return task
+
     def _maybe_refresh(self, key: _Key, fetch: Fetch, now: float) -> None:
-        if key in self._inflight:
+        if self._joinable(key) is not None:
             return
         cooldown = self._cooldowns.get(key)
         if cooldown is not None:
@@ -372,7 +381,7 @@ class PromptCache:
         self._spawn(key, fetch, background=True)
 
     async def _foreground(self, key: _Key, fetch: Fetch, now: float) -> Prompt:
-        task = self._inflight.get(key)
+        task = self._joinable(key)
         if task is not None:
             self._coalesced += 1
         else:
