@@ -105,7 +105,8 @@ class Prompt:
         ``strict`` (the default) raises :class:`~posthog_api.MissingVariablesError` naming
         every variable not given; ``strict=False`` leaves those placeholders in place.
         A variable literally named ``strict``, or any mapping of names, goes through
-        ``posthog_api.prompts.compile(prompt.text, mapping)`` instead.
+        ``posthog_api.prompts.compile(prompt.text, mapping)`` instead. For a JSON (non-str)
+        prompt this fills the compact JSON text; values are inserted as is, not escaped.
         """
         return template.compile(self.text, variables, strict=strict)
 
