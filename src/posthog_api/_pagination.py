@@ -11,6 +11,7 @@ offset, N at a time, and still yielded in server order.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Generator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -97,8 +98,11 @@ class AsyncPaginator(Generic[T]):
         page = await self._first()
         yield page
         if self._concurrency > 1 and page.count is not None and page.next is not None:
-            async for later in self._by_offset(page):
-                yield later
+            # aclosing: leaving this generator early must cancel the in-flight pages now,
+            # not whenever the inner generator happens to be garbage collected.
+            async with contextlib.aclosing(self._by_offset(page)) as later_pages:
+                async for later in later_pages:
+                    yield later
             return
         while page.next is not None:
             model = await self._client._follow(self._operation_id, self._page_model, page.next)
@@ -139,17 +143,19 @@ class AsyncPaginator(Generic[T]):
                 await asyncio.gather(*window, return_exceptions=True)
 
     async def __aiter__(self) -> AsyncIterator[T]:
-        async for page in self.pages():
-            for item in page.results:
-                yield item
+        async with contextlib.aclosing(self.pages()) as pages:
+            async for page in pages:
+                for item in page.results:
+                    yield item
 
     async def collect(self, max_items: int | None = None) -> list[T]:
         """Every item (or the first ``max_items``) as a list."""
         items: list[T] = []
         if max_items is not None and max_items <= 0:
             return items
-        async for page in self.pages():
-            items.extend(page.results)
-            if max_items is not None and len(items) >= max_items:
-                return items[:max_items]
+        async with contextlib.aclosing(self.pages()) as pages:
+            async for page in pages:
+                items.extend(page.results)
+                if max_items is not None and len(items) >= max_items:
+                    return items[:max_items]
         return items

@@ -1,0 +1,234 @@
+"""Pagination: next links, limits, same-origin only, concurrency by offset, early exits."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+
+from posthog_api._errors import APIError, NotFoundError
+from posthog_api._pagination import Page
+
+from .conftest import HOST, PROJECT_ID, MakeClient
+
+PATH = f"/api/projects/{PROJECT_ID}/datasets/"
+
+
+def row(i: int) -> dict[str, Any]:
+    return {
+        "id": str(uuid.UUID(int=i + 1)),
+        "name": f"d{i}",
+        "created_at": "2024-01-01T00:00:00Z",
+        "updated_at": None,
+        "created_by": None,
+        "team": 1,
+    }
+
+
+class Server:
+    """A dataset list of ``total`` rows served by limit/offset with absolute next links."""
+
+    def __init__(self, total: int, default_limit: int = 100, next_base: str = HOST) -> None:
+        self.total = total
+        self.default_limit = default_limit
+        self.next_base = next_base
+
+    def page(self, request: httpx.Request) -> httpx.Response:
+        params = request.url.params
+        limit = int(params.get("limit", self.default_limit))
+        offset = int(params.get("offset", "0"))
+        end = min(offset + limit, self.total)
+        nxt = f"{self.next_base}{PATH}?limit={limit}&offset={end}" if end < self.total else None
+        prev = f"{HOST}{PATH}?limit={limit}&offset={max(0, offset - limit)}" if offset else None
+        return httpx.Response(
+            200,
+            json={
+                "count": self.total,
+                "next": nxt,
+                "previous": prev,
+                "results": [row(i) for i in range(offset, end)],
+            },
+        )
+
+
+async def test_async_for_follows_next_across_pages(make_client: MakeClient) -> None:
+    h = make_client(Server(total=7, default_limit=2).page)
+    names = [d.name async for d in h.client.datasets.list()]
+    assert names == [f"d{i}" for i in range(7)]
+    assert len(h.requests) == 4
+    # Pages after the first are the server's own next URLs, fetched as given.
+    assert [r.url.params.get("offset") for r in h.requests] == [None, "2", "4", "6"]
+    assert all(r.headers["authorization"].startswith("Bearer ") for r in h.requests)
+
+
+async def test_await_gives_only_the_first_page(make_client: MakeClient) -> None:
+    h = make_client(Server(total=7, default_limit=3).page)
+    page = await h.client.datasets.list()
+    assert isinstance(page, Page)
+    assert [d.name for d in page.results] == ["d0", "d1", "d2"]
+    assert page.count == 7
+    assert page.has_next_page()
+    assert len(h.requests) == 1
+
+
+async def test_pages_yields_each_page(make_client: MakeClient) -> None:
+    h = make_client(Server(total=5).page)
+    pages = [p async for p in h.client.datasets.list(page_size=2).pages()]
+    assert [len(p) for p in pages] == [2, 2, 1]
+    assert [p.has_next_page() for p in pages] == [True, True, False]
+    assert pages[1].previous is not None
+
+
+async def test_empty_list(make_client: MakeClient) -> None:
+    h = make_client(Server(total=0).page)
+    assert [d async for d in h.client.datasets.list()] == []
+    pages = [p async for p in h.client.datasets.list().pages()]
+    assert len(pages) == 1 and pages[0].results == [] and pages[0].count == 0
+    assert await h.client.datasets.list().collect() == []
+    assert len(h.requests) == 3
+
+
+async def test_page_size_is_sent_as_limit(make_client: MakeClient) -> None:
+    h = make_client(Server(total=3).page)
+    await h.client.datasets.list(page_size=40)
+    assert h.requests[0].url.params["limit"] == "40"
+
+
+@pytest.mark.parametrize("page_size", [0, -1, 1.5, True, "10"])
+async def test_bad_page_size_is_refused(make_client: MakeClient, page_size: Any) -> None:
+    h = make_client(Server(total=3).page)
+    with pytest.raises(ValueError, match="page_size"):
+        h.client.datasets.list(page_size=page_size)
+    assert h.requests == []
+
+
+async def test_collect_stops_at_max_items(make_client: MakeClient) -> None:
+    h = make_client(Server(total=50).page)
+    got = await h.client.datasets.list(page_size=2).collect(max_items=3)
+    assert [d.name for d in got] == ["d0", "d1", "d2"]
+    assert len(h.requests) == 2  # no page fetched beyond the one that filled it
+    assert await h.client.datasets.list().collect(max_items=0) == []
+    assert len(h.requests) == 2
+
+
+async def test_collect_everything(make_client: MakeClient) -> None:
+    h = make_client(Server(total=9).page)
+    got = await h.client.datasets.list(page_size=4).collect()
+    assert [d.name for d in got] == [f"d{i}" for i in range(9)]
+
+
+@pytest.mark.parametrize(
+    "other_origin",
+    [
+        "https://attacker.example",
+        "http://eu.posthog.example",
+        "https://eu.posthog.example:8443",
+        "https://eu.posthog.example.attacker.example",
+    ],
+)
+async def test_cross_origin_next_is_refused(make_client: MakeClient, other_origin: str) -> None:
+    h = make_client(Server(total=6, default_limit=2, next_base=other_origin).page)
+    seen: list[str] = []
+    with pytest.raises(APIError) as info:
+        async for d in h.client.datasets.list():
+            seen.append(d.name)
+    assert seen == ["d0", "d1"]
+    assert "datasets_list" in str(info.value)
+    assert len(h.requests) == 1
+    for request in h.requests:  # the key never went anywhere else
+        assert f"{request.url.scheme}://{request.url.netloc.decode()}" == HOST
+
+
+async def test_same_origin_with_explicit_default_port_is_followed(make_client: MakeClient) -> None:
+    h = make_client(Server(total=4, default_limit=2, next_base=HOST + ":443").page)
+    assert len(await h.client.datasets.list().collect()) == 4
+    assert len(h.requests) == 2
+
+
+async def test_errors_on_a_later_page_are_typed(make_client: MakeClient) -> None:
+    server = Server(total=6, default_limit=2)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.params.get("offset") == "4":
+            return httpx.Response(404, json={"detail": "Gone."})
+        return server.page(request)
+
+    h = make_client(handler)
+    with pytest.raises(NotFoundError) as info:
+        await h.client.datasets.list().collect()
+    assert info.value.operation == "datasets_list"
+
+
+class ShuffledServer(Server):
+    """Answers concurrent requests out of order by yielding a random number of times."""
+
+    def __init__(self, total: int, seed: int) -> None:
+        super().__init__(total)
+        self.random = random.Random(seed)
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.finished: list[int] = []
+
+    async def handle(self, request: httpx.Request) -> httpx.Response:
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            for _ in range(self.random.randrange(0, 30)):
+                await asyncio.sleep(0)  # a yield to the loop, not a wait
+            self.finished.append(int(request.url.params.get("offset", "0")))
+            return self.page(request)
+        finally:
+            self.in_flight -= 1
+
+
+@pytest.mark.parametrize("seed", range(5))
+async def test_concurrency_keeps_order_and_completeness(make_client: MakeClient, seed: int) -> None:
+    server = ShuffledServer(total=53, seed=seed)
+    h = make_client(server.handle)
+    names = [d.name async for d in h.client.datasets.list(page_size=5, concurrency=4)]
+    assert names == [f"d{i}" for i in range(53)]
+    offsets = sorted(int(r.url.params.get("offset", "0")) for r in h.requests)
+    assert offsets == list(range(0, 53, 5))  # every page exactly once
+    assert 2 <= server.max_in_flight <= 4
+    assert server.finished != sorted(server.finished)  # they really did finish out of order
+
+
+async def test_breaking_out_early_leaves_no_pending_tasks(make_client: MakeClient) -> None:
+    server = ShuffledServer(total=100, seed=1)
+    h = make_client(server.handle)
+    before = asyncio.all_tasks()
+    async for d in h.client.datasets.list(page_size=5, concurrency=4):
+        if d.name == "d7":
+            break
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert asyncio.all_tasks() - before == set()
+    assert len(h.requests) <= 1 + 4 + 1
+
+
+async def test_closing_the_page_iterator_cancels_in_flight_pages(make_client: MakeClient) -> None:
+    server = ShuffledServer(total=100, seed=2)
+    h = make_client(server.handle)
+    before = asyncio.all_tasks()
+    pages = h.client.datasets.list(page_size=5, concurrency=4).pages()
+    assert len((await anext(pages)).results) == 5
+    assert len((await anext(pages)).results) == 5
+    await pages.aclose()  # type: ignore[attr-defined]
+    assert asyncio.all_tasks() - before == set()
+    assert server.in_flight == 0
+
+
+async def test_collect_with_max_items_cancels_the_rest_before_returning(
+    make_client: MakeClient,
+) -> None:
+    server = ShuffledServer(total=100, seed=3)
+    h = make_client(server.handle)
+    before = asyncio.all_tasks()
+    got = await h.client.datasets.list(page_size=5, concurrency=4).collect(max_items=7)
+    assert [d.name for d in got] == [f"d{i}" for i in range(7)]
+    assert asyncio.all_tasks() - before == set()  # no yield to the loop needed
+    assert server.in_flight == 0
