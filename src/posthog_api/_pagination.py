@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Generator
+from collections.abc import AsyncGenerator, AsyncIterator, Generator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ._errors import InvalidRequestError
@@ -94,7 +94,7 @@ class AsyncPaginator(Generic[T]):
     def __await__(self) -> Generator[Any, None, Page[T]]:
         return self._first().__await__()
 
-    async def pages(self) -> AsyncIterator[Page[T]]:
+    async def pages(self) -> AsyncGenerator[Page[T], None]:
         page = await self._first()
         yield page
         if self._concurrency > 1 and page.count is not None and page.next is not None:
@@ -109,7 +109,7 @@ class AsyncPaginator(Generic[T]):
             page = Page.from_model(model)
             yield page
 
-    async def _by_offset(self, first: Page[T]) -> AsyncIterator[Page[T]]:
+    async def _by_offset(self, first: Page[T]) -> AsyncGenerator[Page[T], None]:
         """Fetch the pages after ``first`` by offset, ``concurrency`` at a time, in order."""
         assert first.count is not None
         size = self._page_size or len(first.results)

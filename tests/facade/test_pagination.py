@@ -217,7 +217,7 @@ async def test_closing_the_page_iterator_cancels_in_flight_pages(make_client: Ma
     pages = h.client.datasets.list(page_size=5, concurrency=4).pages()
     assert len((await anext(pages)).results) == 5
     assert len((await anext(pages)).results) == 5
-    await pages.aclose()  # type: ignore[attr-defined]
+    await pages.aclose()
     assert asyncio.all_tasks() - before == set()
     assert server.in_flight == 0
 
