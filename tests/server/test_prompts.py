@@ -37,6 +37,7 @@ from posthog_api.testing import prompts as prompt_store
 from .conftest import PROJECT
 
 P = PROJECT
+CONFLICT = "The prompt changed since you opened it. Reload the latest version and try again."
 
 
 async def create(client: AuthenticatedClient, name: str, prompt: Any = "hello") -> Any:
@@ -162,10 +163,7 @@ async def test_publish_conflict_and_validation(
     stale = await publish(client, "p", "v3?", base=1)
     assert stale.status_code == 409
     assert isinstance(stale.parsed, PromptVersionConflict)
-    assert body(stale) == {
-        "detail": "The prompt changed since you opened it. Reload the latest version and try again.",
-        "current_version": 2,
-    }
+    assert body(stale) == {"detail": CONFLICT, "current_version": 2}
     ahead = await publish(client, "p", "v3?", base=5)
     assert ahead.status_code == 409 and body(ahead)["current_version"] == 2
     url = f"/api/environments/{P}/llm_prompts/name/p/"

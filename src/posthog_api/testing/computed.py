@@ -380,7 +380,9 @@ def _integration_view(kind: str, build: Any) -> Handler:
         if row is None:
             raise not_found()
         if row["kind"] != kind:
-            raise invalid(None, f"This integration is not a {kind} integration.")
+            # PostHog refuses this with a 400, which the spec does not document for
+            # these paths; "no <kind> integration with this id" keeps to the spec.
+            raise not_found(f"No {kind} integration with this id.")
         seed = _digest(ident, kind)
         return Reply(200, build(row, seed))
 
