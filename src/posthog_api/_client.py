@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextvars
 import importlib
 import os
+import re
 from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
@@ -371,13 +372,21 @@ class AsyncPostHog:
 def _normalize_host(host: str) -> str:
     if not isinstance(host, str):
         raise ConfigurationError(f"host must be a URL string, got {type(host).__name__}")
+    # Credentials in the host are never echoed back in an error message.
+    shown = re.sub(r"//[^/?#]*@", "//[credentials]@", host)
+    if shown != host:
+        raise ConfigurationError(
+            f"host {shown!r} must not contain credentials; pass the key as api_key=..."
+        )
     try:
         url = httpx.URL(host.strip())
-    except (httpx.InvalidURL, TypeError) as exc:
-        raise ConfigurationError(f"host {host!r} is not a URL: {exc}") from None
+    except (httpx.InvalidURL, TypeError):
+        raise ConfigurationError(
+            f"host {shown!r} is not a URL; use one such as https://us.posthog.com"
+        ) from None
     if url.scheme not in ("http", "https") or not url.host:
         raise ConfigurationError(
-            f"host {host!r} must be an http(s) URL such as https://us.posthog.com"
+            f"host {shown!r} must be an http(s) URL such as https://us.posthog.com"
         )
     if url.userinfo:
         raise ConfigurationError("host must not contain credentials; use api_key=...")

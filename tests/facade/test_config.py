@@ -1,0 +1,186 @@
+"""Configuration: arguments, environment fallbacks, host checks, lifecycle, http_client=."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from posthog_api._client import AsyncPostHog
+from posthog_api._errors import ConfigurationError
+from posthog_api._logging import logger as sdk_logger
+
+from .conftest import API_KEY, HOST, PROJECT_ID, Pools, Recorder, success_response
+
+A = uuid.UUID(int=0xA)
+
+
+def dataset_answer(request: httpx.Request) -> httpx.Response:
+    return success_response("datasets_retrieve")
+
+
+def test_missing_api_key_names_argument_and_variable() -> None:
+    with pytest.raises(ConfigurationError) as info:
+        AsyncPostHog(project_id=PROJECT_ID)
+    assert "api_key" in str(info.value)
+    assert "POSTHOG_PERSONAL_API_KEY" in str(info.value)
+
+
+def test_empty_api_key_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POSTHOG_PERSONAL_API_KEY", "")
+    with pytest.raises(ConfigurationError, match="POSTHOG_PERSONAL_API_KEY"):
+        AsyncPostHog(project_id=PROJECT_ID)
+
+
+def test_missing_project_id_names_argument_and_variable() -> None:
+    with pytest.raises(ConfigurationError) as info:
+        AsyncPostHog(api_key=API_KEY)
+    assert "project_id" in str(info.value)
+    assert "POSTHOG_PROJECT_ID" in str(info.value)
+
+
+@pytest.mark.parametrize("key", [f" {API_KEY}", f"{API_KEY}\n", f'"{API_KEY}"x\r'])
+def test_malformed_key_is_refused_without_echoing_it(key: str) -> None:
+    with pytest.raises(ConfigurationError) as info:
+        AsyncPostHog(api_key=key, project_id=PROJECT_ID)
+    assert API_KEY not in str(info.value)
+    assert API_KEY not in repr(info.value)
+
+
+@pytest.mark.parametrize("project", ["../1", "1/2", "", " 1", True, 1.5, "a" * 65])
+def test_bad_project_id(project: Any) -> None:
+    with pytest.raises(ConfigurationError, match="project"):
+        AsyncPostHog(api_key=API_KEY, project_id=project)
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "us.posthog.com",  # no scheme
+        "ftp://us.posthog.com",
+        "not a url",
+        "https://",
+        "https://user:hunter2@us.posthog.com",
+        "ftp://user:hunter2@us.posthog.com",
+    ],
+)
+def test_bad_host(host: str) -> None:
+    with pytest.raises(ConfigurationError) as info:
+        AsyncPostHog(api_key=API_KEY, project_id=PROJECT_ID, host=host)
+    assert "host" in str(info.value)
+    assert "hunter2" not in str(info.value)
+
+
+@pytest.mark.parametrize("max_retries", [-1, 1.5, True, "2"])
+def test_bad_max_retries(max_retries: Any) -> None:
+    with pytest.raises(ConfigurationError, match="max_retries"):
+        AsyncPostHog(api_key=API_KEY, project_id=PROJECT_ID, max_retries=max_retries)
+
+
+async def test_environment_fallbacks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POSTHOG_PERSONAL_API_KEY", "phx_from_env")
+    monkeypatch.setenv("POSTHOG_PROJECT_ID", "777")
+    monkeypatch.setenv("POSTHOG_HOST", "https://eu.posthog.com/")
+    recorder = Recorder(dataset_answer)
+    async with (
+        httpx.AsyncClient(transport=httpx.MockTransport(recorder)) as http,
+        AsyncPostHog(http_client=http) as client,
+    ):
+        await client.datasets.retrieve(A)
+    request = recorder.last
+    assert str(request.url) == f"https://eu.posthog.com/api/projects/777/datasets/{A}/"
+    assert request.headers["authorization"] == "Bearer phx_from_env"
+
+
+async def test_arguments_beat_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POSTHOG_PERSONAL_API_KEY", "phx_from_env")
+    monkeypatch.setenv("POSTHOG_PROJECT_ID", "777")
+    monkeypatch.setenv("POSTHOG_HOST", "https://eu.posthog.com")
+    recorder = Recorder(dataset_answer)
+    async with (
+        httpx.AsyncClient(transport=httpx.MockTransport(recorder)) as http,
+        AsyncPostHog(api_key=API_KEY, project_id=PROJECT_ID, host=HOST, http_client=http) as c,
+    ):
+        await c.datasets.retrieve(A)
+    request = recorder.last
+    assert str(request.url) == f"{HOST}/api/projects/{PROJECT_ID}/datasets/{A}/"
+    assert request.headers["authorization"] == f"Bearer {API_KEY}"
+
+
+async def test_default_host_is_us_cloud() -> None:
+    recorder = Recorder(dataset_answer)
+    async with (
+        httpx.AsyncClient(transport=httpx.MockTransport(recorder)) as http,
+        AsyncPostHog(api_key=API_KEY, project_id=1, http_client=http) as client,
+    ):
+        await client.datasets.retrieve(A)
+    assert recorder.last.url.host == "us.posthog.com"
+    assert recorder.last.url.scheme == "https"
+
+
+async def test_async_with_closes_the_pool(pools: Pools) -> None:
+    pools.handler = dataset_answer
+    async with AsyncPostHog(api_key=API_KEY, project_id=PROJECT_ID) as client:
+        await client.datasets.retrieve(A)
+        assert not pools.made[0].closed
+    assert pools.made[0].closed
+    with pytest.raises(RuntimeError):
+        await client.datasets.retrieve(A)
+    assert len(pools.made[0].recorder.requests) == 1
+
+
+async def test_injected_http_client_gets_auth_and_is_left_open() -> None:
+    recorder = Recorder(dataset_answer)
+    http = httpx.AsyncClient(
+        transport=httpx.MockTransport(recorder), headers={"X-Proxy-Token": "mine"}
+    )
+    async with AsyncPostHog(api_key=API_KEY, project_id=PROJECT_ID, http_client=http) as client:
+        await client.datasets.retrieve(A)
+    assert recorder.last.headers["authorization"] == f"Bearer {API_KEY}"
+    assert not http.is_closed
+    # The user's client still works for the user after the SDK client is closed.
+    response = await http.get("https://elsewhere.example/ping")
+    assert response.status_code == 200
+    assert "authorization" not in recorder.last.headers  # the SDK's key stays in the SDK
+    await http.aclose()
+
+
+@pytest.fixture
+def restore_sdk_logger() -> Iterator[None]:
+    handlers, level = list(sdk_logger.handlers), sdk_logger.level
+    yield
+    sdk_logger.handlers[:] = handlers
+    sdk_logger.setLevel(level)
+
+
+@pytest.mark.usefixtures("restore_sdk_logger")
+async def test_posthog_api_log_debug_prints_a_line_per_request(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("POSTHOG_API_LOG", "debug")
+    recorder = Recorder(dataset_answer)
+    async with (
+        httpx.AsyncClient(transport=httpx.MockTransport(recorder)) as http,
+        AsyncPostHog(api_key=API_KEY, project_id=PROJECT_ID, http_client=http) as client,
+    ):
+        await client.datasets.retrieve(A)
+    err = capsys.readouterr().err
+    assert "DEBUG" in err
+    assert f"GET /api/projects/{PROJECT_ID}/datasets/{A}/ -> 200" in err
+    assert API_KEY not in err
+
+
+@pytest.mark.usefixtures("restore_sdk_logger")
+async def test_no_log_lines_without_posthog_api_log(capsys: pytest.CaptureFixture[str]) -> None:
+    sdk_logger.setLevel(logging.NOTSET)
+    recorder = Recorder(dataset_answer)
+    async with (
+        httpx.AsyncClient(transport=httpx.MockTransport(recorder)) as http,
+        AsyncPostHog(api_key=API_KEY, project_id=PROJECT_ID, http_client=http) as client,
+    ):
+        await client.datasets.retrieve(A)
+    assert capsys.readouterr().err == ""
