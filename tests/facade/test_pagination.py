@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from posthog_api._errors import APIError, NotFoundError
+from posthog_api._errors import APIError, NotFoundError, ResponseValidationError
 from posthog_api._pagination import Page
 
 from .conftest import HOST, PROJECT_ID, MakeClient
@@ -232,3 +232,20 @@ async def test_collect_with_max_items_cancels_the_rest_before_returning(
     assert [d.name for d in got] == [f"d{i}" for i in range(7)]
     assert asyncio.all_tasks() - before == set()  # no yield to the loop needed
     assert server.in_flight == 0
+
+
+async def test_a_malformed_later_page_is_a_response_validation_error(
+    make_client: MakeClient,
+) -> None:
+    server = Server(total=6, default_limit=2)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.params.get("offset") == "2":
+            return httpx.Response(200, json={"count": 6, "next": None, "results": "oops"})
+        return server.page(request)
+
+    h = make_client(handler)
+    with pytest.raises(ResponseValidationError) as info:
+        await h.client.datasets.list().collect()
+    assert "datasets_list" in str(info.value)
+    assert len(h.requests) == 2
