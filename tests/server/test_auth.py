@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import httpx
 import pytest
@@ -27,6 +28,7 @@ from .conftest import (
     READ_KEY,
     WRITE_KEY,
     ClientFactory,
+    SpecChecker,
 )
 
 P = PROJECT
@@ -47,9 +49,13 @@ def test_scope_arithmetic(needed: str, granted: tuple[str, ...], ok: bool) -> No
     assert scope_satisfied(needed, granted) is ok
 
 
-async def test_missing_and_bad_keys(app: object) -> None:
+async def test_missing_and_bad_keys(app: Any, checker: SpecChecker) -> None:
     url = f"/api/environments/{P}/llm_prompts/"
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as raw:  # type: ignore[arg-type]
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url=BASE,
+        event_hooks={"response": [checker.hook]},
+    ) as raw:
         missing = await raw.get(url)
         assert missing.status_code == 401
         assert missing.json() == {

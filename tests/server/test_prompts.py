@@ -296,3 +296,9 @@ async def test_hard_delete_is_405_with_empty_body(client: AuthenticatedClient) -
         project_id=P, id=UUID(str(row.id)), client=client
     )
     assert still.status_code == 200
+
+
+async def test_empty_body_reports_missing_fields(http: httpx.AsyncClient) -> None:
+    created = await http.post(f"/api/environments/{P}/llm_prompts/")
+    assert created.status_code == 400
+    assert (created.json()["attr"], created.json()["code"]) == ("name", "required")

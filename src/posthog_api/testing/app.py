@@ -68,7 +68,7 @@ def _authenticate(request: Request, state: ServerState) -> tuple[str, ...]:
 async def _read_body(request: Request) -> Any:
     raw = await request.body()
     if not raw.strip():
-        return None
+        return {}  # DRF reads an empty body as an empty form: every field is missing
     try:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:
