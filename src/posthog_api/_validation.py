@@ -119,8 +119,9 @@ def body_dict(
     """
     import attrs
 
-    spec = {f.name.rstrip("_"): str(f.type) for f in attrs.fields(model)}
-    spec.pop("additional_properties", None)
+    fields_of = [f for f in attrs.fields(model) if f.init]
+    spec = {f.name.rstrip("_"): str(f.type) for f in fields_of}
+    required = [f.name.rstrip("_") for f in fields_of if f.default is attrs.NOTHING]
     out: dict[str, Any] = {}
     for key, value in fields.items():
         annotation = spec.get(key)
@@ -131,6 +132,12 @@ def body_dict(
             allowed = ", ".join(sorted(spec))
             raise InvalidRequestError(f"{what}: unknown field {key!r}; expected one of {allowed}")
         out[key] = _check_field(what, key, value, annotation)
+    missing = [name for name in required if name not in fields]
+    if missing:
+        raise InvalidRequestError(
+            f"{what}: missing required field(s) {', '.join(missing)}; pass them as keyword "
+            "arguments (or in body=...)"
+        )
     return out
 
 

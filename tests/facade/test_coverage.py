@@ -55,7 +55,10 @@ CALLS: dict[tuple[str, str], tuple[tuple[Any, ...], dict[str, Any]]] = {
     ("evaluations", "update"): ((UID,), {"enabled": False}),
     ("evaluations", "soft_delete"): ((UID,), {}),
     ("evaluations", "delete"): ((UID,), {}),
-    ("evaluation_runs", "create"): ((), {"evaluation_id": UID, "target_event_id": UID}),
+    ("evaluation_runs", "create"): (
+        (),
+        {"evaluation_id": UID, "target_event_id": UID, "timestamp": "2026-01-01T00:00:00Z"},
+    ),
     ("llm_analytics", "provider_keys"): ((), {}),
     ("llm_analytics", "validate_provider_key"): ((), {"provider": "openai", "api_key": "sk-x"}),
     ("llm_analytics", "models"): ((), {}),

@@ -17,6 +17,7 @@ from .conftest import success_response as answer
 A = uuid.UUID(int=0xA)
 B = uuid.UUID(int=0xB)
 P = PROJECT_ID
+TS = "2026-01-01T00:00:00+00:00"
 ENV = f"/api/environments/{P}"
 
 # id, (namespace, method, args, kwargs), (method, path, query items, json body or None)
@@ -93,12 +94,17 @@ CASES: list[tuple[str, tuple[Any, ...], tuple[Any, ...]]] = [
     ),
     (
         "evaluation_runs.create",
-        ("evaluation_runs", "create", (), {"evaluation_id": str(A), "target_event_id": str(B)}),
+        (
+            "evaluation_runs",
+            "create",
+            (),
+            {"evaluation_id": str(A), "target_event_id": str(B), "timestamp": TS},
+        ),
         (
             "POST",
             f"{ENV}/evaluation_runs/",
             [],
-            {"evaluation_id": str(A), "target_event_id": str(B)},
+            {"evaluation_id": str(A), "target_event_id": str(B), "timestamp": TS},
         ),
     ),
     (

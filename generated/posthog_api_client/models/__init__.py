@@ -26,6 +26,7 @@ from .llm_prompt_request import LLMPromptRequest
 from .llm_prompt_resolve_response import LLMPromptResolveResponse
 from .llm_prompt_version_summary import LLMPromptVersionSummary
 from .llm_provider_key import LLMProviderKey
+from .log_attribute_type_enum import LogAttributeTypeEnum
 from .logs_query_request import LogsQueryRequest
 from .logs_query_request_query import LogsQueryRequestQuery
 from .max_tools_insight_request import MaxToolsInsightRequest
@@ -93,6 +94,7 @@ __all__ = (
     "LLMPromptResolveResponse",
     "LLMPromptVersionSummary",
     "LLMProviderKey",
+    "LogAttributeTypeEnum",
     "LogsQueryRequest",
     "LogsQueryRequestQuery",
     "MaxToolsInsightRequest",

@@ -8,8 +8,6 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="EvaluationRunRequest")
 
 
@@ -18,57 +16,43 @@ class EvaluationRunRequest:
     """What to run; the server validates it before queueing.
 
     Attributes:
-        evaluation_id (UUID | Unset): The evaluation to run.
-        target_event_id (str | Unset): The event to evaluate.
-        timestamp (datetime.datetime | Unset): When the target event happened.
+        evaluation_id (UUID): The evaluation to run.
+        target_event_id (str): The event to evaluate.
+        timestamp (datetime.datetime): When the target event happened.
     """
 
-    evaluation_id: UUID | Unset = UNSET
-    target_event_id: str | Unset = UNSET
-    timestamp: datetime.datetime | Unset = UNSET
+    evaluation_id: UUID
+    target_event_id: str
+    timestamp: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        evaluation_id: str | Unset = UNSET
-        if not isinstance(self.evaluation_id, Unset):
-            evaluation_id = str(self.evaluation_id)
+        evaluation_id = str(self.evaluation_id)
 
         target_event_id = self.target_event_id
 
-        timestamp: str | Unset = UNSET
-        if not isinstance(self.timestamp, Unset):
-            timestamp = self.timestamp.isoformat()
+        timestamp = self.timestamp.isoformat()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if evaluation_id is not UNSET:
-            field_dict["evaluation_id"] = evaluation_id
-        if target_event_id is not UNSET:
-            field_dict["target_event_id"] = target_event_id
-        if timestamp is not UNSET:
-            field_dict["timestamp"] = timestamp
+        field_dict.update(
+            {
+                "evaluation_id": evaluation_id,
+                "target_event_id": target_event_id,
+                "timestamp": timestamp,
+            }
+        )
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        _evaluation_id = d.pop("evaluation_id", UNSET)
-        evaluation_id: UUID | Unset
-        if isinstance(_evaluation_id, Unset):
-            evaluation_id = UNSET
-        else:
-            evaluation_id = UUID(_evaluation_id)
+        evaluation_id = UUID(d.pop("evaluation_id"))
 
-        target_event_id = d.pop("target_event_id", UNSET)
+        target_event_id = d.pop("target_event_id")
 
-        _timestamp = d.pop("timestamp", UNSET)
-        timestamp: datetime.datetime | Unset
-        if isinstance(_timestamp, Unset):
-            timestamp = UNSET
-        else:
-            timestamp = datetime.datetime.fromisoformat(_timestamp)
+        timestamp = datetime.datetime.fromisoformat(d.pop("timestamp"))
 
         evaluation_run_request = cls(
             evaluation_id=evaluation_id,

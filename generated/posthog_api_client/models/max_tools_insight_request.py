@@ -16,11 +16,11 @@ class MaxToolsInsightRequest:
     """The question to turn into an insight.
 
     Attributes:
-        query_description (str | Unset): What the insight should show, in words.
+        query_description (str): What the insight should show, in words.
         insight_type (str | Unset): The kind of insight, such as `trends` or `funnel`.
     """
 
-    query_description: str | Unset = UNSET
+    query_description: str
     insight_type: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -31,9 +31,11 @@ class MaxToolsInsightRequest:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if query_description is not UNSET:
-            field_dict["query_description"] = query_description
+        field_dict.update(
+            {
+                "query_description": query_description,
+            }
+        )
         if insight_type is not UNSET:
             field_dict["insight_type"] = insight_type
 
@@ -42,7 +44,7 @@ class MaxToolsInsightRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        query_description = d.pop("query_description", UNSET)
+        query_description = d.pop("query_description")
 
         insight_type = d.pop("insight_type", UNSET)
 

@@ -7,7 +7,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.provider_enum import ProviderEnum
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ProviderKeyValidationRequest")
 
@@ -17,42 +16,36 @@ class ProviderKeyValidationRequest:
     """A provider key to check without saving it.
 
     Attributes:
-        provider (ProviderEnum | Unset):
-        api_key (str | Unset):
+        provider (ProviderEnum):
+        api_key (str):
     """
 
-    provider: ProviderEnum | Unset = UNSET
-    api_key: str | Unset = UNSET
+    provider: ProviderEnum
+    api_key: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        provider: str | Unset = UNSET
-        if not isinstance(self.provider, Unset):
-            provider = self.provider.value
+        provider = self.provider.value
 
         api_key = self.api_key
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if provider is not UNSET:
-            field_dict["provider"] = provider
-        if api_key is not UNSET:
-            field_dict["api_key"] = api_key
+        field_dict.update(
+            {
+                "provider": provider,
+                "api_key": api_key,
+            }
+        )
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        _provider = d.pop("provider", UNSET)
-        provider: ProviderEnum | Unset
-        if isinstance(_provider, Unset):
-            provider = UNSET
-        else:
-            provider = ProviderEnum(_provider)
+        provider = ProviderEnum(d.pop("provider"))
 
-        api_key = d.pop("api_key", UNSET)
+        api_key = d.pop("api_key")
 
         provider_key_validation_request = cls(
             provider=provider,

@@ -7,8 +7,6 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="SetActiveKeyRequest")
 
 
@@ -17,26 +15,26 @@ class SetActiveKeyRequest:
     """Which stored provider key evaluations should use.
 
     Attributes:
-        key_id (None | Unset | UUID):
+        key_id (None | UUID):
     """
 
-    key_id: None | Unset | UUID = UNSET
+    key_id: None | UUID
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        key_id: None | str | Unset
-        if isinstance(self.key_id, Unset):
-            key_id = UNSET
-        elif isinstance(self.key_id, UUID):
+        key_id: None | str
+        if isinstance(self.key_id, UUID):
             key_id = str(self.key_id)
         else:
             key_id = self.key_id
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if key_id is not UNSET:
-            field_dict["key_id"] = key_id
+        field_dict.update(
+            {
+                "key_id": key_id,
+            }
+        )
 
         return field_dict
 
@@ -44,10 +42,8 @@ class SetActiveKeyRequest:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
 
-        def _parse_key_id(data: object) -> None | Unset | UUID:
+        def _parse_key_id(data: object) -> None | UUID:
             if data is None:
-                return data
-            if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, str):
@@ -57,9 +53,9 @@ class SetActiveKeyRequest:
                 return key_id_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | Unset | UUID, data)
+            return cast(None | UUID, data)
 
-        key_id = _parse_key_id(d.pop("key_id", UNSET))
+        key_id = _parse_key_id(d.pop("key_id"))
 
         set_active_key_request = cls(
             key_id=key_id,

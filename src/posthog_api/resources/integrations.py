@@ -5,14 +5,20 @@ from __future__ import annotations
 from posthog_api_client.models import JSONObject
 
 from .. import _validation
-from ._base import Resource
+from ._base import Resource, unset_if_none
 
 
 class Integrations(Resource):
     __slots__ = ()
 
-    async def authorize(self) -> JSONObject:
-        return await self._client._call("integrations_authorize_retrieve", JSONObject)
+    async def authorize(self, kind: str | None = None, *, next: str | None = None) -> JSONObject:
+        """Start authorising an integration of ``kind`` (such as ``slack``)."""
+        return await self._client._call(
+            "integrations_authorize_retrieve",
+            JSONObject,
+            kind=unset_if_none(kind),
+            next_=unset_if_none(next),
+        )
 
     async def github_repos(self, id: int) -> JSONObject:
         return await self._get("integrations_github_repos_retrieve", id)

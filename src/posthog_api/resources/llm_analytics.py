@@ -17,7 +17,10 @@ from posthog_api_client.models import (
     TextReprRequest,
     TextReprResponse,
 )
+from posthog_api_client.models.provider_enum import ProviderEnum
+from posthog_api_client.types import UNSET
 
+from .._errors import InvalidRequestError
 from .._pagination import AsyncPaginator
 from ._base import NOT_GIVEN, Resource, build_body
 
@@ -53,9 +56,13 @@ class LLMAnalytics(Resource):
             "llm_analytics_provider_key_validations_create", JSONObject, body=request
         )
 
-    async def models(self) -> JSONObject:
-        """The models the configured providers offer."""
-        return await self._client._call("llm_analytics_models_retrieve", JSONObject)
+    async def models(self, provider: str | None = None) -> JSONObject:
+        """The models a provider (openai, anthropic, gemini, openrouter, fireworks) offers."""
+        return await self._client._call(
+            "llm_analytics_models_retrieve",
+            JSONObject,
+            provider=UNSET if provider is None else _provider(provider),
+        )
 
     async def evaluation_config(self) -> JSONObject:
         return await self._client._call("llm_analytics_evaluation_config_retrieve", JSONObject)
@@ -139,3 +146,12 @@ class LLMAnalytics(Resource):
         return await self._client._call(
             "llm_analytics_text_repr_create", TextReprResponse, body=request
         )
+
+
+_PROVIDERS = ("openai", "anthropic", "gemini", "openrouter", "fireworks")
+
+
+def _provider(value: str) -> ProviderEnum:
+    if value not in _PROVIDERS:
+        raise InvalidRequestError(f"provider must be one of {', '.join(_PROVIDERS)}, got {value!r}")
+    return ProviderEnum(value)

@@ -71,14 +71,20 @@ class Prompts(Resource):
         says which of ``api``, ``cache``, ``stale`` or ``fallback`` served it.
         """
         if version_id is None:
-            hit = self._cache.get_fresh(name, version, cache_ttl)
-            if hit is not None:
+            try:
+                hit = self._cache.get_fresh(name, version, cache_ttl)
+            except TypeError:  # an unhashable name or version: refused just below
+                hit = None
+            # type(version) is int: 1.0 and True hash like 1 but are refused when uncached.
+            if hit is not None and (version is None or type(version) is int):
                 return hit  # type: ignore[no-any-return]
         name = _validation.prompt_name(name)
         if version is not None:
             _validation.integer(version, "version", minimum=1)
         if cache_ttl is not None and (
-            isinstance(cache_ttl, bool) or not isinstance(cache_ttl, (int, float)) or cache_ttl < 0
+            isinstance(cache_ttl, bool)
+            or not isinstance(cache_ttl, (int, float))
+            or not cache_ttl >= 0  # NaN too
         ):
             raise InvalidRequestError(f"cache_ttl must be a number >= 0, got {cache_ttl!r}")
         try:
@@ -175,6 +181,11 @@ class Prompts(Resource):
 
         Returns how many prompts were cached.
         """
+        if isinstance(names, (str, bytes)):
+            raise InvalidRequestError(
+                "prefetch(names) takes a list of prompt names, not one string: "
+                "use prefetch([name])"
+            )
         wanted = None if names is None else {_validation.prompt_name(n) for n in names}
         count = 0
         async for row in self.list(page_size=100):

@@ -9,13 +9,13 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.evaluation_run_request import EvaluationRunRequest
 from ...models.json_object import JSONObject
-from ...types import UNSET, Response, Unset
+from ...types import Response
 
 
 def _get_kwargs(
     project_id: str,
     *,
-    body: EvaluationRunRequest | Unset = UNSET,
+    body: EvaluationRunRequest,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -26,8 +26,7 @@ def _get_kwargs(
         ),
     }
 
-    if not isinstance(body, Unset):
-        _kwargs["json"] = body.to_dict()
+    _kwargs["json"] = body.to_dict()
 
     headers["Content-Type"] = "application/json"
 
@@ -94,7 +93,7 @@ def sync_detailed(
     project_id: str,
     *,
     client: AuthenticatedClient,
-    body: EvaluationRunRequest | Unset = UNSET,
+    body: EvaluationRunRequest,
 ) -> Response[ErrorResponse | JSONObject]:
     """Start an evaluation run
 
@@ -103,7 +102,7 @@ def sync_detailed(
 
     Args:
         project_id (str):
-        body (EvaluationRunRequest | Unset): What to run; the server validates it before queueing.
+        body (EvaluationRunRequest): What to run; the server validates it before queueing.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -129,7 +128,7 @@ def sync(
     project_id: str,
     *,
     client: AuthenticatedClient,
-    body: EvaluationRunRequest | Unset = UNSET,
+    body: EvaluationRunRequest,
 ) -> ErrorResponse | JSONObject | None:
     """Start an evaluation run
 
@@ -138,7 +137,7 @@ def sync(
 
     Args:
         project_id (str):
-        body (EvaluationRunRequest | Unset): What to run; the server validates it before queueing.
+        body (EvaluationRunRequest): What to run; the server validates it before queueing.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -159,7 +158,7 @@ async def asyncio_detailed(
     project_id: str,
     *,
     client: AuthenticatedClient,
-    body: EvaluationRunRequest | Unset = UNSET,
+    body: EvaluationRunRequest,
 ) -> Response[ErrorResponse | JSONObject]:
     """Start an evaluation run
 
@@ -168,7 +167,7 @@ async def asyncio_detailed(
 
     Args:
         project_id (str):
-        body (EvaluationRunRequest | Unset): What to run; the server validates it before queueing.
+        body (EvaluationRunRequest): What to run; the server validates it before queueing.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -192,7 +191,7 @@ async def asyncio(
     project_id: str,
     *,
     client: AuthenticatedClient,
-    body: EvaluationRunRequest | Unset = UNSET,
+    body: EvaluationRunRequest,
 ) -> ErrorResponse | JSONObject | None:
     """Start an evaluation run
 
@@ -201,7 +200,7 @@ async def asyncio(
 
     Args:
         project_id (str):
-        body (EvaluationRunRequest | Unset): What to run; the server validates it before queueing.
+        body (EvaluationRunRequest): What to run; the server validates it before queueing.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

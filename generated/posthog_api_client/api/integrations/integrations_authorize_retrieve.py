@@ -8,18 +8,30 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.json_object import JSONObject
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     project_id: str,
+    *,
+    kind: str | Unset = UNSET,
+    next_: str | Unset = UNSET,
 ) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["kind"] = kind
+
+    params["next"] = next_
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/api/environments/{project_id}/integrations/authorize/".format(
             project_id=quote(str(project_id), safe=""),
         ),
+        "params": params,
     }
 
     return _kwargs
@@ -47,6 +59,11 @@ def _parse_response(
         response_403 = ErrorResponse.from_dict(response.json())
 
         return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
 
     if response.status_code == 429:
         response_429 = ErrorResponse.from_dict(response.json())
@@ -79,11 +96,15 @@ def sync_detailed(
     project_id: str,
     *,
     client: AuthenticatedClient,
+    kind: str | Unset = UNSET,
+    next_: str | Unset = UNSET,
 ) -> Response[ErrorResponse | JSONObject]:
     """Start an integration's authorisation flow
 
     Args:
         project_id (str):
+        kind (str | Unset):
+        next_ (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -95,6 +116,8 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         project_id=project_id,
+        kind=kind,
+        next_=next_,
     )
 
     response = client.get_httpx_client().request(
@@ -108,11 +131,15 @@ def sync(
     project_id: str,
     *,
     client: AuthenticatedClient,
+    kind: str | Unset = UNSET,
+    next_: str | Unset = UNSET,
 ) -> ErrorResponse | JSONObject | None:
     """Start an integration's authorisation flow
 
     Args:
         project_id (str):
+        kind (str | Unset):
+        next_ (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -125,6 +152,8 @@ def sync(
     return sync_detailed(
         project_id=project_id,
         client=client,
+        kind=kind,
+        next_=next_,
     ).parsed
 
 
@@ -132,11 +161,15 @@ async def asyncio_detailed(
     project_id: str,
     *,
     client: AuthenticatedClient,
+    kind: str | Unset = UNSET,
+    next_: str | Unset = UNSET,
 ) -> Response[ErrorResponse | JSONObject]:
     """Start an integration's authorisation flow
 
     Args:
         project_id (str):
+        kind (str | Unset):
+        next_ (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -148,6 +181,8 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         project_id=project_id,
+        kind=kind,
+        next_=next_,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -159,11 +194,15 @@ async def asyncio(
     project_id: str,
     *,
     client: AuthenticatedClient,
+    kind: str | Unset = UNSET,
+    next_: str | Unset = UNSET,
 ) -> ErrorResponse | JSONObject | None:
     """Start an integration's authorisation flow
 
     Args:
         project_id (str):
+        kind (str | Unset):
+        next_ (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -177,5 +216,7 @@ async def asyncio(
         await asyncio_detailed(
             project_id=project_id,
             client=client,
+            kind=kind,
+            next_=next_,
         )
     ).parsed

@@ -9,13 +9,13 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.json_object import JSONObject
 from ...models.set_active_key_request import SetActiveKeyRequest
-from ...types import UNSET, Response, Unset
+from ...types import Response
 
 
 def _get_kwargs(
     project_id: str,
     *,
-    body: SetActiveKeyRequest | Unset = UNSET,
+    body: SetActiveKeyRequest,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -26,8 +26,7 @@ def _get_kwargs(
         ),
     }
 
-    if not isinstance(body, Unset):
-        _kwargs["json"] = body.to_dict()
+    _kwargs["json"] = body.to_dict()
 
     headers["Content-Type"] = "application/json"
 
@@ -94,13 +93,13 @@ def sync_detailed(
     project_id: str,
     *,
     client: AuthenticatedClient,
-    body: SetActiveKeyRequest | Unset = UNSET,
+    body: SetActiveKeyRequest,
 ) -> Response[ErrorResponse | JSONObject]:
     """Choose the provider key evaluations use
 
     Args:
         project_id (str):
-        body (SetActiveKeyRequest | Unset): Which stored provider key evaluations should use.
+        body (SetActiveKeyRequest): Which stored provider key evaluations should use.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -126,13 +125,13 @@ def sync(
     project_id: str,
     *,
     client: AuthenticatedClient,
-    body: SetActiveKeyRequest | Unset = UNSET,
+    body: SetActiveKeyRequest,
 ) -> ErrorResponse | JSONObject | None:
     """Choose the provider key evaluations use
 
     Args:
         project_id (str):
-        body (SetActiveKeyRequest | Unset): Which stored provider key evaluations should use.
+        body (SetActiveKeyRequest): Which stored provider key evaluations should use.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -153,13 +152,13 @@ async def asyncio_detailed(
     project_id: str,
     *,
     client: AuthenticatedClient,
-    body: SetActiveKeyRequest | Unset = UNSET,
+    body: SetActiveKeyRequest,
 ) -> Response[ErrorResponse | JSONObject]:
     """Choose the provider key evaluations use
 
     Args:
         project_id (str):
-        body (SetActiveKeyRequest | Unset): Which stored provider key evaluations should use.
+        body (SetActiveKeyRequest): Which stored provider key evaluations should use.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -183,13 +182,13 @@ async def asyncio(
     project_id: str,
     *,
     client: AuthenticatedClient,
-    body: SetActiveKeyRequest | Unset = UNSET,
+    body: SetActiveKeyRequest,
 ) -> ErrorResponse | JSONObject | None:
     """Choose the provider key evaluations use
 
     Args:
         project_id (str):
-        body (SetActiveKeyRequest | Unset): Which stored provider key evaluations should use.
+        body (SetActiveKeyRequest): Which stored provider key evaluations should use.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

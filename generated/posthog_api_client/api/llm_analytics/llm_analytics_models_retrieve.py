@@ -8,18 +8,32 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.json_object import JSONObject
-from ...types import Response
+from ...models.provider_enum import ProviderEnum
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     project_id: str,
+    *,
+    provider: ProviderEnum | Unset = UNSET,
 ) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_provider: str | Unset = UNSET
+    if not isinstance(provider, Unset):
+        json_provider = provider.value
+
+    params["provider"] = json_provider
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/api/environments/{project_id}/llm_analytics/models/".format(
             project_id=quote(str(project_id), safe=""),
         ),
+        "params": params,
     }
 
     return _kwargs
@@ -47,6 +61,11 @@ def _parse_response(
         response_403 = ErrorResponse.from_dict(response.json())
 
         return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
 
     if response.status_code == 429:
         response_429 = ErrorResponse.from_dict(response.json())
@@ -79,11 +98,13 @@ def sync_detailed(
     project_id: str,
     *,
     client: AuthenticatedClient,
+    provider: ProviderEnum | Unset = UNSET,
 ) -> Response[ErrorResponse | JSONObject]:
     """List the models a provider offers
 
     Args:
         project_id (str):
+        provider (ProviderEnum | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -95,6 +116,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         project_id=project_id,
+        provider=provider,
     )
 
     response = client.get_httpx_client().request(
@@ -108,11 +130,13 @@ def sync(
     project_id: str,
     *,
     client: AuthenticatedClient,
+    provider: ProviderEnum | Unset = UNSET,
 ) -> ErrorResponse | JSONObject | None:
     """List the models a provider offers
 
     Args:
         project_id (str):
+        provider (ProviderEnum | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -125,6 +149,7 @@ def sync(
     return sync_detailed(
         project_id=project_id,
         client=client,
+        provider=provider,
     ).parsed
 
 
@@ -132,11 +157,13 @@ async def asyncio_detailed(
     project_id: str,
     *,
     client: AuthenticatedClient,
+    provider: ProviderEnum | Unset = UNSET,
 ) -> Response[ErrorResponse | JSONObject]:
     """List the models a provider offers
 
     Args:
         project_id (str):
+        provider (ProviderEnum | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -148,6 +175,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         project_id=project_id,
+        provider=provider,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -159,11 +187,13 @@ async def asyncio(
     project_id: str,
     *,
     client: AuthenticatedClient,
+    provider: ProviderEnum | Unset = UNSET,
 ) -> ErrorResponse | JSONObject | None:
     """List the models a provider offers
 
     Args:
         project_id (str):
+        provider (ProviderEnum | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -177,5 +207,6 @@ async def asyncio(
         await asyncio_detailed(
             project_id=project_id,
             client=client,
+            provider=provider,
         )
     ).parsed

@@ -9,13 +9,13 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.json_object import JSONObject
 from ...models.provider_key_validation_request import ProviderKeyValidationRequest
-from ...types import UNSET, Response, Unset
+from ...types import Response
 
 
 def _get_kwargs(
     project_id: str,
     *,
-    body: ProviderKeyValidationRequest | Unset = UNSET,
+    body: ProviderKeyValidationRequest,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -26,8 +26,7 @@ def _get_kwargs(
         ),
     }
 
-    if not isinstance(body, Unset):
-        _kwargs["json"] = body.to_dict()
+    _kwargs["json"] = body.to_dict()
 
     headers["Content-Type"] = "application/json"
 
@@ -57,6 +56,11 @@ def _parse_response(
         response_403 = ErrorResponse.from_dict(response.json())
 
         return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
 
     if response.status_code == 429:
         response_429 = ErrorResponse.from_dict(response.json())
@@ -89,13 +93,13 @@ def sync_detailed(
     project_id: str,
     *,
     client: AuthenticatedClient,
-    body: ProviderKeyValidationRequest | Unset = UNSET,
+    body: ProviderKeyValidationRequest,
 ) -> Response[ErrorResponse | JSONObject]:
     """Check a provider API key without saving it
 
     Args:
         project_id (str):
-        body (ProviderKeyValidationRequest | Unset): A provider key to check without saving it.
+        body (ProviderKeyValidationRequest): A provider key to check without saving it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -121,13 +125,13 @@ def sync(
     project_id: str,
     *,
     client: AuthenticatedClient,
-    body: ProviderKeyValidationRequest | Unset = UNSET,
+    body: ProviderKeyValidationRequest,
 ) -> ErrorResponse | JSONObject | None:
     """Check a provider API key without saving it
 
     Args:
         project_id (str):
-        body (ProviderKeyValidationRequest | Unset): A provider key to check without saving it.
+        body (ProviderKeyValidationRequest): A provider key to check without saving it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -148,13 +152,13 @@ async def asyncio_detailed(
     project_id: str,
     *,
     client: AuthenticatedClient,
-    body: ProviderKeyValidationRequest | Unset = UNSET,
+    body: ProviderKeyValidationRequest,
 ) -> Response[ErrorResponse | JSONObject]:
     """Check a provider API key without saving it
 
     Args:
         project_id (str):
-        body (ProviderKeyValidationRequest | Unset): A provider key to check without saving it.
+        body (ProviderKeyValidationRequest): A provider key to check without saving it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -178,13 +182,13 @@ async def asyncio(
     project_id: str,
     *,
     client: AuthenticatedClient,
-    body: ProviderKeyValidationRequest | Unset = UNSET,
+    body: ProviderKeyValidationRequest,
 ) -> ErrorResponse | JSONObject | None:
     """Check a provider API key without saving it
 
     Args:
         project_id (str):
-        body (ProviderKeyValidationRequest | Unset): A provider key to check without saving it.
+        body (ProviderKeyValidationRequest): A provider key to check without saving it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

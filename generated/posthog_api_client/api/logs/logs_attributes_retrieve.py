@@ -8,18 +8,35 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.json_object import JSONObject
-from ...types import Response
+from ...models.log_attribute_type_enum import LogAttributeTypeEnum
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     project_id: str,
+    *,
+    search: str | Unset = UNSET,
+    attribute_type: LogAttributeTypeEnum | Unset = UNSET,
 ) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["search"] = search
+
+    json_attribute_type: str | Unset = UNSET
+    if not isinstance(attribute_type, Unset):
+        json_attribute_type = attribute_type.value
+
+    params["attribute_type"] = json_attribute_type
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/api/environments/{project_id}/logs/attributes/".format(
             project_id=quote(str(project_id), safe=""),
         ),
+        "params": params,
     }
 
     return _kwargs
@@ -47,6 +64,11 @@ def _parse_response(
         response_403 = ErrorResponse.from_dict(response.json())
 
         return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
 
     if response.status_code == 429:
         response_429 = ErrorResponse.from_dict(response.json())
@@ -79,11 +101,16 @@ def sync_detailed(
     project_id: str,
     *,
     client: AuthenticatedClient,
+    search: str | Unset = UNSET,
+    attribute_type: LogAttributeTypeEnum | Unset = UNSET,
 ) -> Response[ErrorResponse | JSONObject]:
     """List log attribute names
 
     Args:
         project_id (str):
+        search (str | Unset):
+        attribute_type (LogAttributeTypeEnum | Unset): `log`: an attribute of the log line;
+            `resource`: of the service that sent it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -95,6 +122,8 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         project_id=project_id,
+        search=search,
+        attribute_type=attribute_type,
     )
 
     response = client.get_httpx_client().request(
@@ -108,11 +137,16 @@ def sync(
     project_id: str,
     *,
     client: AuthenticatedClient,
+    search: str | Unset = UNSET,
+    attribute_type: LogAttributeTypeEnum | Unset = UNSET,
 ) -> ErrorResponse | JSONObject | None:
     """List log attribute names
 
     Args:
         project_id (str):
+        search (str | Unset):
+        attribute_type (LogAttributeTypeEnum | Unset): `log`: an attribute of the log line;
+            `resource`: of the service that sent it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -125,6 +159,8 @@ def sync(
     return sync_detailed(
         project_id=project_id,
         client=client,
+        search=search,
+        attribute_type=attribute_type,
     ).parsed
 
 
@@ -132,11 +168,16 @@ async def asyncio_detailed(
     project_id: str,
     *,
     client: AuthenticatedClient,
+    search: str | Unset = UNSET,
+    attribute_type: LogAttributeTypeEnum | Unset = UNSET,
 ) -> Response[ErrorResponse | JSONObject]:
     """List log attribute names
 
     Args:
         project_id (str):
+        search (str | Unset):
+        attribute_type (LogAttributeTypeEnum | Unset): `log`: an attribute of the log line;
+            `resource`: of the service that sent it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -148,6 +189,8 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         project_id=project_id,
+        search=search,
+        attribute_type=attribute_type,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -159,11 +202,16 @@ async def asyncio(
     project_id: str,
     *,
     client: AuthenticatedClient,
+    search: str | Unset = UNSET,
+    attribute_type: LogAttributeTypeEnum | Unset = UNSET,
 ) -> ErrorResponse | JSONObject | None:
     """List log attribute names
 
     Args:
         project_id (str):
+        search (str | Unset):
+        attribute_type (LogAttributeTypeEnum | Unset): `log`: an attribute of the log line;
+            `resource`: of the service that sent it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -177,5 +225,7 @@ async def asyncio(
         await asyncio_detailed(
             project_id=project_id,
             client=client,
+            search=search,
+            attribute_type=attribute_type,
         )
     ).parsed

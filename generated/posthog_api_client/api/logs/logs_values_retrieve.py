@@ -8,18 +8,38 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.json_object import JSONObject
-from ...types import Response
+from ...models.log_attribute_type_enum import LogAttributeTypeEnum
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     project_id: str,
+    *,
+    key: str | Unset = UNSET,
+    attribute_type: LogAttributeTypeEnum | Unset = UNSET,
+    value: str | Unset = UNSET,
 ) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["key"] = key
+
+    json_attribute_type: str | Unset = UNSET
+    if not isinstance(attribute_type, Unset):
+        json_attribute_type = attribute_type.value
+
+    params["attribute_type"] = json_attribute_type
+
+    params["value"] = value
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/api/environments/{project_id}/logs/values/".format(
             project_id=quote(str(project_id), safe=""),
         ),
+        "params": params,
     }
 
     return _kwargs
@@ -47,6 +67,11 @@ def _parse_response(
         response_403 = ErrorResponse.from_dict(response.json())
 
         return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
 
     if response.status_code == 429:
         response_429 = ErrorResponse.from_dict(response.json())
@@ -79,11 +104,18 @@ def sync_detailed(
     project_id: str,
     *,
     client: AuthenticatedClient,
+    key: str | Unset = UNSET,
+    attribute_type: LogAttributeTypeEnum | Unset = UNSET,
+    value: str | Unset = UNSET,
 ) -> Response[ErrorResponse | JSONObject]:
     """List values seen for a log attribute
 
     Args:
         project_id (str):
+        key (str | Unset):
+        attribute_type (LogAttributeTypeEnum | Unset): `log`: an attribute of the log line;
+            `resource`: of the service that sent it.
+        value (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -95,6 +127,9 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         project_id=project_id,
+        key=key,
+        attribute_type=attribute_type,
+        value=value,
     )
 
     response = client.get_httpx_client().request(
@@ -108,11 +143,18 @@ def sync(
     project_id: str,
     *,
     client: AuthenticatedClient,
+    key: str | Unset = UNSET,
+    attribute_type: LogAttributeTypeEnum | Unset = UNSET,
+    value: str | Unset = UNSET,
 ) -> ErrorResponse | JSONObject | None:
     """List values seen for a log attribute
 
     Args:
         project_id (str):
+        key (str | Unset):
+        attribute_type (LogAttributeTypeEnum | Unset): `log`: an attribute of the log line;
+            `resource`: of the service that sent it.
+        value (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -125,6 +167,9 @@ def sync(
     return sync_detailed(
         project_id=project_id,
         client=client,
+        key=key,
+        attribute_type=attribute_type,
+        value=value,
     ).parsed
 
 
@@ -132,11 +177,18 @@ async def asyncio_detailed(
     project_id: str,
     *,
     client: AuthenticatedClient,
+    key: str | Unset = UNSET,
+    attribute_type: LogAttributeTypeEnum | Unset = UNSET,
+    value: str | Unset = UNSET,
 ) -> Response[ErrorResponse | JSONObject]:
     """List values seen for a log attribute
 
     Args:
         project_id (str):
+        key (str | Unset):
+        attribute_type (LogAttributeTypeEnum | Unset): `log`: an attribute of the log line;
+            `resource`: of the service that sent it.
+        value (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -148,6 +200,9 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         project_id=project_id,
+        key=key,
+        attribute_type=attribute_type,
+        value=value,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -159,11 +214,18 @@ async def asyncio(
     project_id: str,
     *,
     client: AuthenticatedClient,
+    key: str | Unset = UNSET,
+    attribute_type: LogAttributeTypeEnum | Unset = UNSET,
+    value: str | Unset = UNSET,
 ) -> ErrorResponse | JSONObject | None:
     """List values seen for a log attribute
 
     Args:
         project_id (str):
+        key (str | Unset):
+        attribute_type (LogAttributeTypeEnum | Unset): `log`: an attribute of the log line;
+            `resource`: of the service that sent it.
+        value (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -177,5 +239,8 @@ async def asyncio(
         await asyncio_detailed(
             project_id=project_id,
             client=client,
+            key=key,
+            attribute_type=attribute_type,
+            value=value,
         )
     ).parsed

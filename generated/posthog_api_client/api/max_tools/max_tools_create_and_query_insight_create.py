@@ -9,13 +9,13 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.json_object import JSONObject
 from ...models.max_tools_insight_request import MaxToolsInsightRequest
-from ...types import UNSET, Response, Unset
+from ...types import Response
 
 
 def _get_kwargs(
     project_id: str,
     *,
-    body: MaxToolsInsightRequest | Unset = UNSET,
+    body: MaxToolsInsightRequest,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -26,8 +26,7 @@ def _get_kwargs(
         ),
     }
 
-    if not isinstance(body, Unset):
-        _kwargs["json"] = body.to_dict()
+    _kwargs["json"] = body.to_dict()
 
     headers["Content-Type"] = "application/json"
 
@@ -57,6 +56,11 @@ def _parse_response(
         response_403 = ErrorResponse.from_dict(response.json())
 
         return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
 
     if response.status_code == 429:
         response_429 = ErrorResponse.from_dict(response.json())
@@ -89,13 +93,13 @@ def sync_detailed(
     project_id: str,
     *,
     client: AuthenticatedClient,
-    body: MaxToolsInsightRequest | Unset = UNSET,
+    body: MaxToolsInsightRequest,
 ) -> Response[ErrorResponse | JSONObject]:
     """Create an insight from a question and run it
 
     Args:
         project_id (str):
-        body (MaxToolsInsightRequest | Unset): The question to turn into an insight.
+        body (MaxToolsInsightRequest): The question to turn into an insight.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -121,13 +125,13 @@ def sync(
     project_id: str,
     *,
     client: AuthenticatedClient,
-    body: MaxToolsInsightRequest | Unset = UNSET,
+    body: MaxToolsInsightRequest,
 ) -> ErrorResponse | JSONObject | None:
     """Create an insight from a question and run it
 
     Args:
         project_id (str):
-        body (MaxToolsInsightRequest | Unset): The question to turn into an insight.
+        body (MaxToolsInsightRequest): The question to turn into an insight.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -148,13 +152,13 @@ async def asyncio_detailed(
     project_id: str,
     *,
     client: AuthenticatedClient,
-    body: MaxToolsInsightRequest | Unset = UNSET,
+    body: MaxToolsInsightRequest,
 ) -> Response[ErrorResponse | JSONObject]:
     """Create an insight from a question and run it
 
     Args:
         project_id (str):
-        body (MaxToolsInsightRequest | Unset): The question to turn into an insight.
+        body (MaxToolsInsightRequest): The question to turn into an insight.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -178,13 +182,13 @@ async def asyncio(
     project_id: str,
     *,
     client: AuthenticatedClient,
-    body: MaxToolsInsightRequest | Unset = UNSET,
+    body: MaxToolsInsightRequest,
 ) -> ErrorResponse | JSONObject | None:
     """Create an insight from a question and run it
 
     Args:
         project_id (str):
-        body (MaxToolsInsightRequest | Unset): The question to turn into an insight.
+        body (MaxToolsInsightRequest): The question to turn into an insight.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
