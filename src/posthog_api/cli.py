@@ -82,8 +82,13 @@ def _add_serve(subcommands: Subcommands) -> None:
 
 
 # ------------------------------------------------------------------ the tool
-# Later: _add_prompts (push / pull / get / history / diff) goes here.
-COMMANDS: list[Callable[[Subcommands], None]] = [_add_serve]
+def _add_prompts(subcommands: Subcommands) -> None:
+    from ._prompts_cli import add_prompts
+
+    add_prompts(subcommands)
+
+
+COMMANDS: list[Callable[[Subcommands], None]] = [_add_serve, _add_prompts]
 
 
 def build_parser() -> argparse.ArgumentParser:
