@@ -80,7 +80,8 @@ async def tour(settings: dict[str, str]) -> None:
         step("Diff of versions 2 and 3")
         say(str(await posthog.prompts.diff(name, 2, 3)))
 
-        step("Fetch and compile; the second get is a cache hit")
+        step("Fetch and compile: a cold get, then cache hits")
+        posthog.prompts.invalidate(name)  # publish wrote through the cache; start cold
         started = time.perf_counter()
         prompt = await posthog.prompts.get(name)
         cold_ms = (time.perf_counter() - started) * 1000
