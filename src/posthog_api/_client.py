@@ -28,6 +28,7 @@ from ._errors import (
     APIError,
     APITimeoutError,
     ConfigurationError,
+    PostHogError,
     ResponseValidationError,
     ScopeError,
     status_error,
@@ -310,8 +311,8 @@ class AsyncPostHog:
         """Fetch a pagination ``next`` URL through the same stack, on the same origin only."""
         if self._denied and operation_id in self._denied:
             raise self._scope_error(operation_id)
-        target = httpx.URL(url)
         origin = httpx.URL(self.host)
+        target = origin.join(url)  # a relative next URL stays on the configured origin
         if (target.scheme, target.host, target.port) != (origin.scheme, origin.host, origin.port):
             raise APIError(
                 f"{operation_id}: the server's next-page URL points at {target.scheme}://"
@@ -332,8 +333,13 @@ class AsyncPostHog:
         finally:
             _operation.reset(token)
 
-    def _translate(self, operation_id: str, exc: Exception) -> APIError | None:
+    def _translate(self, operation_id: str, exc: Exception) -> PostHogError | None:
         """Map what escaped a request to the SDK's exception tree (None: leave it be)."""
+        if isinstance(exc, RuntimeError) and self._http.is_closed:
+            return ConfigurationError(
+                f"{operation_id}: this AsyncPostHog is closed (aclose() or the end of its "
+                "'async with'); create a new client."
+            )
         if isinstance(exc, httpx.TimeoutException):
             return APITimeoutError(
                 f"{operation_id} timed out ({type(exc).__name__}) after "
@@ -350,9 +356,14 @@ class AsyncPostHog:
                 url=_url(exc),
             )
         if isinstance(exc, (KeyError, TypeError, ValueError, AttributeError)):
+            from posthog_api_client.operations import OPERATIONS
+
+            operation = OPERATIONS[operation_id]
             return ResponseValidationError(
                 f"{operation_id}: the response body does not match the API description "
-                f"({type(exc).__name__}: {exc}). Next: upgrade posthog-api-async, or report it."
+                f"({type(exc).__name__}: {exc}). Next: upgrade posthog-api-async, or report it.",
+                method=operation.method,
+                url=self.host + operation.path.replace("{project_id}", self.project_id),
             )
         return None
 
