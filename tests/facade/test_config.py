@@ -128,7 +128,7 @@ async def test_async_with_closes_the_pool(pools: Pools) -> None:
         await client.datasets.retrieve(A)
         assert not pools.made[0].closed
     assert pools.made[0].closed
-    with pytest.raises(RuntimeError):
+    with pytest.raises(ConfigurationError, match="closed"):
         await client.datasets.retrieve(A)
     assert len(pools.made[0].recorder.requests) == 1
 
