@@ -1,0 +1,52 @@
+"""generated/posthog_api_client/operations.py agrees with an independent walk of the spec."""
+
+from __future__ import annotations
+
+from posthog_api_client.operations import OPERATIONS, Operation
+
+from .spec_util import load_spec, operations, security_scopes
+
+
+def _from_spec() -> dict[str, Operation]:
+    spec = load_spec()
+    return {
+        o.operation_id: Operation(
+            o.operation_id, o.method, o.path, o.op["tags"][0], security_scopes(o.op, spec)
+        )
+        for o in operations(spec)
+    }
+
+
+def test_there_are_52_operations() -> None:
+    assert len(_from_spec()) == 52
+    assert len(OPERATIONS) == 52
+
+
+def test_one_entry_per_spec_operation() -> None:
+    assert set(OPERATIONS) == set(_from_spec())
+
+
+def test_method_path_tag_and_scopes_match_the_spec() -> None:
+    expected = _from_spec()
+    mismatches = {
+        op_id: (OPERATIONS[op_id], want)
+        for op_id, want in expected.items()
+        if OPERATIONS.get(op_id) != want
+    }
+    assert mismatches == {}
+
+
+def test_entries_are_keyed_by_their_own_operation_id() -> None:
+    assert all(key == op.operation_id for key, op in OPERATIONS.items())
+
+
+def test_max_tools_needs_insight_and_query_read() -> None:
+    scopes = OPERATIONS["max_tools_create_and_query_insight_create"].scopes
+    assert set(scopes) == {"insight:read", "query:read"}
+
+
+def test_scope_free_operations_are_exactly_the_ones_the_spec_leaves_open() -> None:
+    open_ops = {op_id for op_id, op in OPERATIONS.items() if op.scopes == ()}
+    assert open_ops == {op_id for op_id, op in _from_spec().items() if not op.scopes}
+    assert "integrations_authorize_retrieve" in open_ops
+    assert "llm_prompts_retrieve" not in open_ops
