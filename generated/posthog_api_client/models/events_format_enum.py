@@ -17,6 +17,8 @@ class EventsFormatEnum(StrEnum):
         if not isinstance(value, str):
             return None
         member = str.__new__(cls, value)
-        member._name_ = "UNKNOWN"
+        member._name_ = (
+            f"unknown:{value}"  # not an identifier: never a real member's name
+        )
         member._value_ = value
         return member

@@ -2,31 +2,39 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.user_basic import UserBasic
+
 
 T = TypeVar("T", bound="LLMPromptPublic")
 
 
 @_attrs_define
 class LLMPromptPublic:
-    """One version of a named prompt, as served to applications by name.
+    """One version of a named prompt, as served to applications by name. Older servers omit the version bookkeeping fields
+    (`is_latest`, `latest_version`, `version_count`, `first_version_created_at`) and may include `created_by`.
 
-    Attributes:
-        id (UUID):
-        name (str):
-        prompt (Any): The prompt content. Any JSON value; usually a string.
-        version (int):
-        created_at (datetime.datetime):
-        updated_at (datetime.datetime):
-        deleted (bool):
-        is_latest (bool):
-        latest_version (int):
-        version_count (int):
-        first_version_created_at (datetime.datetime):
+        Attributes:
+            id (UUID):
+            name (str):
+            prompt (Any): The prompt content. Any JSON value; usually a string.
+            version (int):
+            created_at (datetime.datetime):
+            updated_at (datetime.datetime):
+            created_by (None | Unset | UserBasic):
+            deleted (bool | Unset):
+            is_latest (bool | Unset):
+            latest_version (int | Unset):
+            version_count (int | Unset):
+            first_version_created_at (datetime.datetime | Unset):
     """
 
     id: UUID
@@ -35,14 +43,17 @@ class LLMPromptPublic:
     version: int
     created_at: datetime.datetime
     updated_at: datetime.datetime
-    deleted: bool
-    is_latest: bool
-    latest_version: int
-    version_count: int
-    first_version_created_at: datetime.datetime
+    created_by: None | Unset | UserBasic = UNSET
+    deleted: bool | Unset = UNSET
+    is_latest: bool | Unset = UNSET
+    latest_version: int | Unset = UNSET
+    version_count: int | Unset = UNSET
+    first_version_created_at: datetime.datetime | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.user_basic import UserBasic  # noqa: PLC0415
+
         id = str(self.id)
 
         name = self.name
@@ -55,6 +66,14 @@ class LLMPromptPublic:
 
         updated_at = self.updated_at.isoformat()
 
+        created_by: dict[str, Any] | None | Unset
+        if isinstance(self.created_by, Unset):
+            created_by = UNSET
+        elif isinstance(self.created_by, UserBasic):
+            created_by = self.created_by.to_dict()
+        else:
+            created_by = self.created_by
+
         deleted = self.deleted
 
         is_latest = self.is_latest
@@ -63,7 +82,9 @@ class LLMPromptPublic:
 
         version_count = self.version_count
 
-        first_version_created_at = self.first_version_created_at.isoformat()
+        first_version_created_at: str | Unset = UNSET
+        if not isinstance(self.first_version_created_at, Unset):
+            first_version_created_at = self.first_version_created_at.isoformat()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -75,18 +96,27 @@ class LLMPromptPublic:
                 "version": version,
                 "created_at": created_at,
                 "updated_at": updated_at,
-                "deleted": deleted,
-                "is_latest": is_latest,
-                "latest_version": latest_version,
-                "version_count": version_count,
-                "first_version_created_at": first_version_created_at,
             }
         )
+        if created_by is not UNSET:
+            field_dict["created_by"] = created_by
+        if deleted is not UNSET:
+            field_dict["deleted"] = deleted
+        if is_latest is not UNSET:
+            field_dict["is_latest"] = is_latest
+        if latest_version is not UNSET:
+            field_dict["latest_version"] = latest_version
+        if version_count is not UNSET:
+            field_dict["version_count"] = version_count
+        if first_version_created_at is not UNSET:
+            field_dict["first_version_created_at"] = first_version_created_at
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.user_basic import UserBasic  # noqa: PLC0415
+
         d = dict(src_dict)
         id = UUID(d.pop("id"))
 
@@ -100,17 +130,39 @@ class LLMPromptPublic:
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
 
-        deleted = d.pop("deleted")
+        def _parse_created_by(data: object) -> None | Unset | UserBasic:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                created_by_type_0 = UserBasic.from_dict(data)
 
-        is_latest = d.pop("is_latest")
+                return created_by_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | UserBasic, data)
 
-        latest_version = d.pop("latest_version")
+        created_by = _parse_created_by(d.pop("created_by", UNSET))
 
-        version_count = d.pop("version_count")
+        deleted = d.pop("deleted", UNSET)
 
-        first_version_created_at = datetime.datetime.fromisoformat(
-            d.pop("first_version_created_at")
-        )
+        is_latest = d.pop("is_latest", UNSET)
+
+        latest_version = d.pop("latest_version", UNSET)
+
+        version_count = d.pop("version_count", UNSET)
+
+        _first_version_created_at = d.pop("first_version_created_at", UNSET)
+        first_version_created_at: datetime.datetime | Unset
+        if isinstance(_first_version_created_at, Unset):
+            first_version_created_at = UNSET
+        else:
+            first_version_created_at = datetime.datetime.fromisoformat(
+                _first_version_created_at
+            )
 
         llm_prompt_public = cls(
             id=id,
@@ -119,6 +171,7 @@ class LLMPromptPublic:
             version=version,
             created_at=created_at,
             updated_at=updated_at,
+            created_by=created_by,
             deleted=deleted,
             is_latest=is_latest,
             latest_version=latest_version,
