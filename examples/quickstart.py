@@ -107,7 +107,8 @@ async def tour(settings: dict[str, str]) -> None:
         )
         items = posthog.dataset_items.list(dataset=dataset.id, page_size=100)
         first = await items
-        say(f"first page: {len(first.results)} of {first.count}; next page? {first.has_next_page()}")
+        more = first.has_next_page()
+        say(f"first page: {len(first.results)} of {first.count}; next page? {more}")
         pages = [len(page.results) async for page in items.pages()]
         say(f"pages of {pages} items")
         everything = await posthog.dataset_items.list(dataset=dataset.id, concurrency=4).collect()
