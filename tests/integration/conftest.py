@@ -1,0 +1,144 @@
+"""Fixtures for the integration suites: the facade against the local server over loopback.
+
+``server`` runs :mod:`posthog_api.testing` with uvicorn on a free 127.0.0.1 port (one
+server per test, so the request log and faults start clean). ``make_client`` builds
+:class:`AsyncPostHog` clients on it whose retry sleep is a :class:`FakeClock`, so retries
+and ``Retry-After`` never really wait; every client is closed before the server stops.
+"""
+
+from __future__ import annotations
+
+import functools
+import socket
+import types
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from posthog_api import AsyncPostHog
+from posthog_api.testing import RequestRecord, ServerState, _run, run_in_thread
+
+PROJECT = "1"
+KEY = "phx_integration_ALL_scopes_secret_9f8e7d6c"
+READ_ONLY_KEY = "phx_integration_read_only_secret_1a2b3c4d"
+BAD_KEY = "phx_integration_revoked_secret_5e6f7a8b"
+
+KEYS = {
+    KEY: ["*"],
+    READ_ONLY_KEY: ["llm_prompt:read", "dataset:read"],
+}
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads the developer's own PostHog configuration."""
+    for name in (
+        "POSTHOG_PERSONAL_API_KEY",
+        "POSTHOG_PROJECT_ID",
+        "POSTHOG_HOST",
+        "POSTHOG_API_LOG",
+    ):
+        monkeypatch.delenv(name, raising=False)
+
+
+class FakeClock:
+    """Stands in for ``asyncio.sleep`` in the retry transport: records, never waits."""
+
+    def __init__(self) -> None:
+        self.sleeps: list[float] = []
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+
+
+class ManualClock:
+    """A monotonic clock that only moves when told to (for the prompt cache)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@dataclass
+class Server:
+    state: ServerState
+    url: str
+
+    def log(self, method: str | None = None, path: str | None = None) -> list[RequestRecord]:
+        with self.state.lock:
+            return [
+                r
+                for r in self.state.requests
+                if (method is None or r.method == method) and (path is None or r.path == path)
+            ]
+
+
+def _tcp_socket_module() -> types.SimpleNamespace:
+    """``socket`` as seen by ``run_in_thread``, except that sockets are made IPPROTO_TCP.
+
+    Workaround for a local-server bug: ``run_in_thread`` binds
+    ``socket.socket(AF_INET, SOCK_STREAM)``, whose ``proto`` is 0, so asyncio's
+    ``_set_nodelay`` skips the accepted connections and Nagle plus the client's delayed
+    ACK add ~40 ms to every response on a reused (keep-alive) connection.
+    """
+    shim = types.SimpleNamespace(**{k: getattr(socket, k) for k in dir(socket) if k.isupper()})
+    shim.socket = functools.partial(socket.socket, proto=socket.IPPROTO_TCP)
+    return shim
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
+    state = ServerState(project_id=PROJECT, keys=KEYS)
+    monkeypatch.setattr(_run, "socket", _tcp_socket_module())
+    with run_in_thread(state) as url:
+        yield Server(state, url)
+
+
+MakeClient = Callable[..., AsyncPostHog]
+
+
+@pytest.fixture
+async def make_client(server: Server) -> AsyncIterator[MakeClient]:
+    """Factory: ``make_client(**kwargs)`` -> a client on the local server.
+
+    Its retry sleep is a :class:`FakeClock`, read with :func:`clock_of`.
+    """
+    made: list[AsyncPostHog] = []
+
+    def factory(**kwargs: Any) -> AsyncPostHog:
+        kwargs.setdefault("api_key", KEY)
+        kwargs.setdefault("project_id", PROJECT)
+        kwargs.setdefault("host", server.url)
+        kwargs.setdefault("max_retries", 2)
+        kwargs.setdefault("timeout", 10.0)
+        client = AsyncPostHog(**kwargs)
+        clock = FakeClock()
+        client._transport._sleep = clock.sleep
+        _CLOCKS[id(client)] = clock
+        made.append(client)
+        return client
+
+    yield factory
+    for client in made:
+        await client.aclose()
+        _CLOCKS.pop(id(client), None)
+
+
+_CLOCKS: dict[int, FakeClock] = {}
+
+
+def clock_of(client: AsyncPostHog) -> FakeClock:
+    """The fake retry clock ``make_client`` installed on ``client``."""
+    return _CLOCKS[id(client)]
+
+
+@pytest.fixture
+def client(make_client: MakeClient) -> AsyncPostHog:
+    return make_client()
