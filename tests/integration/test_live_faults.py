@@ -36,7 +36,9 @@ def _statuses(records: list[RequestRecord]) -> list[int | None]:
 # -- 5xx on reads ----------------------------------------------------------------------
 
 
-async def test_reads_under_30_percent_server_errors(make_client: MakeClient, server: Server) -> None:
+async def test_reads_under_30_percent_server_errors(
+    make_client: MakeClient, server: Server
+) -> None:
     max_retries = 2
     client = make_client(max_retries=max_retries)
     ids = await _datasets(client, 3)
