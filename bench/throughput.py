@@ -4,8 +4,9 @@
 ``GET /api/environments/1/llm_prompts/name/support-bot/?version=3``: the facade through
 ``prompts.fetch`` (the cache bypassed), bare httpx with the facade's connection limits
 (100 connections, 20 kept alive) and the facade's headers, parsing the body with
-``json.loads``. Contenders alternate round by round; the server's request log is read
-after every round to check that every request of both reached that endpoint and got a
+``json.loads``. Contenders alternate burst by burst, each burst preceded by an untimed
+warm-up burst of its own (so each starts with its pool open); the server's request log
+is read after every burst to check that every request of both reached that endpoint and got a
 200.
 
 The server runs in this process on a thread (``bench._loopback.serve_in_thread``:
@@ -82,10 +83,13 @@ async def _measure(url: str, state: ServerState, sizes: Sizes) -> dict[str, list
             await _burst(call, warmup, sizes.throughput_tasks)
         rates: dict[str, list[float]] = {name: [] for name in contenders}
         names = list(contenders)
-        for index in range(sizes.throughput_rounds):
-            for name in names if index % 2 == 0 else names[::-1]:
-                state.clear_requests()
+        for _ in range(sizes.throughput_rounds):
+            for name in names:  # strictly alternating: every burst follows the other's
                 gc.collect()
+                # Untimed: reopen this client's pool, whose idle connections the server
+                # may have closed (keep-alive timeout) during the other's burst.
+                await _burst(contenders[name], 2 * sizes.throughput_tasks, sizes.throughput_tasks)
+                state.clear_requests()
                 rate = await _burst(contenders[name], per_round, sizes.throughput_tasks)
                 rates[name].append(rate)
                 _check_log(state, per_round, name)
@@ -127,7 +131,7 @@ async def _run(sizes: Sizes) -> list[Row]:
             f">= {TARGET:.2f}x",
             verdict(ratio >= TARGET),
             f"facade {facade:,.0f} req/s, httpx {bare:,.0f} req/s; medians of "
-            f"{sizes.throughput_rounds} alternating rounds of {per_round:,} requests "
+            f"{sizes.throughput_rounds} alternating bursts of {per_round:,} requests "
             f"({sizes.throughput_rounds * per_round:,} each); uvicorn on a thread, TCP_NODELAY",
         )
     ]
