@@ -38,7 +38,10 @@ def run_in_thread(state: ServerState, host: str = "127.0.0.1") -> Iterator[str]:
 
     The server is shut down, and the thread joined, when the block exits.
     """
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on sockets whose proto says TCP
+    # (accepted sockets inherit it); without it every response body waits ~40 ms behind
+    # its headers for the client's delayed ACK.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, 0))
     port = sock.getsockname()[1]
