@@ -24,7 +24,7 @@ def normalize(scopes: Iterable[str]) -> frozenset[str]:
         )
     result = set()
     for scope in scopes:
-        if not isinstance(scope, str) or not (scope == "*" or _SCOPE.match(scope)):
+        if not isinstance(scope, str) or not (scope == "*" or _SCOPE.fullmatch(scope)):
             raise ConfigurationError(
                 f"scope {scope!r} is not valid: use '<object>:read', '<object>:write' or '*'"
             )

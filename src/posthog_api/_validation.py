@@ -27,7 +27,7 @@ def project_id(value: object) -> str:
             f"project_id must be a string or int such as '12345', got {type(value).__name__}"
         )
     text = str(value)
-    if not _PROJECT_ID.match(text):
+    if not _PROJECT_ID.fullmatch(text):  # $ alone would accept a trailing newline
         raise InvalidRequestError(
             f"project_id {text!r} is not a project id: use the number shown in your "
             "PostHog project settings (or '@current')"
@@ -40,7 +40,7 @@ def prompt_name(value: object, *, creating: bool = False) -> str:
         raise InvalidRequestError(
             f"a prompt name must be a str ({PROMPT_NAME_RULE}), got {type(value).__name__}"
         )
-    if not _PROMPT_NAME.match(value):
+    if not _PROMPT_NAME.fullmatch(value):  # $ alone would accept a trailing newline
         shown = value if len(value) <= 60 else value[:57] + "..."
         raise InvalidRequestError(f"prompt name {shown!r} is not valid: use {PROMPT_NAME_RULE}")
     if value.lower() == "new":
