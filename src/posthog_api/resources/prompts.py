@@ -159,6 +159,9 @@ class Prompts(Resource):
 
     async def diff(self, name: str, a: int, b: int) -> PromptDiff:
         """A unified diff of versions ``a`` and ``b`` plus the variables added and removed."""
+        name = _validation.prompt_name(name)  # every argument checked before either fetch
+        _validation.integer(a, "version a", minimum=1)
+        _validation.integer(b, "version b", minimum=1)
         old = await self.get(name, version=a)
         new = await self.get(name, version=b)
         return diff_prompts(old, new)
