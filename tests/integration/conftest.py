@@ -8,9 +8,6 @@ and ``Retry-After`` never really wait; every client is closed before the server 
 
 from __future__ import annotations
 
-import functools
-import socket
-import types
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +15,7 @@ from typing import Any
 import pytest
 
 from posthog_api import AsyncPostHog
-from posthog_api.testing import RequestRecord, ServerState, _run, run_in_thread
+from posthog_api.testing import RequestRecord, ServerState, run_in_thread
 
 PROJECT = "1"
 KEY = "phx_integration_ALL_scopes_secret_9f8e7d6c"
@@ -80,23 +77,9 @@ class Server:
             ]
 
 
-def _tcp_socket_module() -> types.SimpleNamespace:
-    """``socket`` as seen by ``run_in_thread``, except that sockets are made IPPROTO_TCP.
-
-    Workaround for a local-server bug: ``run_in_thread`` binds
-    ``socket.socket(AF_INET, SOCK_STREAM)``, whose ``proto`` is 0, so asyncio's
-    ``_set_nodelay`` skips the accepted connections and Nagle plus the client's delayed
-    ACK add ~40 ms to every response on a reused (keep-alive) connection.
-    """
-    shim = types.SimpleNamespace(**{k: getattr(socket, k) for k in dir(socket) if k.isupper()})
-    shim.socket = functools.partial(socket.socket, proto=socket.IPPROTO_TCP)
-    return shim
-
-
 @pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
+def server() -> Iterator[Server]:
     state = ServerState(project_id=PROJECT, keys=KEYS)
-    monkeypatch.setattr(_run, "socket", _tcp_socket_module())
     with run_in_thread(state) as url:
         yield Server(state, url)
 
