@@ -115,16 +115,15 @@ def synthetic_items_transport(total: int) -> httpx.MockTransport:
 def facade_over_pool(transport: httpx.AsyncBaseTransport, **options: Any) -> AsyncPostHog:
     """An ``AsyncPostHog`` with its default stack, the connection pool replaced by ``transport``.
 
-    The default stack is ``httpx.AsyncClient -> RetryTransport -> connection pool``; only
-    the pool (which would open sockets) is swapped, so what is measured is exactly what a
-    user who does not pass ``http_client=`` runs. This reaches into one private slot;
-    the asserts make the bench fail loudly should that layout change.
+    ``transport=`` is the SDK's seam for exactly this: the stack stays
+    ``httpx.AsyncClient -> RetryTransport -> (transport)``, which is what a user who does
+    not pass ``http_client=`` runs, minus sockets.
     """
-    client = AsyncPostHog(api_key=KEY, project_id=PROJECT, host=HOST, **options)
-    retry = client._transport
-    assert isinstance(retry, RetryTransport), type(retry)
-    assert isinstance(retry.inner, httpx.AsyncHTTPTransport), type(retry.inner)
-    retry._inner = transport
+    client = AsyncPostHog(
+        api_key=KEY, project_id=PROJECT, host=HOST, transport=transport, **options
+    )
+    assert isinstance(client._transport, RetryTransport), type(client._transport)
+    assert client._transport.inner is transport
     return client
 
 

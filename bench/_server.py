@@ -24,8 +24,7 @@ import json
 import sys
 from typing import Any
 
-from bench._loopback import serve_in_thread
-from posthog_api.testing import ServerState
+from posthog_api.testing import ServerState, run_in_thread
 from posthog_api.testing import app as server_app
 from posthog_api.testing._http import Ctx, Reply, paginate
 from posthog_api.testing.resources import insert
@@ -100,7 +99,7 @@ def main() -> None:
     dataset = seed(state, items)
     memoize_item_lists(state, dataset, items)
     state.faults.set_latency(latency)
-    with serve_in_thread(state) as url:
+    with run_in_thread(state) as url:
         print(json.dumps({"url": url, "dataset": dataset}), flush=True)
         sys.stdin.read()
 

@@ -9,7 +9,7 @@ warm-up burst of its own (so each starts with its pool open); the server's reque
 is read after every burst to check that every request of both reached that endpoint and got a
 200.
 
-The server runs in this process on a thread (``bench._loopback.serve_in_thread``:
+The server runs in this process on a thread (``posthog_api.testing.run_in_thread``:
 ``run_in_thread`` with ``TCP_NODELAY`` on, see there), so it shares the GIL with the
 client: on a small machine the server is the bottleneck and client overhead shows up
 only as the CPU it takes away from the server.
@@ -26,11 +26,10 @@ from collections.abc import Awaitable, Callable
 import httpx
 
 from posthog_api import AsyncPostHog
-from posthog_api.testing import ServerState
+from posthog_api.testing import ServerState, run_in_thread
 
 from ._fixtures import HEADERS, KEY, PROJECT, PROMPT_NAME, PROMPT_PATH, PROMPT_VERSION
 from ._harness import Row, Sizes, median, verdict
-from ._loopback import serve_in_thread
 
 TARGET = 0.85
 
@@ -117,7 +116,7 @@ def run(sizes: Sizes) -> list[Row]:
 
 async def _run(sizes: Sizes) -> list[Row]:
     state = ServerState(project_id=PROJECT, keys={KEY: ["*"]})
-    with serve_in_thread(state) as url:
+    with run_in_thread(state) as url:
         rates = await _measure(url, state, sizes)
     facade = median(rates["facade"])
     bare = median(rates["httpx"])

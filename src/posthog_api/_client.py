@@ -125,6 +125,12 @@ class AsyncPostHog:
     Arguments fall back to the environment: ``POSTHOG_PERSONAL_API_KEY``,
     ``POSTHOG_PROJECT_ID`` and ``POSTHOG_HOST``. ``scopes``, when given, is what the key
     may do; calls that need more raise :class:`ScopeError` before anything is sent.
+
+    ``transport=`` replaces the connection pool under the SDK's retries (the cheap seam
+    for tests, e.g. ``httpx.MockTransport``); ``http_client=`` sends every request through
+    your own ``httpx.AsyncClient`` (its hooks, proxies and limits), at the cost of a
+    second client pass per request. ``aclose()`` closes a given transport, as httpx does,
+    but never a given ``http_client``.
     """
 
     prompts: Prompts
@@ -150,6 +156,7 @@ class AsyncPostHog:
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
         prompt_cache_ttl: float = 60.0,
         prompt_cache_size: int = 1024,
     ) -> None:
@@ -189,7 +196,14 @@ class AsyncPostHog:
                 self.scopes, {op: o.scopes for op, o in OPERATIONS.items()}
             )
         inner: httpx.AsyncBaseTransport
-        if http_client is not None:
+        if http_client is not None and transport is not None:
+            raise ConfigurationError(
+                "pass http_client= or transport=, not both: transport= replaces the "
+                "connection pool under the SDK's own client; http_client= sends through yours"
+            )
+        if transport is not None:
+            inner = transport
+        elif http_client is not None:
             inner = _ClientTransport(http_client)
         else:
             inner = httpx.AsyncHTTPTransport(

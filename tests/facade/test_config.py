@@ -184,3 +184,36 @@ async def test_no_log_lines_without_posthog_api_log(capsys: pytest.CaptureFixtur
     ):
         await client.datasets.retrieve(A)
     assert capsys.readouterr().err == ""
+
+
+async def test_transport_replaces_the_pool_under_the_sdk_retries() -> None:
+    calls: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        if len(calls) == 1:
+            return httpx.Response(503, json={"detail": "busy"})
+        return dataset_answer(request)
+
+    transport = httpx.MockTransport(handler)
+    client = AsyncPostHog(api_key=API_KEY, project_id=PROJECT_ID, transport=transport)
+
+    async def no_sleep(seconds: float) -> None:
+        return None
+
+    client._transport._sleep = no_sleep
+    async with client:
+        dataset = await client.datasets.retrieve(A)
+    assert dataset.id == A
+    assert len(calls) == 2  # the SDK's retry policy sits above the given transport
+    assert calls[-1].headers["authorization"] == f"Bearer {API_KEY}"
+
+
+def test_transport_and_http_client_together_are_refused() -> None:
+    with pytest.raises(ConfigurationError, match="not both"):
+        AsyncPostHog(
+            api_key=API_KEY,
+            project_id=PROJECT_ID,
+            transport=httpx.MockTransport(dataset_answer),
+            http_client=httpx.AsyncClient(),
+        )
