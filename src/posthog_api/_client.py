@@ -126,6 +126,12 @@ class AsyncPostHog:
     ``POSTHOG_PROJECT_ID`` and ``POSTHOG_HOST``. ``scopes``, when given, is what the key
     may do; calls that need more raise :class:`ScopeError` before anything is sent.
 
+    The prompt cache keeps the latest of a prompt fresh for ``prompt_cache_ttl`` seconds,
+    then serves it stale (refreshing in the background) for up to
+    ``prompt_cache_max_stale`` seconds while the API fails; after a failed fetch it waits
+    ``prompt_cache_error_cooldown`` seconds (or the server's ``Retry-After``) before the
+    next one.
+
     ``transport=`` replaces the connection pool under the SDK's retries (the cheap seam
     for tests, e.g. ``httpx.MockTransport``); ``http_client=`` sends every request through
     your own ``httpx.AsyncClient`` (its hooks, proxies and limits), at the cost of a
@@ -159,6 +165,8 @@ class AsyncPostHog:
         transport: httpx.AsyncBaseTransport | None = None,
         prompt_cache_ttl: float = 60.0,
         prompt_cache_size: int = 1024,
+        prompt_cache_max_stale: float = 24 * 3600.0,
+        prompt_cache_error_cooldown: float = 5.0,
     ) -> None:
         configure_from_env()
         key = api_key if api_key is not None else os.environ.get("POSTHOG_PERSONAL_API_KEY")
@@ -212,9 +220,15 @@ class AsyncPostHog:
         from .prompts.cache import PromptCache
 
         # Before _build: the prompts namespace attached there holds on to the cache.
-        self._prompt_cache: PromptCache = PromptCache(
-            ttl=prompt_cache_ttl, max_entries=prompt_cache_size
-        )
+        try:
+            self._prompt_cache: PromptCache = PromptCache(
+                ttl=prompt_cache_ttl,
+                max_entries=prompt_cache_size,
+                max_stale=prompt_cache_max_stale,
+                error_cooldown=prompt_cache_error_cooldown,
+            )
+        except (TypeError, ValueError) as exc:
+            raise ConfigurationError(f"prompt cache settings: {exc}") from None
         self._owner = True
         self._build(RetryTransport(inner, max_retries=max_retries))
 

@@ -15,7 +15,7 @@ import contextlib
 from collections.abc import AsyncGenerator, AsyncIterator, Generator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from ._errors import InvalidRequestError
+from ._errors import APIError, InvalidRequestError
 
 if TYPE_CHECKING:
     from ._client import AsyncPostHog
@@ -104,7 +104,14 @@ class AsyncPaginator(Generic[T]):
                 async for later in later_pages:
                     yield later
             return
+        followed: set[str] = set()
         while page.next is not None:
+            if page.next in followed:  # a server answering the same next URL forever
+                raise APIError(
+                    f"{self._operation_id}: the server sent the next-page URL {page.next} "
+                    "twice; stopped paging instead of looping forever"
+                )
+            followed.add(page.next)
             model = await self._client._follow(self._operation_id, self._page_model, page.next)
             page = Page.from_model(model)
             yield page

@@ -205,8 +205,9 @@ async def test_transport_replaces_the_pool_under_the_sdk_retries() -> None:
     async with client:
         dataset = await client.datasets.retrieve(A)
     assert dataset.id == uuid.UUID(int=1)  # the canned answer's id
+    # The SDK's retry policy sits above the given transport.
     assert len(calls) == 2
-    assert calls[0].url.path.endswith(f"/datasets/{A}/")  # the SDK's retry policy sits above the given transport
+    assert calls[0].url.path.endswith(f"/datasets/{A}/")
     assert calls[-1].headers["authorization"] == f"Bearer {API_KEY}"
 
 

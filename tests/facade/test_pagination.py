@@ -249,3 +249,30 @@ async def test_a_malformed_later_page_is_a_response_validation_error(
         await h.client.datasets.list().collect()
     assert "datasets_list" in str(info.value)
     assert len(h.requests) == 2
+
+
+async def test_a_next_url_repeated_by_the_server_stops_paging_with_an_error() -> None:
+    from posthog_api import APIError, AsyncPostHog
+
+    host = "https://us.posthog.com"
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        return httpx.Response(
+            200,
+            json={
+                "count": 10**6,
+                "next": f"{host}/api/projects/1/datasets/?limit=1&offset=1",
+                "previous": None,
+                "results": [],
+            },
+        )
+
+    client = AsyncPostHog(
+        api_key="phx_loop_test", project_id="1", transport=httpx.MockTransport(handler)
+    )
+    async with client:
+        with pytest.raises(APIError, match="twice"):
+            await client.datasets.list().collect()
+    assert len(seen) == 2  # the first page, then the next URL once

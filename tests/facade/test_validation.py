@@ -113,9 +113,7 @@ async def test_wrong_types_for_body_fields(h: Harness) -> None:
     await refused(h, lambda c: c.dataset_items.create(dataset="not-a-uuid"), "dataset")
     await refused(h, lambda c: c.dataset_items.create(ref_timestamp="yesterday"), "ISO 8601")
     await refused(h, lambda c: c.datasets.create(), "missing required field", "name")
-    await refused(
-        h, lambda c: c.evaluations.create(name="judge"), "evaluation_type", "output_type"
-    )
+    await refused(h, lambda c: c.evaluations.create(name="judge"), "evaluation_type", "output_type")
     await refused(h, lambda c: c.max_tools.create_and_query_insight(), "query_description")
     await refused(h, lambda c: c.datasets.create(body=[("name", "n")]), "body must be")
 

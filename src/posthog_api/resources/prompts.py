@@ -186,8 +186,7 @@ class Prompts(Resource):
         """
         if isinstance(names, (str, bytes)):
             raise InvalidRequestError(
-                "prefetch(names) takes a list of prompt names, not one string: "
-                "use prefetch([name])"
+                "prefetch(names) takes a list of prompt names, not one string: use prefetch([name])"
             )
         wanted = None if names is None else {_validation.prompt_name(n) for n in names}
         count = 0

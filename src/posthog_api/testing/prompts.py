@@ -73,7 +73,7 @@ def render_public(state: ServerState, row: Row) -> Row:
 
 def check_name(value: Any) -> str:
     name = check(Field("name", max_length=255, allow_blank=False), value)
-    if not NAME_PATTERN.match(name):
+    if not NAME_PATTERN.fullmatch(name):
         raise invalid("name", "Only letters, numbers, hyphens (-) and underscores (_) are allowed.")
     if name.lower() == "new":
         raise invalid("name", "'new' is a reserved name and cannot be used.")
