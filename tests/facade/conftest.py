@@ -29,18 +29,6 @@ SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi" / "posthog.yaml"
 Handler = Callable[[httpx.Request], httpx.Response | Awaitable[httpx.Response]]
 
 
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test reads the developer's own PostHog configuration."""
-    for name in (
-        "POSTHOG_PERSONAL_API_KEY",
-        "POSTHOG_PROJECT_ID",
-        "POSTHOG_HOST",
-        "POSTHOG_API_LOG",
-    ):
-        monkeypatch.delenv(name, raising=False)
-
-
 class FakeClock:
     """Stands in for ``asyncio.sleep`` in the retry transport: records, never waits."""
 

@@ -56,16 +56,16 @@ class DatasetItems(Resource):
             "dataset_items.create",
             DatasetItemRequest,
             body,
-            {
-                "dataset": dataset,
-                "input": input,
-                "output": output,
-                "metadata": metadata,
-                "ref_trace_id": ref_trace_id,
-                "ref_timestamp": ref_timestamp,
-                "ref_source_id": ref_source_id,
-                "deleted": deleted,
-            },
+            _fields(
+                dataset,
+                input,
+                output,
+                metadata,
+                ref_trace_id,
+                ref_timestamp,
+                ref_source_id,
+                deleted,
+            ),
         )
         return await self._client._call("dataset_items_create", DatasetItem, body=request)
 
@@ -94,16 +94,16 @@ class DatasetItems(Resource):
             "dataset_items.update",
             PatchedDatasetItem,
             body,
-            {
-                "dataset": dataset,
-                "input": input,
-                "output": output,
-                "metadata": metadata,
-                "ref_trace_id": ref_trace_id,
-                "ref_timestamp": ref_timestamp,
-                "ref_source_id": ref_source_id,
-                "deleted": deleted,
-            },
+            _fields(
+                dataset,
+                input,
+                output,
+                metadata,
+                ref_trace_id,
+                ref_timestamp,
+                ref_source_id,
+                deleted,
+            ),
         )
         return await self._client._call(
             "dataset_items_partial_update", DatasetItem, id=item_id, body=request
@@ -118,3 +118,26 @@ class DatasetItems(Resource):
         await self._client._call(
             "dataset_items_destroy", None, id=_validation.uuid_id(id, "dataset item id")
         )
+
+
+def _fields(
+    dataset: Any,
+    input: Any,
+    output: Any,
+    metadata: Any,
+    ref_trace_id: Any,
+    ref_timestamp: Any,
+    ref_source_id: Any,
+    deleted: Any,
+) -> dict[str, Any]:
+    """The keyword arguments of create/update as body fields (NOT_GIVEN ones drop later)."""
+    return {
+        "dataset": dataset,
+        "input": input,
+        "output": output,
+        "metadata": metadata,
+        "ref_trace_id": ref_trace_id,
+        "ref_timestamp": ref_timestamp,
+        "ref_source_id": ref_source_id,
+        "deleted": deleted,
+    }
