@@ -82,6 +82,11 @@ def json_value(value: object, what: str) -> Any:
 
 
 def prompt_content(value: object) -> Any:
+    if value is None:
+        raise InvalidRequestError(
+            "prompt must not be None: PostHog stores a prompt's content as a non-null "
+            "JSON value (usually a str)"
+        )
     json_value(value, "prompt")
     size = len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
     if size > MAX_PROMPT_BYTES:
