@@ -35,7 +35,7 @@ def project_id(value: object) -> str:
     return text
 
 
-def prompt_name(value: object, *, creating: bool = False) -> str:
+def prompt_name(value: object) -> str:
     if not isinstance(value, str):
         raise InvalidRequestError(
             f"a prompt name must be a str ({PROMPT_NAME_RULE}), got {type(value).__name__}"
