@@ -34,7 +34,7 @@ from ._errors import (
     status_error,
 )
 from ._logging import configure_from_env
-from ._transport import RetryTransport
+from ._transport import DEFAULT_MAX_RETRIES, RetryTransport, attempts_of
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -60,7 +60,6 @@ T = TypeVar("T")
 
 DEFAULT_HOST = "https://us.posthog.com"
 DEFAULT_TIMEOUT = 30.0
-DEFAULT_MAX_RETRIES = 2
 USER_AGENT = f"posthog-api-async/{__version__} (python; httpx {httpx.__version__})"
 
 # The operation in progress, so that the response hook can name it in an exception.
@@ -99,11 +98,7 @@ async def _raise_for_status(response: httpx.Response) -> None:
     if response.status_code < 300:
         return
     await response.aread()
-    raise status_error(
-        response,
-        operation=_operation.get(),
-        attempts=response.extensions.get("posthog_api.attempts"),
-    )
+    raise status_error(response, operation=_operation.get(), attempts=attempts_of(response))
 
 
 class _ClientTransport(httpx.AsyncBaseTransport):
@@ -371,7 +366,7 @@ class AsyncPostHog:
         if isinstance(exc, httpx.TimeoutException):
             return APITimeoutError(
                 f"{operation_id} timed out ({type(exc).__name__}) after "
-                f"{_attempts(exc)} attempt(s). Next: raise the timeout with "
+                f"{attempts_of(exc) or 1} attempt(s). Next: raise the timeout with "
                 "with_options(timeout=...) or check the network.",
                 method=_method(exc),
                 url=_url(exc),
@@ -379,7 +374,7 @@ class AsyncPostHog:
         if isinstance(exc, httpx.TransportError):
             return APIConnectionError(
                 f"{operation_id} could not reach {self.host} ({type(exc).__name__}) after "
-                f"{_attempts(exc)} attempt(s). Next: check POSTHOG_HOST and the network.",
+                f"{attempts_of(exc) or 1} attempt(s). Next: check POSTHOG_HOST and the network.",
                 method=_method(exc),
                 url=_url(exc),
             )
@@ -430,10 +425,6 @@ def _normalize_host(host: str) -> str:
     if url.userinfo:
         raise ConfigurationError("host must not contain credentials; use api_key=...")
     return str(url.copy_with(query=None, fragment=None)).rstrip("/")
-
-
-def _attempts(exc: BaseException) -> int:
-    return int(getattr(exc, "posthog_api_attempts", 1))
 
 
 def _method(exc: httpx.HTTPError) -> str | None:
