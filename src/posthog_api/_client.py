@@ -186,9 +186,7 @@ class AsyncPostHog:
             raise ConfigurationError(str(exc)) from None
         self.host = _normalize_host(host or os.environ.get("POSTHOG_HOST") or DEFAULT_HOST)
         self.scopes = None if scopes is None else _scopes.normalize(scopes)
-        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-            raise ConfigurationError(f"max_retries must be an int >= 0, got {max_retries!r}")
-        self.max_retries = max_retries
+        self.max_retries = _max_retries(max_retries)
         self.timeout = timeout
         self._api_key = key
         self._denied: dict[str, tuple[str, ...]] = {}
@@ -268,9 +266,7 @@ class AsyncPostHog:
         if not isinstance(timeout, _Missing):
             clone.timeout = timeout
         if max_retries is not None:
-            if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-                raise ConfigurationError(f"max_retries must be an int >= 0, got {max_retries!r}")
-            clone.max_retries = max_retries
+            clone.max_retries = _max_retries(max_retries)
         clone._owner = False
         clone._build(self._transport.with_max_retries(clone.max_retries))
         return clone
@@ -401,6 +397,12 @@ class AsyncPostHog:
             missing=lacking,
             granted=granted,
         )
+
+
+def _max_retries(value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigurationError(f"max_retries must be an int >= 0, got {value!r}")
+    return value
 
 
 def _normalize_host(host: str) -> str:
