@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     import httpx
@@ -254,7 +254,10 @@ def _str_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _rebuild(cls: type[APIError], state: dict[str, Any]) -> APIError:
+_E = TypeVar("_E", bound="APIError")
+
+
+def _rebuild(cls: type[_E], state: dict[str, Any]) -> _E:
     error = cls.__new__(cls)
     Exception.__init__(error, state.get("message", ""))
     error.__dict__.update(state)

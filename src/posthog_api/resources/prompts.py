@@ -35,6 +35,7 @@ from .._errors import (
     PostHogError,
     PromptNotFoundError,
     PromptVersionConflict,
+    _rebuild,
 )
 from .._pagination import AsyncPaginator
 from ..prompts import Prompt, PromptDiff, diff_prompts
@@ -399,15 +400,11 @@ def _prompt(model: LLMPrompt | LLMPromptPublic) -> Prompt:
 
 def _prompt_not_found(error: NotFoundError, name: str, version: int | None) -> PromptNotFoundError:
     what = f"{name!r}" if version is None else f"{name!r} version {version}"
-    state = dict(error.__dict__)
-    state["message"] = (
+    message = (
         f"prompt {what} was not found (no live version). Next: check the name, "
         "create it with prompts.create(), or pass fallback=... to get()."
     )
-    converted = PromptNotFoundError.__new__(PromptNotFoundError)
-    Exception.__init__(converted, state["message"])
-    converted.__dict__.update(state)
-    return converted
+    return _rebuild(PromptNotFoundError, {**error.__dict__, "message": message})
 
 
 def _conflict(error: ConflictError, name: str, base_version: int) -> PromptVersionConflict:
