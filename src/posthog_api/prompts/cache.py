@@ -92,10 +92,9 @@ class CacheStats:
 
 
 class _Entry:
-    __slots__ = ("expires", "key", "stale", "stored_at", "used", "value")
+    __slots__ = ("expires", "stale", "stored_at", "used", "value")
 
-    def __init__(self, key: _Key, value: Prompt, stored_at: float, expires: float) -> None:
-        self.key = key
+    def __init__(self, value: Prompt, stored_at: float, expires: float) -> None:
         self.value = value  # the source="cache" copy, returned by hits as is
         self.stored_at = stored_at
         self.expires = expires
@@ -338,12 +337,12 @@ class PromptCache:
         entries = self._entries
         pinned: _Key = (name, prompt.version)
         entries.pop(pinned, None)  # re-inserted at the back, as the most recent
-        entries[pinned] = _Entry(pinned, cached, now, _INF)
+        entries[pinned] = _Entry(cached, now, _INF)
         newest = pinned
         if latest:
             newest = (name, None)
             entries.pop(newest, None)
-            entries[newest] = _Entry(newest, cached, now, now + self._ttl)
+            entries[newest] = _Entry(cached, now, now + self._ttl)
         if len(entries) > self._max_entries:
             self._evict(newest)
 
