@@ -64,9 +64,6 @@ class RedactingFilter(logging.Filter):
 class _StderrHandler(logging.StreamHandler[TextIO]):
     """Writes to whatever ``sys.stderr`` is at emit time (so redirection keeps working)."""
 
-    def __init__(self) -> None:
-        super().__init__()
-
     @property
     def stream(self) -> TextIO:
         return sys.stderr
