@@ -243,6 +243,21 @@ def test_a_cached_version_is_not_a_way_around_the_type_check(value: Any) -> None
     assert_refused(recording, error)
 
 
+@pytest.mark.parametrize("value", [math.nan, True, -1])
+def test_a_cached_latest_is_not_a_way_around_the_cache_ttl_check(value: Any) -> None:
+    """A warm latest must refuse a bad ``cache_ttl`` just as a cold one does."""
+
+    async def call(client: AsyncPostHog) -> None:
+        from posthog_api.prompts import Prompt
+
+        client._prompt_cache.put(Prompt(name="p", version=1, id="", prompt="x"))
+        assert (await client.prompts.get("p")).source == "cache"
+        await client.prompts.get("p", cache_ttl=value)
+
+    recording, error = run(call)
+    assert_refused(recording, error)
+
+
 @pytest.mark.parametrize(
     "call",
     [

@@ -89,22 +89,24 @@ class Prompts(Resource):
                 entry.used = True
                 self._cache._hits += 1
                 return entry.value  # type: ignore[no-any-return]
-        elif version_id is None:
-            try:
-                hit = self._cache.get_fresh(name, version, cache_ttl)
-            except TypeError:  # an unhashable name or version: refused just below
-                hit = None
-            if hit is not None and (version is None or type(version) is int):
-                return hit  # type: ignore[no-any-return]
+        else:
+            # Checked before the cache is consulted, so a hit cannot let NaN or True through.
+            if cache_ttl is not None and (
+                isinstance(cache_ttl, bool)
+                or not isinstance(cache_ttl, (int, float))
+                or not cache_ttl >= 0  # NaN too
+            ):
+                raise InvalidRequestError(f"cache_ttl must be a number >= 0, got {cache_ttl!r}")
+            if version_id is None:
+                try:
+                    hit = self._cache.get_fresh(name, version, cache_ttl)
+                except TypeError:  # an unhashable name or version: refused just below
+                    hit = None
+                if hit is not None and (version is None or type(version) is int):
+                    return hit  # type: ignore[no-any-return]
         name = _validation.prompt_name(name)
         if version is not None:
             _validation.integer(version, "version", minimum=1)
-        if cache_ttl is not None and (
-            isinstance(cache_ttl, bool)
-            or not isinstance(cache_ttl, (int, float))
-            or not cache_ttl >= 0  # NaN too
-        ):
-            raise InvalidRequestError(f"cache_ttl must be a number >= 0, got {cache_ttl!r}")
         try:
             if version_id is not None:
                 return await self._by_version_id(
