@@ -8,7 +8,8 @@ The HTTP stack, outermost first::
 
 Every operation goes through :meth:`AsyncPostHog._call`: the scope check, the generated
 ``asyncio_detailed`` function (the only place a request is built), and the mapping of
-what comes back to a model or an exception.
+what comes back to a model or an exception. Later pages of a list come through
+:meth:`AsyncPostHog._follow`, which fetches the server's ``next`` URL on the same stack.
 """
 
 from __future__ import annotations

@@ -36,8 +36,11 @@ def _parse_key(text: str) -> tuple[str, list[str]]:
 
 
 def _shown(key: str) -> str:
-    """Keys given on the command line are secrets: show only their start."""
-    return key if key == DEMO_KEY else f"{key[:8]}..."
+    """Keys given on the command line are secrets: show only their kind (``phx_...``)."""
+    if key == DEMO_KEY:
+        return key
+    prefix, underscore, _ = key.partition("_")
+    return f"{prefix}_..." if underscore and len(prefix) <= 4 else "(hidden)"
 
 
 def _serve(args: argparse.Namespace) -> int:

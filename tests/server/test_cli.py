@@ -50,7 +50,10 @@ def test_serve_with_keys_and_scopes(
     assert state.project_id == "42" and calls[0]["port"] == 9001
     assert state.keys == {secret: ("llm_prompt:write", "dataset:read"), "phx_other": ("*",)}
     assert not state.prompts
-    assert secret not in capsys.readouterr().out  # user-supplied keys are shown masked
+    out = capsys.readouterr().out
+    # User-supplied keys are shown by kind only: not even a few characters of the secret.
+    assert secret not in out and secret[:6] not in out and "phx_other" not in out
+    assert out.count("API key:    phx_...") == 2
 
 
 def test_no_command_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
