@@ -15,7 +15,8 @@ import contextlib
 from collections.abc import AsyncGenerator, AsyncIterator, Generator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from ._errors import APIError, InvalidRequestError
+from . import _validation
+from ._errors import APIError, _str_or_none
 
 if TYPE_CHECKING:
     from ._client import AsyncPostHog
@@ -48,11 +49,9 @@ class Page(Generic[T]):
     @classmethod
     def from_model(cls, model: Any) -> Page[Any]:
         count = model.count if isinstance(model.count, int) else None
-        return cls(list(model.results), count, _str(model.next_), _str(model.previous))
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
+        return cls(
+            list(model.results), count, _str_or_none(model.next_), _str_or_none(model.previous)
+        )
 
 
 class AsyncPaginator(Generic[T]):
@@ -68,12 +67,9 @@ class AsyncPaginator(Generic[T]):
         page_size: int | None = None,
         concurrency: int = 1,
     ) -> None:
-        if page_size is not None and (
-            isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1
-        ):
-            raise InvalidRequestError(f"page_size must be an int >= 1, got {page_size!r}")
-        if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
-            raise InvalidRequestError(f"concurrency must be an int >= 1, got {concurrency!r}")
+        if page_size is not None:
+            _validation.integer(page_size, "page_size", minimum=1)
+        _validation.integer(concurrency, "concurrency", minimum=1)
         self._client = client
         self._operation_id = operation_id
         self._page_model = page_model
