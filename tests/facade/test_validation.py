@@ -196,3 +196,10 @@ async def test_valid_calls_still_send(make_client: MakeClient) -> None:
     await h.client.integrations.github_repos(1)
     assert len(h.requests) == 4
     assert h.requests[1].url.path.endswith(f"/datasets/{A}/")
+
+
+async def test_enum_arguments_outside_the_spec_are_refused(h: Harness) -> None:
+    await refused(h, lambda c: c.llm_analytics.models("mistral"), "provider", "openai")
+    await refused(h, lambda c: c.logs.values("k", attribute_type="span"), "attribute_type", "log")
+    await refused(h, lambda c: c.logs.attributes(attribute_type="x"), "attribute_type")
+    await refused(h, lambda c: c.events.list(format="xml"), "format", "csv, json")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from enum import Enum
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .. import _validation
@@ -12,6 +13,7 @@ if TYPE_CHECKING:
     from .._client import AsyncPostHog
 
 M = TypeVar("M")
+E = TypeVar("E", bound=Enum)
 
 
 class NotGiven:
@@ -101,3 +103,11 @@ def unset_if_none(value: Any) -> Any:
     from posthog_api_client.types import UNSET
 
     return UNSET if value is None else value
+
+
+def enum_value(enum: type[E], value: object, what: str) -> E:
+    """A generated enum member from a user's string, refusing values the spec does not list."""
+    allowed = [member.value for member in enum]
+    if value not in allowed:
+        raise InvalidRequestError(f"{what} must be one of {', '.join(allowed)}, got {value!r}")
+    return enum(value)

@@ -8,11 +8,12 @@ from typing import Any
 
 from posthog_api_client.models import ClickhouseEvent, PaginatedClickhouseEventList, PropertyFilter
 from posthog_api_client.models.events_format_enum import EventsFormatEnum
+from posthog_api_client.types import UNSET
 
 from .. import _validation
 from .._errors import InvalidRequestError
 from .._pagination import AsyncPaginator
-from ._base import Resource, unset_if_none
+from ._base import Resource, enum_value, unset_if_none
 
 
 class Events(Resource):
@@ -48,7 +49,7 @@ class Events(Resource):
             ),
             "select": unset_if_none(None if select is None else list(select)),
             "where": unset_if_none(None if where is None else list(where)),
-            "format_": unset_if_none(None if format is None else _format(format)),
+            "format_": UNSET if format is None else enum_value(EventsFormatEnum, format, "format"),
         }
         return AsyncPaginator(
             self._client,
@@ -68,9 +69,3 @@ def _when(value: datetime.datetime | str | None, what: str) -> datetime.datetime
         except ValueError:
             pass
     raise InvalidRequestError(f"{what} must be a datetime or an ISO 8601 string, got {value!r}")
-
-
-def _format(value: str) -> EventsFormatEnum:
-    if value not in ("csv", "json"):
-        raise InvalidRequestError(f"format must be 'csv' or 'json', got {value!r}")
-    return EventsFormatEnum(value)

@@ -20,9 +20,8 @@ from posthog_api_client.models import (
 from posthog_api_client.models.provider_enum import ProviderEnum
 from posthog_api_client.types import UNSET
 
-from .._errors import InvalidRequestError
 from .._pagination import AsyncPaginator
-from ._base import NOT_GIVEN, Resource, build_body
+from ._base import NOT_GIVEN, Resource, build_body, enum_value
 
 
 class LLMAnalytics(Resource):
@@ -61,7 +60,7 @@ class LLMAnalytics(Resource):
         return await self._client._call(
             "llm_analytics_models_retrieve",
             JSONObject,
-            provider=UNSET if provider is None else _provider(provider),
+            provider=UNSET if provider is None else enum_value(ProviderEnum, provider, "provider"),
         )
 
     async def evaluation_config(self) -> JSONObject:
@@ -146,12 +145,3 @@ class LLMAnalytics(Resource):
         return await self._client._call(
             "llm_analytics_text_repr_create", TextReprResponse, body=request
         )
-
-
-_PROVIDERS = ("openai", "anthropic", "gemini", "openrouter", "fireworks")
-
-
-def _provider(value: str) -> ProviderEnum:
-    if value not in _PROVIDERS:
-        raise InvalidRequestError(f"provider must be one of {', '.join(_PROVIDERS)}, got {value!r}")
-    return ProviderEnum(value)

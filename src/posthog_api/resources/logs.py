@@ -7,8 +7,7 @@ from typing import Any
 from posthog_api_client.models import JSONObject, LogAttributeTypeEnum, LogsQueryRequest
 from posthog_api_client.types import UNSET
 
-from .._errors import InvalidRequestError
-from ._base import Resource, build_body, unset_if_none
+from ._base import Resource, build_body, enum_value, unset_if_none
 
 
 class Logs(Resource):
@@ -57,6 +56,4 @@ class Logs(Resource):
 def _attribute_type(value: str | None) -> Any:
     if value is None:
         return UNSET
-    if value not in ("log", "resource"):
-        raise InvalidRequestError(f"attribute_type must be 'log' or 'resource', got {value!r}")
-    return LogAttributeTypeEnum(value)
+    return enum_value(LogAttributeTypeEnum, value, "attribute_type")
