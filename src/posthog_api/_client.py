@@ -35,7 +35,7 @@ from ._errors import (
     status_error,
 )
 from ._logging import configure_from_env
-from ._transport import DEFAULT_MAX_RETRIES, RetryTransport, attempts_of
+from ._transport import DEFAULT_MAX_RETRIES, RetryTransport, attempts_of, check_max_retries
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -187,7 +187,7 @@ class AsyncPostHog:
             raise ConfigurationError(str(exc)) from None
         self.host = _normalize_host(host or os.environ.get("POSTHOG_HOST") or DEFAULT_HOST)
         self.scopes = None if scopes is None else _scopes.normalize(scopes)
-        self.max_retries = _max_retries(max_retries)
+        self.max_retries = check_max_retries(max_retries)
         self.timeout = timeout
         self._api_key = key
         self._denied: dict[str, tuple[str, ...]] = {}
@@ -267,7 +267,7 @@ class AsyncPostHog:
         if not isinstance(timeout, _Missing):
             clone.timeout = timeout
         if max_retries is not None:
-            clone.max_retries = _max_retries(max_retries)
+            clone.max_retries = check_max_retries(max_retries)
         clone._owner = False
         clone._build(self._transport.with_max_retries(clone.max_retries))
         return clone
@@ -398,12 +398,6 @@ class AsyncPostHog:
             missing=lacking,
             granted=granted,
         )
-
-
-def _max_retries(value: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ConfigurationError(f"max_retries must be an int >= 0, got {value!r}")
-    return value
 
 
 def _normalize_host(host: str) -> str:

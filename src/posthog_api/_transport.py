@@ -123,6 +123,13 @@ def _log_attempt(request: httpx.Request, outcome: object, started: float, attemp
     )
 
 
+def check_max_retries(value: object) -> int:
+    """The one check of a ``max_retries`` setting (the client calls it before building)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigurationError(f"max_retries must be an int >= 0, got {value!r}")
+    return value
+
+
 class RetryTransport(httpx.AsyncBaseTransport):
     """An ``httpx.AsyncBaseTransport`` that retries and logs requests sent through ``inner``.
 
@@ -144,10 +151,7 @@ class RetryTransport(httpx.AsyncBaseTransport):
         now: Callable[[], float] = time.time,
         owns_inner: bool = True,
     ) -> None:
-        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-            raise ConfigurationError(
-                f"max_retries must be a non-negative integer, got {max_retries!r}"
-            )
+        check_max_retries(max_retries)
         self._inner: httpx.AsyncBaseTransport = (
             httpx.AsyncHTTPTransport() if inner is None else inner
         )
