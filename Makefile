@@ -12,7 +12,7 @@ GENERATE = PATH="$(abspath $(BIN)):$$PATH" $(BIN)/openapi-python-client generate
 	--path $(SPEC) --config generator-config.yml --custom-template-path templates \
 	--meta none --fail-on-warning --overwrite
 
-.PHONY: install generate check-generated test lint typecheck demo serve bench clean
+.PHONY: install generate check-generated test lint typecheck demo serve bench mutate clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -63,5 +63,17 @@ serve: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m bench
 
+# Mutation testing of the core, each module against its own tests (a few minutes on 2 cores):
+# fails when a module kills under 90 % of its non-equivalent mutants. mutmut is pinned in the
+# `mutate` extra and installed on first use. `make mutate MODULES="scopes cache" JOBS=1`.
+MODULES ?=
+JOBS    ?= 2
+$(VENV)/.mutate-installed: $(STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e '.[dev,server,mutate]'
+	touch $@
+
+mutate: $(VENV)/.mutate-installed
+	$(PY) scripts/mutate.py --jobs $(JOBS) $(MODULES)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache mutants

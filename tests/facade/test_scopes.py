@@ -122,6 +122,11 @@ async def test_scope_check_applies_to_with_options_copies(make_client: MakeClien
         ["dataset:read "],
         ["dataset:read", 5],
         ["**"],
+        [":read"],
+        [":write"],
+        [":"],
+        ["dataset:"],
+        ["dataset:read:write"],
         "dataset:read",
     ],
     ids=repr,
@@ -130,6 +135,25 @@ def test_invalid_scopes_are_a_configuration_error(scopes: Any) -> None:
     with pytest.raises(ConfigurationError) as info:
         AsyncPostHog(api_key=API_KEY, project_id=1, scopes=scopes)
     assert "scope" in str(info.value)
+
+
+@pytest.mark.parametrize("scope", [":read", ":write"])
+def test_a_scope_without_an_object_is_refused_by_name(scope: str) -> None:
+    """``:read`` names no object: accepted, it would grant nothing, and calls fail later."""
+    with pytest.raises(ConfigurationError) as info:
+        AsyncPostHog(api_key=API_KEY, project_id=1, scopes=["dataset:read", scope])
+    assert str(info.value) == (
+        f"scope {scope!r} is not valid: use '<object>:read', '<object>:write' or '*'"
+    )
+
+
+def test_one_string_instead_of_a_list_is_refused_with_the_fix() -> None:
+    """A bare string would be read as its characters; the message shows the list form."""
+    with pytest.raises(ConfigurationError) as info:
+        AsyncPostHog(api_key=API_KEY, project_id=1, scopes="llm_prompt:read")
+    assert str(info.value) == (
+        "scopes must be a list of strings such as ['llm_prompt:read'], not one string"
+    )
 
 
 def _spec_scopes() -> dict[str, tuple[str, ...]]:
