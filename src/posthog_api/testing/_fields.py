@@ -162,12 +162,11 @@ def check_datetime(name: str, value: Any) -> str:
     if isinstance(value, str):
         try:
             parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            pass
-        else:
             if parsed.tzinfo is None:
                 parsed = parsed.replace(tzinfo=dt.UTC)
             return format_time(parsed)
+        except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved to UTC
+            pass
     raise invalid(
         name,
         "Datetime has wrong format. Use one of these formats instead: "

@@ -10,7 +10,6 @@ lock.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -26,7 +25,6 @@ from . import computed, prompts, resources
 from ._errors import (
     ApiError,
     authentication_failed,
-    envelope,
     method_not_allowed,
     missing_scope,
     not_authenticated,
@@ -35,6 +33,7 @@ from ._errors import (
     throttled,
 )
 from ._http import Ctx, Handler, Reply
+from ._json import parse_body
 from .state import ServerState
 
 HANDLERS: dict[str, Handler] = {**prompts.HANDLERS, **resources.HANDLERS, **computed.HANDLERS}
@@ -69,12 +68,7 @@ async def _read_body(request: Request) -> Any:
     raw = await request.body()
     if not raw.strip():
         return {}  # DRF reads an empty body as an empty form: every field is missing
-    try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ApiError(
-            400, envelope("invalid_request", "parse_error", f"JSON parse error - {error}")
-        ) from None
+    return parse_body(raw)  # NaN, inf, lone surrogates and deep nesting are a 400
 
 
 def _response(reply: Reply) -> Response:

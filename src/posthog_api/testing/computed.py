@@ -506,11 +506,11 @@ def _time_arg(ctx: Ctx, name: str) -> str | None:
         return None
     try:
         moment = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.UTC)
+        return format_time(moment)
+    except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved to UTC
         raise invalid(name, "Enter a valid date/time.") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return format_time(moment)
 
 
 # ---------------------------------------------------------------- max tools
