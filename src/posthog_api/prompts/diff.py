@@ -1,21 +1,66 @@
-"""What changed between two versions of a prompt."""
+"""What changed between two versions of a prompt, and whether two contents are the same.
+
+Diffs are line by line and bounded: ``difflib`` is quadratic (or worse) in the lines it
+compares, so only the region between the common first and last lines is diffed, and a
+region too large for that is summarised by sizes and SHA-256 hashes instead. A 1 MB
+prompt (PostHog's limit) then costs milliseconds, not minutes.
+"""
 
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from posthog_api.prompts.prompt import Prompt
 
-__all__ = ["PromptDiff", "diff_prompts"]
+__all__ = ["MAX_DIFF_CHARS", "MAX_DIFF_WORK", "PromptDiff", "diff_prompts", "same_content"]
+
+MAX_DIFF_WORK = 1_000_000
+"""The most (changed lines of the old text) x (changed lines of the new) diffed line by line.
+
+difflib's worst cases grow with this product; at this bound they take well under a second.
+"""
+
+MAX_DIFF_CHARS = 256 * 1024
+"""The most characters (both sides together) of a changed region diffed line by line."""
+
+
+def same_content(a: Any, b: Any) -> bool:
+    """Whether two prompt contents are the same JSON value, as PostHog stores and serves it.
+
+    Python's ``==`` holds ``True == 1`` and ``0 == 0.0``, but ``true``, ``1`` and ``0.0`` are
+    different prompts to PostHog and to a model: numbers, booleans and null compare by JSON
+    type and text (at any depth), strings code point for code point (no newline or Unicode
+    normalisation), objects by key regardless of key order. Used by ``publish_if_changed``,
+    ``update`` and ``posthog-api prompts push`` to decide whether to publish.
+    """
+    if isinstance(a, str) or isinstance(b, str):
+        return isinstance(a, str) and isinstance(b, str) and str.__eq__(a, b)
+    text_a = _canonical(a)
+    return text_a is not None and text_a == _canonical(b)
+
+
+def _canonical(value: Any) -> str | None:
+    # The JSON text itself is type-exact: true / 1 / 1.0 / -0.0 all render differently.
+    try:
+        return json.dumps(
+            value, ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False
+        )
+    except (TypeError, ValueError, RecursionError):
+        return None  # not comparable as JSON: treat as changed; publishing validates it
 
 
 @dataclass(frozen=True, slots=True)
 class PromptDiff:
     """The difference from prompt version ``a`` to version ``b``.
 
-    ``unified`` is a ``difflib`` unified diff of the two texts with ``name@a`` /
-    ``name@b`` headers (empty when the texts are equal). ``added_variables`` and
+    ``unified`` is a unified diff of the two texts with ``name@a`` / ``name@b`` headers
+    (empty when the texts are equal). When the changed region is too large to diff line by
+    line (see :data:`MAX_DIFF_WORK`), ``unified`` holds a summary instead (line range,
+    sizes and SHA-256 of both texts) and ``summarised`` is true. ``added_variables`` and
     ``removed_variables`` are in order of first use in ``b`` and ``a`` respectively;
     ``changed`` says whether the texts differ at all.
     """
@@ -28,6 +73,8 @@ class PromptDiff:
     removed_variables: list[str] = field(default_factory=list)
     changed: bool = False
     """Whether the texts differ at all (``unified`` ignores a missing final newline)."""
+    summarised: bool = False
+    """Whether ``unified`` is a summary because the change was too large to diff."""
 
     def __str__(self) -> str:
         lines: list[str] = []
@@ -53,12 +100,9 @@ def diff_prompts(a: Prompt, b: Prompt, *, context: int = 3) -> PromptDiff:
     """Compare two prompts (usually two versions of one name), ``a`` being the older."""
     text_a = a.text
     text_b = b.text
-    label_a = f"{a.name}@{a.version}"
-    label_b = f"{b.name}@{b.version}"
-    lines = difflib.unified_diff(
-        _lines(text_a), _lines(text_b), fromfile=label_a, tofile=label_b, n=context
+    unified, summarised = bounded_unified_diff(
+        text_a, text_b, f"{a.name}@{a.version}", f"{b.name}@{b.version}", context=context
     )
-    unified = "".join(lines)
     vars_a = a.variables
     vars_b = b.variables
     set_a = set(vars_a)
@@ -71,7 +115,94 @@ def diff_prompts(a: Prompt, b: Prompt, *, context: int = 3) -> PromptDiff:
         added_variables=[v for v in vars_b if v not in set_a],
         removed_variables=[v for v in vars_a if v not in set_b],
         changed=text_a != text_b,
+        summarised=summarised,
     )
+
+
+def bounded_unified_diff(
+    old: str, new: str, fromfile: str, tofile: str, *, context: int = 3
+) -> tuple[str, bool]:
+    """A unified diff of two texts, or a summary when the change is too large to diff.
+
+    Returns ``(text, summarised)``; ``text`` is empty when the texts differ at most by a
+    missing final newline. Every output line ends with ``\\n``.
+    """
+    a = _lines(old)
+    b = _lines(new)
+    # The common first and last lines cost one linear pass and are never handed to difflib.
+    shortest = min(len(a), len(b))
+    start = 0
+    while start < shortest and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < shortest - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    stop_a, stop_b = len(a) - end, len(b) - end
+    if start == stop_a and start == stop_b:
+        return "", False
+    header = [f"--- {fromfile}\n", f"+++ {tofile}\n"]
+    changed_chars = sum(map(len, a[start:stop_a])) + sum(map(len, b[start:stop_b]))
+    if (stop_a - start) * (stop_b - start) > MAX_DIFF_WORK or changed_chars > MAX_DIFF_CHARS:
+        return "".join(header + _summary(old, new, fromfile, tofile, start, stop_a, stop_b)), True
+    low = max(0, start - context)
+    window_a = a[low : min(len(a), stop_a + context)]
+    window_b = b[low : min(len(b), stop_b + context)]
+    out = header
+    matcher = difflib.SequenceMatcher(None, window_a, window_b)
+    for group in matcher.get_grouped_opcodes(context):
+        first, last = group[0], group[-1]
+        out.append(
+            f"@@ -{_range(low + first[1], low + last[2])} "
+            f"+{_range(low + first[3], low + last[4])} @@\n"
+        )
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                out.extend(_terminated(" ", window_a[i1:i2]))
+                continue
+            if tag in ("replace", "delete"):
+                out.extend(_terminated("-", window_a[i1:i2]))
+            if tag in ("replace", "insert"):
+                out.extend(_terminated("+", window_b[j1:j2]))
+    return "".join(out), False
+
+
+def _summary(
+    old: str, new: str, fromfile: str, tofile: str, start: int, stop_a: int, stop_b: int
+) -> list[str]:
+    def describe(label: str, text: str) -> str:
+        data = text.encode("utf-8", "surrogatepass")
+        digest = hashlib.sha256(data).hexdigest()
+        count = len(text.splitlines())
+        lines = f"{count:,} line" + ("" if count == 1 else "s")
+        return f"# {label}: {len(data):,} bytes, {lines}, sha256 {digest}\n"
+
+    return [
+        f"# too large to diff line by line: {fromfile} {_span(start, stop_a)} -> "
+        f"{tofile} {_span(start, stop_b)}\n",
+        describe(fromfile, old),
+        describe(tofile, new),
+    ]
+
+
+def _span(start: int, stop: int) -> str:
+    if stop <= start:
+        return f"nothing (after line {start:,})"
+    if stop == start + 1:
+        return f"line {stop:,}"
+    return f"lines {start + 1:,}-{stop:,}"
+
+
+def _range(start: int, stop: int) -> str:
+    # Unified-diff hunk ranges are 1-based "first,count"; an empty range names the line before.
+    count = stop - start
+    if count == 1:
+        return str(start + 1)
+    return f"{start + 1 if count else start},{count}"
+
+
+def _terminated(mark: str, lines: list[str]) -> list[str]:
+    # A line split at a lone "\r" (or another separator) still gets its own output line.
+    return [mark + line if line.endswith("\n") else mark + line + "\n" for line in lines]
 
 
 def _lines(text: str) -> list[str]:
