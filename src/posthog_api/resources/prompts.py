@@ -10,6 +10,7 @@ in). Misses, expiry, single-flight and stale-while-revalidate live in
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
@@ -40,6 +41,7 @@ from .._errors import (
 from .._pagination import AsyncPaginator
 from ..prompts import Prompt, PromptDiff, diff_prompts
 from ..prompts.cache import CacheStats
+from ..prompts.diff import same_content
 from ._base import Resource, unset_if_none
 
 Fallback = str | Callable[[], Any]
@@ -184,7 +186,8 @@ class Prompts(Resource):
         _validation.integer(b, "version b", minimum=1)
         old = await self.get(name, version=a)
         new = await self.get(name, version=b)
-        return diff_prompts(old, new)
+        # Bounded, but up to a fraction of a second for big prompts: off the event loop.
+        return await asyncio.to_thread(diff_prompts, old, new)
 
     def list(
         self, *, search: str | None = None, page_size: int | None = None, concurrency: int = 1
@@ -250,7 +253,10 @@ class Prompts(Resource):
         return published
 
     async def publish_if_changed(self, name: str, prompt: Any) -> Prompt:
-        """Publish ``prompt`` unless it equals the latest content; create the name if new.
+        """Publish ``prompt`` unless it is the latest content; create the name if new.
+
+        "Is" is exact JSON (:func:`~posthog_api.prompts.diff.same_content`): ``True`` is
+        not ``1``, ``0.0`` is not ``0``, strings compare character for character.
 
         Returns the latest version afterwards (the existing one when nothing changed).
         """
@@ -260,7 +266,7 @@ class Prompts(Resource):
             latest = await self.fetch(name)
         except PromptNotFoundError:
             return await self.create(name, prompt)
-        if latest.prompt == prompt:
+        if same_content(latest.prompt, prompt):  # type-exact: true is not 1
             return latest
         return await self.publish(name, prompt, base_version=latest.version)
 
@@ -275,7 +281,7 @@ class Prompts(Resource):
 
         On a conflict it re-reads and tries again, up to ``max_attempts`` times in all, then
         raises the last :class:`PromptVersionConflict`. Returns the latest unchanged when
-        ``fn`` returns equal content.
+        ``fn`` returns the same content (exact JSON, as in :meth:`publish_if_changed`).
         """
         name = _validation.prompt_name(name)
         attempts = _validation.integer(max_attempts, "max_attempts", minimum=1)
@@ -285,7 +291,7 @@ class Prompts(Resource):
             content = fn(latest.prompt)
             if inspect.isawaitable(content):
                 content = await content
-            if content == latest.prompt:
+            if same_content(content, latest.prompt):
                 return latest
             try:
                 return await self.publish(name, content, base_version=latest.version)
