@@ -3,15 +3,19 @@
 A directory holds one file per prompt: ``NAME.txt`` (the prompt is that text) or
 ``NAME.json`` (the prompt is that JSON value). ``push`` creates the names PostHog lacks,
 publishes the changed ones with ``base_version`` set to the latest version it saw (so a
-concurrent edit in PostHog is a conflict, never overwritten) and skips the unchanged.
-Every file is read and checked before anything is sent.
+concurrent edit in PostHog is a conflict, never overwritten) and skips the unchanged
+(exact JSON: ``true`` is not ``1``). Every file is read and checked before anything is sent.
+Files are read and written byte for byte (no newline translation), so ``pull`` then ``push``
+of an unedited folder publishes nothing. ``pull`` checks every name the server returns with
+the rule names going out obey, and writes nothing if one is refused: a name never becomes a
+path outside the folder. Every failure ends in one ``error:`` line on stderr, never a
+traceback: exit status 2 for usage and configuration errors, 1 for everything else.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import difflib
 import json
 import os
 import sys
@@ -28,7 +32,9 @@ from ._errors import (
     PostHogError,
     PromptNotFoundError,
     PromptVersionConflict,
+    ResponseValidationError,
 )
+from .prompts.diff import bounded_unified_diff, same_content
 
 if TYPE_CHECKING:
     from ._client import AsyncPostHog
@@ -77,18 +83,25 @@ def read_directory(directory: Path) -> list[LocalPrompt]:
             problems.append(f"{path.name}: {found[name].path.name} already defines {name!r}")
             continue
         try:
-            text = path.read_text(encoding="utf-8")
+            text = _read_exactly(path)
             content: Any = json.loads(text) if path.suffix == ".json" else text
             _validation.prompt_content(content)
+        except RecursionError:
+            problems.append(f"{path.name}: the JSON is nested too deeply (over ~900 levels)")
+            continue
         except (OSError, UnicodeDecodeError, ValueError) as error:
             problems.append(f"{path.name}: {error}")
             continue
         found[name] = LocalPrompt(name, content, path)
     if problems:
-        raise InvalidRequestError(
-            "nothing was sent; fix these files first:\n  " + "\n  ".join(problems)
-        )
+        raise InvalidRequestError("nothing was sent; fix these files first: " + "; ".join(problems))
     return list(found.values())
+
+
+def _read_exactly(path: Path) -> str:
+    """The file's text as stored: CR and CRLF line endings are content, not translated."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return handle.read()
 
 
 def _as_text(content: Any) -> str:
@@ -98,13 +111,10 @@ def _as_text(content: Any) -> str:
 
 
 def _diff(name: str, old: Any, new: Any, old_label: str) -> str:
-    lines = difflib.unified_diff(
-        _as_text(old).splitlines(keepends=True),
-        _as_text(new).splitlines(keepends=True),
-        fromfile=f"{name}@{old_label}",
-        tofile=f"{name} (local)",
-    )
-    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+    """The bounded diff of ``prompts.diff`` (a summary beyond its size cap)."""
+    old_label = f"{name}@{old_label}"
+    text, _ = bounded_unified_diff(_as_text(old), _as_text(new), old_label, f"{name} (local)")
+    return text or f"# {name}: only the final newline differs from {old_label}\n"
 
 
 # -- progress ------------------------------------------------------------------------------
@@ -160,23 +170,22 @@ async def _push_one(client: AsyncPostHog, item: LocalPrompt, *, dry_run: bool) -
             if not dry_run:
                 created = await client.prompts.create(item.name, item.content)
                 return Outcome(item.name, "create", f"created version {created.version}")
-            return Outcome(
-                item.name,
-                "create",
-                "would create version 1",
-                _diff(item.name, "", item.content, "none"),
-            )
-        if latest.prompt == item.content:
+            # Only a dry run prints diffs; a big one is computed off the event loop.
+            diff = await asyncio.to_thread(_diff, item.name, "", item.content, "none")
+            return Outcome(item.name, "create", "would create version 1", diff)
+        if same_content(latest.prompt, item.content):
             return Outcome(item.name, "unchanged", f"version {latest.version}")
-        diff = _diff(item.name, latest.prompt, item.content, str(latest.version))
         if dry_run:
+            diff = await asyncio.to_thread(
+                _diff, item.name, latest.prompt, item.content, str(latest.version)
+            )
             return Outcome(
                 item.name, "publish", f"would publish version {latest.version + 1}", diff
             )
         published = await client.prompts.publish(
             item.name, item.content, base_version=latest.version
         )
-        return Outcome(item.name, "publish", f"published version {published.version}", diff)
+        return Outcome(item.name, "publish", f"published version {published.version}")
     except PromptVersionConflict as conflict:
         return Outcome(
             item.name,
@@ -189,23 +198,61 @@ async def _push_one(client: AsyncPostHog, item: LocalPrompt, *, dry_run: bool) -
 
 
 async def pull(client: AsyncPostHog, directory: Path) -> list[Outcome]:
+    """Write the latest of every prompt into ``directory``, one file per name.
+
+    Every name the server returned is checked (with the rule names sent obey) before any
+    file is touched; one refused name raises :class:`ResponseValidationError` and nothing
+    is written, so a hostile or foreign server cannot name a path outside ``directory``.
+    """
+    _check_pull_target(directory)  # before anything is sent
     rows = await client.prompts.list(page_size=100).collect()
-    return await asyncio.to_thread(
-        _write_all, directory, [(r.name, r.version, r.prompt) for r in rows]
-    )
+    latest: dict[str, tuple[int, Any]] = {}
+    refused: list[str] = []
+    for row in rows:
+        try:
+            name = _validation.prompt_name(row.name)
+        except InvalidRequestError:
+            refused.append(
+                repr(row.name) if len(repr(row.name)) <= 80 else repr(row.name)[:77] + "..."
+            )
+            continue
+        if name not in latest or row.version > latest[name][0]:  # a row listed twice
+            latest[name] = (row.version, row.prompt)
+    if refused:
+        shown = ", ".join(refused[:5]) + (
+            f" and {len(refused) - 5} more" if len(refused) > 5 else ""
+        )
+        raise ResponseValidationError(
+            f"the server returned {len(refused)} prompt name(s) that are not valid prompt "
+            f"names ({_validation.PROMPT_NAME_RULE}), so cannot be file names; nothing was "
+            f"written to {directory}: {shown}. Check --host points at your PostHog.",
+            operation="llm_prompts_list",
+        )
+    rows_to_write = [(name, version, content) for name, (version, content) in latest.items()]
+    return await asyncio.to_thread(_write_all, directory, rows_to_write)
+
+
+def _check_pull_target(directory: Path) -> None:
+    if directory.exists() and not directory.is_dir():
+        raise InvalidRequestError(
+            f"{directory} exists and is not a directory: pull writes one file per prompt "
+            "into a directory; give a new or existing directory"
+        )
 
 
 def _write_all(directory: Path, rows: list[tuple[str, int, Any]]) -> list[Outcome]:
     directory.mkdir(parents=True, exist_ok=True)
+    root = directory.resolve()
     progress = _Progress(len(rows), "pull")
     outcomes = []
     try:
         for name, version, content in rows:
             suffix = ".txt" if isinstance(content, str) else ".json"
-            other = directory / f"{name}{'.json' if suffix == '.txt' else '.txt'}"
-            if other.exists():
-                other.unlink()
-            _write_atomically(directory / f"{name}{suffix}", _as_text(content))
+            target = _inside(root, f"{name}{suffix}")
+            other = _inside(root, f"{name}{'.json' if suffix == '.txt' else '.txt'}")
+            if other.is_symlink() or other.exists():
+                other.unlink()  # a symlink itself, never what it points to
+            _write_atomically(target, _as_text(content))
             outcomes.append(Outcome(name, "pull", f"version {version} -> {name}{suffix}"))
             progress.advance()
     finally:
@@ -213,11 +260,30 @@ def _write_all(directory: Path, rows: list[tuple[str, int, Any]]) -> list[Outcom
     return outcomes
 
 
+def _inside(root: Path, filename: str) -> Path:
+    """``root / filename``, refused unless it is an entry of ``root`` itself.
+
+    Names were checked already; this second check compares the normalised paths, so no
+    future rule change can write outside ``root``. A symlink in ``root`` is replaced or
+    removed as a link (``os.replace`` / ``unlink`` never follow it), not written through.
+    """
+    path = Path(os.path.normpath(root / filename))
+    if path.parent != root or path.name != filename:
+        raise ResponseValidationError(
+            f"refused to write {filename!r}: it is not a file name inside {root}",
+            operation="llm_prompts_list",
+        )
+    return path
+
+
 def _write_atomically(path: Path, text: str) -> None:
-    """Write via a temporary file and a rename, so a crash never leaves half a prompt."""
+    """Write via a temporary file and a rename, so a crash never leaves half a prompt.
+
+    ``newline=""`` writes CR and CRLF line endings as they are, on every platform.
+    """
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
         os.replace(temporary, path)
     except BaseException:
@@ -269,14 +335,38 @@ def add_prompts(subcommands: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    """Run one action; any failure becomes one ``error:`` line on stderr, never a traceback."""
+    secret = os.environ.get(args.api_key_env) or None
     try:
         return asyncio.run(_with_client(args))
     except (ConfigurationError, InvalidRequestError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+        return _fail(str(error), 2, secret)
     except PostHogError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+        return _fail(str(error), 1, secret)
+    except RecursionError:
+        return _fail("a JSON value is nested too deeply to process (over ~900 levels)", 1, secret)
+    except OSError as error:  # reading or writing prompt files, a closed stdout
+        return _fail(str(error), 1, secret)
+    except Exception as error:  # a bug: still one line, and never the key
+        return _fail(
+            f"unexpected {type(error).__name__}: {error} (a bug in posthog-api; please report it)",
+            1,
+            secret,
+        )
+
+
+MAX_ERROR_CHARS = 4000
+
+
+def _fail(message: str, status: int, secret: str | None) -> int:
+    """Print ``message`` as one bounded ``error:`` line on stderr and return ``status``."""
+    if secret:
+        message = message.replace(secret, "phx_...")
+    line = " ".join(part.strip() for part in message.splitlines() if part.strip())
+    if len(line) > MAX_ERROR_CHARS:
+        line = line[: MAX_ERROR_CHARS - 3] + "..."
+    print(f"error: {line or 'failed'}", file=sys.stderr)
+    return status
 
 
 async def _with_client(args: argparse.Namespace) -> int:
@@ -298,7 +388,12 @@ async def _cmd_push(client: AsyncPostHog, args: argparse.Namespace) -> int:
             print(outcome.diff, end="")
     counts = _count(o.action for o in outcomes)
     print("summary: " + (", ".join(f"{n} {a}" for a, n in counts) or "no prompt files"))
-    return 1 if any(o.action in ("conflict", "error") for o in outcomes) else 0
+    failed = sorted(f"{o.name} ({o.action})" for o in outcomes if o.action in ("conflict", "error"))
+    if failed:
+        sys.stdout.flush()
+        print(f"error: {len(failed)} prompt(s) not pushed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
 
 
 async def _cmd_pull(client: AsyncPostHog, args: argparse.Namespace) -> int:
