@@ -188,3 +188,22 @@ def _check_field(what: str, key: str, value: Any, annotation: str) -> Any:
 def _short(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+# -- JSON in query parameters --------------------------------------------------------
+
+
+def json_query(value: object, what: str) -> str:
+    """``value`` as compact JSON text for one query parameter the API reads with json.loads.
+
+    Refuses what is not JSON (sets, objects, NaN, infinities, cycles) before sending.
+    """
+    try:
+        return json.dumps(value, separators=(",", ":"), allow_nan=False, default=_refuse)
+    except (TypeError, ValueError) as exc:
+        raise InvalidRequestError(
+            f"{what} must hold only JSON values (str, int, finite float, bool, None, "
+            f"list, dict with str keys): {exc}"
+        ) from None
+    except RecursionError:
+        raise InvalidRequestError(f"{what} is nested too deeply to send as JSON") from None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from posthog_api_client.models import ClickhouseEvent, PaginatedClickhouseEventList, PropertyFilter
@@ -27,7 +27,7 @@ class Events(Resource):
         before: datetime.datetime | str | None = None,
         distinct_id: int | None = None,
         person_id: int | None = None,
-        properties: Iterable[dict[str, Any]] | None = None,
+        properties: Iterable[Mapping[str, Any] | PropertyFilter] | None = None,
         select: Iterable[str] | None = None,
         where: Iterable[str] | None = None,
         format: str | None = None,
@@ -44,11 +44,11 @@ class Events(Resource):
             "person_id": unset_if_none(
                 None if person_id is None else _validation.integer(person_id, "person_id")
             ),
-            "properties": unset_if_none(
-                None if properties is None else [PropertyFilter.from_dict(p) for p in properties]
-            ),
-            "select": unset_if_none(None if select is None else list(select)),
-            "where": unset_if_none(None if where is None else list(where)),
+            # PostHog reads these three with json.loads: each goes out as one parameter
+            # holding compact JSON text, never as a Python repr or repeated parameters.
+            "properties": unset_if_none(_property_filters(properties)),
+            "select": unset_if_none(_expressions(select, "select")),
+            "where": unset_if_none(_expressions(where, "where")),
             "format_": UNSET if format is None else enum_value(EventsFormatEnum, format, "format"),
         }
         return AsyncPaginator(
@@ -58,6 +58,77 @@ class Events(Resource):
             params,
             page_size=page_size,
         )
+
+
+class _EncodedFilters(str):
+    """The property filters, already JSON text, in the form the generated code sends.
+
+    The generated ``events_list`` calls ``to_dict()`` on each item of ``properties`` and
+    lets httpx send the list; a one-item list whose item is this text sends exactly one
+    ``properties=<JSON>`` parameter.
+    """
+
+    __slots__ = ()
+
+    def to_dict(self) -> str:
+        return str(self)
+
+
+_FILTER_EXAMPLE = '[{"key": "$browser", "value": "Chrome", "operator": "exact"}]'
+
+
+def _property_filters(value: object) -> list[_EncodedFilters] | None:
+    if value is None:
+        return None
+    if isinstance(value, Mapping):
+        raise InvalidRequestError(
+            f"properties must be a list of property filters such as {_FILTER_EXAMPLE}, "
+            "got a dict; wrap a single filter in a list"
+        )
+    items = _sequence(value, "properties", f"a list of property filters such as {_FILTER_EXAMPLE}")
+    filters: list[Any] = []
+    for index, item in enumerate(items):
+        if isinstance(item, PropertyFilter):
+            item = item.to_dict()
+        if not isinstance(item, Mapping):
+            raise InvalidRequestError(
+                f"properties[{index}] must be a dict such as {_FILTER_EXAMPLE[1:-1]}, "
+                f"got {type(item).__name__}"
+            )
+        for field in ("key", "operator", "type"):
+            if field in item and not isinstance(item[field], str):
+                raise InvalidRequestError(
+                    f"properties[{index}][{field!r}] must be a str, "
+                    f"got {type(item[field]).__name__}"
+                )
+        filters.append(dict(item))
+    return [_EncodedFilters(_validation.json_query(filters, "properties"))]
+
+
+def _expressions(value: object, what: str) -> list[str] | None:
+    if value is None:
+        return None
+    items = _sequence(value, what, 'a list of HogQL expressions such as ["event", "timestamp"]')
+    for index, item in enumerate(items):
+        if not isinstance(item, str):
+            raise InvalidRequestError(
+                f"{what}[{index}] must be a str (a HogQL expression), got {type(item).__name__}"
+            )
+    return [_validation.json_query(items, what)]
+
+
+def _sequence(value: object, what: str, expected: str) -> list[Any]:
+    """The items of a list-like argument; a str, bytes or set is refused, not iterated."""
+    if isinstance(value, (str, bytes, bytearray)):
+        raise InvalidRequestError(
+            f"{what} must be {expected}, got {type(value).__name__}; wrap a single value "
+            "in a list (the SDK encodes it as JSON)"
+        )
+    if isinstance(value, (set, frozenset)) or not isinstance(value, Iterable):
+        raise InvalidRequestError(
+            f"{what} must be {expected} (in order), got {type(value).__name__}"
+        )
+    return list(value)
 
 
 def _when(value: datetime.datetime | str | None, what: str) -> datetime.datetime | None:

@@ -13,9 +13,11 @@ import hashlib
 import json
 from typing import Any
 
+from . import _properties
 from ._errors import ApiError, invalid, not_found, required
 from ._fields import Field, check, check_uuid, clean, expect_object, format_time
 from ._http import Ctx, Handler, Reply, set_params
+from ._json import BadJSON, loads
 from .state import Row, public
 
 PROVIDERS = ("openai", "anthropic", "gemini", "openrouter", "fireworks")
@@ -471,6 +473,10 @@ def events(ctx: Ctx) -> Reply:
     fmt = ctx.arg("format")
     if fmt is not None and fmt not in ("csv", "json"):
         raise invalid("format", f'"{fmt}" is not a valid choice.', "invalid_choice")
+    filters = _properties.parse(ctx.arg("properties"))
+    # Read (and so validated) as PostHog reads them; this server evaluates no HogQL.
+    _expressions_arg(ctx, "select")
+    _expressions_arg(ctx, "where")
     rows = sorted(ctx.state.events, key=lambda r: r["timestamp"], reverse=True)
     rows = [
         r
@@ -479,6 +485,7 @@ def events(ctx: Ctx) -> Reply:
         and (distinct_id is None or r["distinct_id"] == distinct_id)
         and (after is None or r["timestamp"] > after)
         and (before is None or r["timestamp"] < before)
+        and _properties.matches(r, filters)
     ]
     page = rows[:limit]
     next_url = None
@@ -498,6 +505,24 @@ def events(ctx: Ctx) -> Reply:
         for r in page
     ]
     return Reply(200, {"next": next_url, "results": results})
+
+
+def _expressions_arg(ctx: Ctx, name: str) -> list[str] | None:
+    """``select`` / ``where``: one parameter holding a JSON array of HogQL expressions."""
+    raw = ctx.arg(name)
+    if not raw:
+        return None
+    try:
+        parsed = loads(raw)
+    except BadJSON:
+        parsed = None
+    if not isinstance(parsed, list) or not all(isinstance(item, str) for item in parsed):
+        raise invalid(
+            name,
+            f"{name} must be a JSON-serialized array of HogQL expressions (strings).",
+            "invalid_input",
+        )
+    return parsed
 
 
 def _time_arg(ctx: Ctx, name: str) -> str | None:
