@@ -331,13 +331,28 @@ class AsyncPostHog:
         """Fetch a pagination ``next`` URL through the same stack, on the same origin only."""
         if self._denied and operation_id in self._denied:
             raise self._scope_error(operation_id)
+        from ._pagination import url_origin  # error path only; _pagination imports us
+
         origin = httpx.URL(self.host)
-        target = origin.join(url)  # a relative next URL stays on the configured origin
-        if (target.scheme, target.host, target.port) != (origin.scheme, origin.host, origin.port):
+        try:
+            target = origin.join(url)  # a relative next URL stays on the configured origin
+            elsewhere = (target.scheme, target.host, target.port) != (
+                origin.scheme,
+                origin.host,
+                origin.port,
+            )
+        except (httpx.InvalidURL, ValueError) as exc:  # IDNA and Unicode errors are ValueErrors
+            # from None: the original error quotes the whole URL, whose query may hold a token.
             raise APIError(
-                f"{operation_id}: the server's next-page URL points at {target.scheme}://"
-                f"{target.host}, not {origin.host}; it was not followed so that the API key "
-                "is never sent to another host."
+                f"{operation_id}: the server's next-page URL (at {url_origin(url)}) cannot be "
+                f"parsed ({type(exc).__name__}); paging stopped. The pages before it were "
+                "delivered; report the URL to the server's operator."
+            ) from None
+        if elsewhere:
+            raise APIError(
+                f"{operation_id}: the server's next-page URL points at {url_origin(str(target))}"
+                f", not {self.host}; it was not followed so that the API key is never sent to "
+                "another host. Paging stopped."
             )
         token = _operation.set(operation_id)
         try:

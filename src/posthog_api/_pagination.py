@@ -5,15 +5,22 @@ across pages; ``.pages()`` gives pages; ``.collect()`` a list. Pages after the f
 from the server's absolute ``next`` URL, fetched through the same HTTP stack (retries,
 error mapping) and only when it points at the configured origin, so the Authorization
 header never leaves that host. With ``concurrency=N`` the remaining pages are fetched by
-offset, N at a time, and still yielded in server order.
+offset, N at a time, and still yielded in server order; the offsets come from what the
+first page and its ``next`` URL say (a server may cap the page size), and any page that
+breaks that plan hands over to ``next`` URLs, so the items are always those that
+sequential paging gives.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
+from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Generator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import httpx
 
 from . import _validation
 from ._errors import APIError, _str_or_none
@@ -22,6 +29,9 @@ if TYPE_CHECKING:
     from ._client import AsyncPostHog
 
 T = TypeVar("T")
+
+_SHOWN = 80  # characters of a server-given URL shown in an error message
+_ORIGIN = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*:)?//([^/?#]*)")  # [scheme:]//authority
 
 
 class Page(Generic[T]):
@@ -76,6 +86,7 @@ class AsyncPaginator(Generic[T]):
         self._params = params
         self._page_size = page_size
         self._concurrency = concurrency
+        self._origin: httpx.URL | None = None  # the client's host, parsed when first needed
 
     def __repr__(self) -> str:
         return f"AsyncPaginator({self._operation_id}, page_size={self._page_size})"
@@ -93,13 +104,16 @@ class AsyncPaginator(Generic[T]):
     async def pages(self) -> AsyncGenerator[Page[T], None]:
         page = await self._first()
         yield page
-        if self._concurrency > 1 and page.count is not None and page.next is not None:
-            # aclosing: leaving this generator early must cancel the in-flight pages now,
-            # not whenever the inner generator happens to be garbage collected.
-            async with contextlib.aclosing(self._by_offset(page)) as later_pages:
-                async for later in later_pages:
-                    yield later
-            return
+        plan = self._offset_plan(page) if self._concurrency > 1 else None
+        # aclosing: leaving this generator early must cancel the in-flight pages now,
+        # not whenever the inner generator happens to be garbage collected.
+        later = self._following(page) if plan is None else self._by_offset(page, *plan)
+        async with contextlib.aclosing(later) as later_pages:
+            async for later_page in later_pages:
+                yield later_page
+
+    async def _following(self, page: Page[T]) -> AsyncGenerator[Page[T], None]:
+        """The pages after ``page``, by the server's ``next`` URLs, one at a time."""
         followed: set[str] = set()
         while page.next is not None:
             if page.next in followed:  # a server answering the same next URL forever
@@ -112,38 +126,98 @@ class AsyncPaginator(Generic[T]):
             page = Page.from_model(model)
             yield page
 
-    async def _by_offset(self, first: Page[T]) -> AsyncGenerator[Page[T], None]:
-        """Fetch the pages after ``first`` by offset, ``concurrency`` at a time, in order."""
+    def _offset_plan(self, first: Page[T]) -> tuple[int, int, int] | None:
+        """``(offset, limit, step)`` of the second page, read from the first page's ``next``.
+
+        None (page by ``next`` URLs instead) unless the server gave a ``count`` and a
+        same-origin ``next`` URL whose ``offset`` is exactly where the first page ended:
+        offsets are derived from what the server returned, never from the page size asked
+        for, which a server may cap.
+        """
+        if first.count is None or first.next is None or not first.results:
+            return None
+        params = self._next_params(first.next)
+        if params is None:
+            return None
+        offset, limit = params
+        step = len(first.results)
+        if offset != _int_or_zero(self._params.get("offset")) + step:
+            return None
+        return offset, limit, step
+
+    def _next_params(self, url: str) -> tuple[int, int] | None:
+        """``(offset, limit)`` of a same-origin ``next`` URL; None for anything else."""
+        try:
+            if self._origin is None:
+                self._origin = httpx.URL(self._client.host)
+            origin = self._origin
+            target = origin.join(url)
+            if (target.scheme, target.host, target.port) != (
+                origin.scheme,
+                origin.host,
+                origin.port,
+            ):
+                return None
+            offsets = target.params.get_list("offset")
+            limits = target.params.get_list("limit")
+        except (httpx.InvalidURL, ValueError, TypeError):
+            return None  # _follow says what is wrong with it, if it is ever followed
+        if len(offsets) != 1 or len(limits) != 1:
+            return None
+        offset, limit = _decimal(offsets[0]), _decimal(limits[0])
+        if offset is None or limit is None or limit < 1:
+            return None
+        return offset, limit
+
+    async def _by_offset(
+        self, first: Page[T], offset: int, limit: int, step: int
+    ) -> AsyncGenerator[Page[T], None]:
+        """The pages after ``first`` by offset, ``concurrency`` at a time, in order.
+
+        Each page must come back full (``step`` rows) with a ``next`` URL at the offset
+        that follows, or the plan is dropped: an empty page or no ``next`` ends the list,
+        and anything else (a short page with a ``next``, a ``next`` elsewhere) is followed
+        by ``next`` URLs from there, so the items are exactly those of sequential paging.
+        ``count`` only bounds how far ahead pages are requested; a page beyond it that is
+        still full and still has a ``next`` proves it too low, and the bound is dropped.
+        """
         assert first.count is not None
-        size = self._page_size or len(first.results)
-        if size < 1:
-            return
-        start = int(self._params.get("offset") or 0) + len(first.results)
-        offsets = iter(range(start, first.count, size))
-        window: list[asyncio.Task[Any]] = []
+        bound: int | None = first.count
+        window: deque[tuple[int, asyncio.Task[Any]]] = deque()
+        upcoming = offset
 
         def launch() -> None:
-            offset = next(offsets, None)
-            if offset is not None:
-                params = {**self._params, "limit": size, "offset": offset}
-                window.append(
-                    asyncio.ensure_future(
-                        self._client._call(self._operation_id, self._page_model, **params)
-                    )
-                )
+            nonlocal upcoming, bound
+            if not window and bound is not None and upcoming >= bound:
+                bound = None  # the server says there is more than its count
+            while len(window) < self._concurrency and (bound is None or upcoming < bound):
+                params = {**self._params, "limit": limit, "offset": upcoming}
+                call = self._client._call(self._operation_id, self._page_model, **params)
+                window.append((upcoming, asyncio.ensure_future(call)))
+                upcoming += step
 
         try:
-            for _ in range(self._concurrency):
-                launch()
+            launch()
             while window:
-                model = await window.pop(0)
-                launch()
-                yield Page.from_model(model)
+                at, task = window.popleft()
+                page = Page.from_model(await task)
+                if (
+                    page.next is not None
+                    and len(page.results) == step
+                    and self._next_params(page.next) == (at + step, limit)
+                ):
+                    launch()
+                    yield page
+                    continue
+                await _cancel(window)
+                yield page
+                if page.results and page.next is not None:
+                    async with contextlib.aclosing(self._following(page)) as rest:
+                        async for later in rest:
+                            yield later
+                return
         finally:
-            for task in window:
-                task.cancel()
-            if window:
-                await asyncio.gather(*window, return_exceptions=True)
+            await _cancel(window)
 
     async def __aiter__(self) -> AsyncIterator[T]:
         async with contextlib.aclosing(self.pages()) as pages:
@@ -162,3 +236,40 @@ class AsyncPaginator(Generic[T]):
                 if max_items is not None and len(items) >= max_items:
                     return items[:max_items]
         return items
+
+
+async def _cancel(window: deque[tuple[int, asyncio.Task[Any]]]) -> None:
+    """Cancel the pages still in flight and wait until they have stopped."""
+    tasks = [task for _, task in window]
+    window.clear()
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def url_origin(url: str) -> str:
+    """``scheme://host[:port]`` of ``url`` for an error message, even when it cannot be parsed.
+
+    Never the user info, path or query (a query may hold a token); bounded, with
+    unprintable characters escaped.
+    """
+    match = _ORIGIN.match(url)
+    if match is None:
+        return "a relative URL"
+    scheme, authority = match.groups()
+    text = f"{scheme or ''}//{authority.rpartition('@')[2]}"
+    if len(text) > _SHOWN:
+        text = text[:_SHOWN] + f"... ({len(text)} characters)"
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+
+
+def _decimal(text: str) -> int | None:
+    """A non-negative ASCII decimal of at most 18 digits, else None."""
+    if 0 < len(text) <= 18 and text.isascii() and text.isdigit():
+        return int(text)
+    return None
+
+
+def _int_or_zero(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0

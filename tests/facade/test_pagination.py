@@ -276,3 +276,281 @@ async def test_a_next_url_repeated_by_the_server_stops_paging_with_an_error() ->
         with pytest.raises(APIError, match="twice"):
             await client.datasets.list().collect()
     assert len(seen) == 2  # the first page, then the next URL once
+
+
+# -- concurrency against servers that do not page the way they were asked -----------------
+
+
+class CappingServer(Server):
+    """Serves at most ``cap`` rows a page whatever ``limit`` asks (its links say the cap),
+    and reports ``count`` as ``reported`` (a lie, when given) while its next links tell the
+    truth; with ``links_from_count`` they are computed from the reported count instead, as
+    DRF does, so a count that is too high leaves next links to empty pages past the end.
+    It answers 400 after 200 requests, so that a client paging without end fails fast."""
+
+    def __init__(
+        self,
+        total: int,
+        cap: int = 10**9,
+        reported: int | None = None,
+        links_from_count: bool = False,
+    ) -> None:
+        super().__init__(total)
+        self.cap = cap
+        self.reported = total if reported is None else reported
+        self.links_from_count = links_from_count
+        self.offsets: list[int] = []
+
+    def page(self, request: httpx.Request) -> httpx.Response:
+        params = request.url.params
+        limit = min(int(params.get("limit", self.default_limit)), self.cap)
+        offset = int(params.get("offset", "0"))
+        self.offsets.append(offset)
+        if len(self.offsets) > 200:  # a client that pages without end fails, not hangs
+            return httpx.Response(400, json={"detail": "Request budget of this test exceeded."})
+        end = min(offset + limit, self.total)
+        more = offset + limit < (self.reported if self.links_from_count else self.total)
+        nxt = f"{HOST}{PATH}?limit={limit}&offset={offset + limit}" if more else None
+        return httpx.Response(
+            200,
+            json={
+                "count": self.reported,
+                "next": nxt,
+                "previous": None,
+                "results": [row(i) for i in range(offset, end)],
+            },
+        )
+
+
+async def _names(make_client: MakeClient, server: CappingServer, **kwargs: Any) -> list[str]:
+    h = make_client(server.page)
+    return [d.name async for d in h.client.datasets.list(**kwargs)]
+
+
+@pytest.mark.parametrize("concurrency", [2, 4, 8])
+async def test_a_server_capping_the_page_size_loses_no_item(
+    make_client: MakeClient, concurrency: int
+) -> None:
+    server = CappingServer(total=1000, cap=100)
+    names = await _names(make_client, server, page_size=250, concurrency=concurrency)
+    assert names == [f"d{i}" for i in range(1000)]
+    assert sorted(server.offsets) == list(range(0, 1000, 100))  # each page exactly once
+
+
+@pytest.mark.parametrize("concurrency", [2, 4])
+@pytest.mark.parametrize("reported", [0, 3, 12, 19, 20, 21, 40, 10**9])
+@pytest.mark.parametrize("links_from_count", [False, True])
+async def test_concurrent_paging_yields_what_sequential_paging_yields_whatever_the_count(
+    make_client: MakeClient, concurrency: int, reported: int, links_from_count: bool
+) -> None:
+    def server() -> CappingServer:
+        return CappingServer(total=20, cap=4, reported=reported, links_from_count=links_from_count)
+
+    # Truthful links: all 20 rows. Links computed from the count: the pages it covers.
+    expected = 20 if not links_from_count else min(20, max(4, -(-reported // 4) * 4))
+    if not links_from_count or reported <= 40:  # else sequential walks empty pages to 10**9
+        sequential = await _names(make_client, server(), page_size=6)
+        assert sequential == [f"d{i}" for i in range(expected)]
+    concurrent_server = server()
+    concurrent = await _names(make_client, concurrent_server, page_size=6, concurrency=concurrency)
+    assert concurrent == [f"d{i}" for i in range(expected)]
+    # Never a page twice, never more than `concurrency` requests beyond the last real page.
+    assert len(set(concurrent_server.offsets)) == len(concurrent_server.offsets)
+    assert len(concurrent_server.offsets) <= 5 + concurrency
+
+
+async def test_a_short_page_in_the_middle_hands_over_to_next_links(make_client: MakeClient) -> None:
+    server = CappingServer(total=30, cap=5)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.params.get("offset") == "10":  # 3 rows instead of 5, then offset 13
+            return httpx.Response(
+                200,
+                json={
+                    "count": 30,
+                    "next": f"{HOST}{PATH}?limit=5&offset=13",
+                    "previous": None,
+                    "results": [row(i) for i in range(10, 13)],
+                },
+            )
+        return server.page(request)
+
+    h = make_client(handler)
+    names = [d.name async for d in h.client.datasets.list(page_size=5, concurrency=4)]
+    assert names == [f"d{i}" for i in range(30)]
+
+
+async def test_concurrency_without_page_size_uses_the_servers_page_size(
+    make_client: MakeClient,
+) -> None:
+    server = CappingServer(total=23, cap=5)
+    names = await _names(make_client, server, concurrency=3)
+    assert names == [f"d{i}" for i in range(23)]
+    assert sorted(server.offsets) == [0, 5, 10, 15, 20]
+
+
+@pytest.mark.parametrize("seed", range(3))
+async def test_concurrency_two_keeps_two_in_flight_and_the_order(
+    make_client: MakeClient, seed: int
+) -> None:
+    server = ShuffledServer(total=31, seed=seed)
+    h = make_client(server.handle)
+    names = [d.name async for d in h.client.datasets.list(page_size=3, concurrency=2)]
+    assert names == [f"d{i}" for i in range(31)]
+    assert server.max_in_flight == 2
+    assert sorted(server.finished) == list(range(0, 31, 3))
+
+
+async def test_pages_without_count_are_followed_one_at_a_time(make_client: MakeClient) -> None:
+    server = ShuffledServer(total=17, seed=4)
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        response = await server.handle(request)
+        body = response.json()
+        body["count"] = None  # the field is required by the spec, but may be null
+        return httpx.Response(200, json=body)
+
+    h = make_client(handler)
+    names = [d.name async for d in h.client.datasets.list(page_size=5, concurrency=4)]
+    assert names == [f"d{i}" for i in range(17)]
+    assert server.max_in_flight == 1
+    assert server.finished == [0, 5, 10, 15]
+
+
+async def test_next_links_without_offset_are_followed_one_at_a_time(
+    make_client: MakeClient,
+) -> None:
+    server = ShuffledServer(total=12, seed=5)
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        cursor = request.url.params.get("cursor")
+        if cursor is not None:  # an opaque cursor standing for an offset
+            request = httpx.Request(
+                "GET", request.url.copy_with(params={"offset": cursor, "limit": 5})
+            )
+        body = (await server.handle(request)).json()
+        if body["next"] is not None:
+            body["next"] = f"{HOST}{PATH}?cursor={httpx.URL(body['next']).params['offset']}"
+        return httpx.Response(200, json=body)
+
+    h = make_client(handler)
+    names = [d.name async for d in h.client.datasets.list(page_size=5, concurrency=4)]
+    assert names == [f"d{i}" for i in range(12)]
+    assert server.max_in_flight == 1
+    assert [r.url.params.get("cursor") for r in h.requests] == [None, "5", "10"]
+
+
+async def test_a_cross_origin_next_is_refused_with_concurrency_too(make_client: MakeClient) -> None:
+    h = make_client(Server(total=6, default_limit=2, next_base="https://attacker.example").page)
+    seen: list[str] = []
+    with pytest.raises(APIError, match=r"attacker\.example"):
+        async for d in h.client.datasets.list(concurrency=4):
+            seen.append(d.name)
+    assert seen == ["d0", "d1"]
+    assert len(h.requests) == 1
+
+
+@pytest.mark.parametrize("concurrency", [1, 4])
+@pytest.mark.parametrize(("page_size", "max_items"), [(1, 1), (5, 5), (5, 1)])
+async def test_collect_max_items_filled_by_the_first_page_fetches_nothing_more(
+    make_client: MakeClient, concurrency: int, page_size: int, max_items: int
+) -> None:
+    h = make_client(Server(total=50).page)
+    got = await h.client.datasets.list(page_size=page_size, concurrency=concurrency).collect(
+        max_items=max_items
+    )
+    assert [d.name for d in got] == [f"d{i}" for i in range(max_items)]
+    assert len(h.requests) == 1
+
+
+@pytest.mark.parametrize("concurrency", [1, 4])
+async def test_collect_max_items_at_the_second_page_boundary(
+    make_client: MakeClient, concurrency: int
+) -> None:
+    h = make_client(Server(total=50).page)
+    got = await h.client.datasets.list(page_size=5, concurrency=concurrency).collect(max_items=6)
+    assert [d.name for d in got] == [f"d{i}" for i in range(6)]
+    assert len(h.requests) <= 1 + concurrency
+
+
+async def test_leaving_async_for_early_cancels_the_requests_in_flight(
+    make_client: MakeClient,
+) -> None:
+    server = Server(total=100, default_limit=5)
+    started: list[str] = []
+    cancelled: list[str] = []
+    never = asyncio.Event()
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        offset = request.url.params.get("offset", "0")
+        if offset not in ("0", "5"):  # the pages after the second hang until cancelled
+            started.append(offset)
+            try:
+                await never.wait()
+            except asyncio.CancelledError:
+                cancelled.append(offset)
+                raise
+        return server.page(request)
+
+    h = make_client(handler)
+    async for d in h.client.datasets.list(page_size=5, concurrency=4):
+        if d.name == "d6":  # on the second page, with the next four in flight
+            for _ in range(100):
+                if len(started) == 4:
+                    break
+                await asyncio.sleep(0)
+            break
+    # `async for` does not close what it leaves: the event loop finalizes the generator on
+    # its next turns, which must cancel the requests still waiting (not let them run on).
+    for _ in range(20):
+        if len(cancelled) == 4:
+            break
+        await asyncio.sleep(0)
+    assert sorted(cancelled) == sorted(started) == ["10", "15", "20", "25"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://[::1",
+        "https://[::1/api?token=SECRET_IN_QUERY",
+        "http://xn--a.com/api/?token=SECRET_IN_QUERY",
+        "https://eu.posthog.example/\x00?token=SECRET_IN_QUERY",
+        "https://eu.posthog.example/" + "x" * 70_000 + "?token=SECRET_IN_QUERY",
+        "//[::1/?token=SECRET_IN_QUERY",
+    ],
+)
+@pytest.mark.parametrize("concurrency", [1, 4])
+async def test_an_unparseable_next_url_is_an_api_error_without_its_query(
+    make_client: MakeClient, url: str, concurrency: int
+) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200, json={"count": 9, "next": url, "previous": None, "results": [row(0)]}
+        )
+
+    h = make_client(handler)
+    seen: list[str] = []
+    with pytest.raises(APIError) as info:
+        async for d in h.client.datasets.list(concurrency=concurrency):
+            seen.append(d.name)
+    message = str(info.value)
+    assert seen == ["d0"]
+    assert "datasets_list" in message and "paging stopped" in message
+    assert "SECRET_IN_QUERY" not in message and len(message) < 400
+    assert info.value.__cause__ is None and info.value.__suppress_context__
+    assert len(h.requests) == 1
+
+
+async def test_an_overlong_next_host_is_named_briefly(make_client: MakeClient) -> None:
+    url = "https://" + "a" * 10_000 + ".example/?token=SECRET_IN_QUERY"
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"count": 9, "next": url, "results": [row(0)]})
+
+    h = make_client(handler)
+    with pytest.raises(APIError) as info:
+        await h.client.datasets.list().collect()
+    message = str(info.value)
+    assert "https://aaaa" in message and "SECRET_IN_QUERY" not in message
+    assert len(message) < 400

@@ -171,13 +171,31 @@ class Prompts(Resource):
             if before_version is None
             else _validation.integer(before_version, "before_version", minimum=1)
         )
+        from .._errors import APIError  # only this method raises it in this module
+
         while True:
             page = await self.resolve(name, limit=limit, before_version=cursor)
+            if cursor is not None and not all(
+                type(v.version) is int and v.version < cursor for v in page.versions
+            ):
+                # A server that ignores before_version would send this page forever.
+                raise APIError(
+                    f"llm_prompts_resolve_name_retrieve: asked for the versions of {name!r} "
+                    f"before {cursor}, the server repeated the page (it sent versions that are "
+                    "not below it); stopped paging instead of looping forever. The versions "
+                    "before this page were delivered."
+                )
             for summary in page.versions:
                 yield summary
             if not page.has_more or not page.versions:
                 return
             cursor = page.versions[-1].version
+            if type(cursor) is not int or cursor < 1:
+                raise APIError(
+                    f"llm_prompts_resolve_name_retrieve: the history of {name!r} ends in a "
+                    f"version that is not a positive number ({cursor!r:.40}), so the next page "
+                    "cannot be asked for; stopped paging."
+                )
 
     async def diff(self, name: str, a: int, b: int) -> PromptDiff:
         """A unified diff of versions ``a`` and ``b`` plus the variables added and removed."""
