@@ -231,7 +231,7 @@ async def test_not_retried(method: str, outcome: Outcome) -> None:
         assert response.status_code == outcome
         assert response is inner.responses[0]
         assert attempts_of(response) == 1
-        assert not response.is_closed
+        assert response.content == b"{}"  # read within the attempt, held in memory
     else:
         with pytest.raises(outcome) as info:
             await transport.handle_async_request(req)
@@ -276,9 +276,8 @@ async def test_exhaustion_returns_last_response(max_retries: int, status: int) -
     assert response.status_code == status
     assert response.extensions[ATTEMPTS_EXTENSION] == max_retries + 1
     assert len(sleep.delays) == max_retries
-    # Every retried response was closed; the one handed back is still readable.
-    assert all(r.is_closed for r in inner.responses[:-1])
-    assert not response.is_closed
+    # Every response was closed; the one handed back was read first and keeps its body.
+    assert all(r.is_closed for r in inner.responses)
     assert await response.aread() == b"{}"
 
 
@@ -377,11 +376,13 @@ async def test_sleep_happens_between_attempts_after_closing_the_response() -> No
     assert closed_at_sleep == [True]
 
 
-async def test_retried_response_stream_is_closed() -> None:
+async def test_every_response_stream_is_closed() -> None:
+    """Retried ones before the backoff; the last after its body was read within the attempt."""
     transport, inner, _ = make([502, 502, 200])
-    await transport.handle_async_request(request("GET"))
+    response = await transport.handle_async_request(request("GET"))
     streams = [r.stream for r in inner.responses]
-    assert [s.closed for s in streams if isinstance(s, TrackedStream)] == [True, True, False]
+    assert [s.closed for s in streams if isinstance(s, TrackedStream)] == [True, True, True]
+    assert response.content == b"{}"
 
 
 # --------------------------------------------------------------------------- Retry-After
@@ -433,7 +434,7 @@ async def test_retry_after_over_60_returns_at_once(method: str, value: str) -> N
     response = await transport.handle_async_request(request(method, **_body(method)))
     assert response.status_code == 429
     assert response is inner.responses[0]
-    assert not response.is_closed
+    assert response.content == b"{}"
     assert attempts_of(response) == 1
     assert len(inner.requests) == 1
     assert sleep.delays == []
@@ -482,6 +483,74 @@ async def test_cancellation_raised_by_an_attempt_is_not_retried() -> None:
         await transport.handle_async_request(request("GET"))
     assert len(inner.requests) == 1
     assert sleep.delays == []
+
+
+# --------------------------------------------------------------------------- total deadline
+
+
+class DrippingStream(TrackedStream):
+    """A body that never ends: a byte every 10 ms, each read far inside any read timeout."""
+
+    async def __aiter__(self) -> Any:
+        while True:
+            yield b" "
+            await asyncio.sleep(0.01)
+
+
+def dripping(streams: list[DrippingStream]) -> httpx.MockTransport:
+    def handle(request: httpx.Request) -> httpx.Response:
+        streams.append(DrippingStream())
+        return httpx.Response(200, stream=streams[-1])
+
+    return httpx.MockTransport(handle)
+
+
+def timed(method: str, seconds: float | None, **phases: float | None) -> httpx.Request:
+    timeout = {"connect": seconds, "read": seconds, "write": seconds, "pool": seconds, **phases}
+    return request(method, extensions={"timeout": timeout}, **_body(method))
+
+
+@pytest.mark.parametrize(
+    ("phases", "expected"),
+    [
+        ({"connect": 5.0, "read": 5.0, "write": 5.0, "pool": 5.0}, 5.0),
+        ({"connect": 2.0, "read": 30.0, "write": 1.0, "pool": None}, 30.0),
+        ({"connect": 60.0, "read": 10.0, "write": 10.0, "pool": 10.0}, 60.0),
+        ({"connect": 5.0, "read": None, "write": 5.0, "pool": 5.0}, None),  # reads unbounded
+        ({"connect": None, "read": None, "write": None, "pool": None}, None),
+    ],
+)
+def test_attempt_deadline_from_the_timeout_phases(
+    phases: dict[str, float | None], expected: float | None
+) -> None:
+    from posthog_api._transport import attempt_deadline  # new: imported here, not for all
+
+    assert attempt_deadline(request("GET", extensions={"timeout": phases})) == expected
+
+
+@pytest.mark.parametrize(("method", "attempts"), [("GET", 3), ("DELETE", 3), ("POST", 1)])
+async def test_a_dripping_body_ends_each_attempt_at_the_deadline(
+    method: str, attempts: int
+) -> None:
+    streams: list[DrippingStream] = []
+    sleep = FakeSleep()
+    transport = RetryTransport(dripping(streams), max_retries=2, sleep=sleep)
+    started = asyncio.get_running_loop().time()
+    with pytest.raises(httpx.ReadTimeout, match=r"within 0\.05 s") as info:
+        await transport.handle_async_request(timed(method, 0.05))
+    elapsed = asyncio.get_running_loop().time() - started
+    # Retried like any read timeout (idempotent methods only); every body closed.
+    assert attempts_of(info.value) == attempts == len(streams)
+    assert all(s.closed for s in streams)
+    assert 0.05 * attempts <= elapsed < 0.05 * attempts + 0.2
+
+
+async def test_the_body_is_read_within_the_attempt() -> None:
+    transport, inner, _ = make([200])
+    response = await transport.handle_async_request(timed("GET", 1.0))
+    assert response.content == b"{}"
+    assert response.elapsed.total_seconds() >= 0
+    assert all(r.is_closed for r in inner.responses)
 
 
 # --------------------------------------------------------------------------- sharing

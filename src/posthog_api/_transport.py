@@ -18,6 +18,12 @@ every operation gets the same policy:
 * **Retry-After** on a response to be retried (seconds or an HTTP date) replaces the
   backoff, exactly as given, when it is at most 60 s. When the server asks for longer, the
   response is returned at once without retrying (the caller raises ``RateLimitError``).
+* **Total deadline per attempt.** httpx's timeouts bound each phase and each read, so a
+  server that drips a byte at a time never trips them. Each attempt (sending, the status
+  line, headers *and* the whole body, which is read here) must therefore also finish within
+  the request's timeout: its read timeout, or its largest phase when that is longer (no
+  deadline when the read timeout is None). A missed deadline is an ``httpx.ReadTimeout``,
+  retried like one. So a call ends within about ``timeout * attempts`` plus the backoff.
 * **Cancellation** (``asyncio.CancelledError``) is never caught: it propagates from an
   attempt or from the backoff sleep and no further attempt is made.
 * A response that will be retried is closed before sleeping, so no connection leaks.
@@ -34,6 +40,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime
 import logging
 import random as _random
 import time
@@ -121,6 +128,44 @@ def _log_attempt(request: httpx.Request, outcome: object, started: float, attemp
         elapsed_ms,
         attempt,
     )
+
+
+def attempt_deadline(request: httpx.Request) -> float | None:
+    """Seconds one attempt at ``request`` may take in all, from its httpx timeout settings.
+
+    The largest of the connect/read/write/pool timeouts; None when reads are unbounded.
+    """
+    phases = request.extensions.get("timeout")
+    if not isinstance(phases, dict) or phases.get("read") is None:
+        return None
+    limits = [v for v in phases.values() if isinstance(v, (int, float))]
+    return max(limits) if limits else None
+
+
+async def _send_and_read(
+    inner: httpx.AsyncBaseTransport, request: httpx.Request, deadline: float | None
+) -> httpx.Response:
+    """One attempt: the response with its body read into memory, all within ``deadline``."""
+    started = time.monotonic()
+    limit = asyncio.timeout(deadline)
+    try:
+        async with limit:
+            response = await inner.handle_async_request(request)
+            try:
+                await response.aread()
+            except BaseException:
+                await response.aclose()
+                raise
+    except TimeoutError:
+        if not limit.expired():  # not this deadline: some layer's own TimeoutError
+            raise
+        raise httpx.ReadTimeout(
+            f"no complete response within {deadline} s (the total timeout of one attempt)",
+            request=request,
+        ) from None
+    # httpx sets this when it closes a stream it read itself; here the body is read already.
+    response.elapsed = datetime.timedelta(seconds=time.monotonic() - started)
+    return response
 
 
 def check_max_retries(value: object) -> int:
@@ -212,12 +257,13 @@ class RetryTransport(httpx.AsyncBaseTransport):
         max_attempts = self._max_retries + 1
         debug = _logger.isEnabledFor(logging.DEBUG)
         inner = self._inner
+        deadline = attempt_deadline(request)
         attempt = 0
         while True:
             attempt += 1
             started = time.perf_counter() if debug else 0.0
             try:
-                response = await inner.handle_async_request(request)
+                response = await _send_and_read(inner, request, deadline)
             except Exception as exc:
                 if debug:
                     _log_attempt(request, type(exc).__name__, started, attempt)
