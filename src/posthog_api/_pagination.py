@@ -19,6 +19,7 @@ import re
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Generator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
@@ -112,14 +113,16 @@ class AsyncPaginator(Generic[T]):
             async for later_page in later_pages:
                 yield later_page
 
-    async def _following(self, page: Page[T]) -> AsyncGenerator[Page[T], None]:
+    async def _following(
+        self, page: Page[T], *, stop_when_empty: bool = False
+    ) -> AsyncGenerator[Page[T], None]:
         """The pages after ``page``, by the server's ``next`` URLs, one at a time."""
         followed: set[str] = set()
-        while page.next is not None:
+        while page.next is not None and (page.results or not stop_when_empty):
             if page.next in followed:  # a server answering the same next URL forever
-                raise APIError(
-                    f"{self._operation_id}: the server sent the next-page URL {page.next} "
-                    "twice; stopped paging instead of looping forever"
+                raise APIError(  # the origin only: a next URL's query may hold a token
+                    f"{self._operation_id}: the server sent the same next-page URL (at "
+                    f"{url_origin(page.next)}) twice; stopped paging instead of looping forever"
                 )
             followed.add(page.next)
             model = await self._client._follow(self._operation_id, self._page_model, page.next)
@@ -147,21 +150,33 @@ class AsyncPaginator(Generic[T]):
 
     def _next_params(self, url: str) -> tuple[int, int] | None:
         """``(offset, limit)`` of a same-origin ``next`` URL; None for anything else."""
-        try:
-            if self._origin is None:
-                self._origin = httpx.URL(self._client.host)
-            origin = self._origin
-            target = origin.join(url)
-            if (target.scheme, target.host, target.port) != (
-                origin.scheme,
-                origin.host,
-                origin.port,
-            ):
-                return None
-            offsets = target.params.get_list("offset")
-            limits = target.params.get_list("limit")
-        except (httpx.InvalidURL, ValueError, TypeError):
-            return None  # _follow says what is wrong with it, if it is ever followed
+        host = self._client.host
+        if (
+            len(url) <= 4096
+            and url.startswith(host)
+            and url[len(host) : len(host) + 1] == "/"
+            and url.isascii()
+            and url.isprintable()
+        ):
+            # The usual case, on the configured origin as spelt: ~10x cheaper than httpx.
+            query = parse_qs(urlsplit(url).query)
+            offsets, limits = query.get("offset", []), query.get("limit", [])
+        else:
+            try:
+                if self._origin is None:
+                    self._origin = httpx.URL(host)
+                origin = self._origin
+                target = origin.join(url)
+                if (target.scheme, target.host, target.port) != (
+                    origin.scheme,
+                    origin.host,
+                    origin.port,
+                ):
+                    return None
+                offsets = target.params.get_list("offset")
+                limits = target.params.get_list("limit")
+            except (httpx.InvalidURL, ValueError, TypeError):
+                return None  # _follow says what is wrong with it, if it is ever followed
         if len(offsets) != 1 or len(limits) != 1:
             return None
         offset, limit = _decimal(offsets[0]), _decimal(limits[0])
@@ -175,9 +190,11 @@ class AsyncPaginator(Generic[T]):
         """The pages after ``first`` by offset, ``concurrency`` at a time, in order.
 
         Each page must come back full (``step`` rows) with a ``next`` URL at the offset
-        that follows, or the plan is dropped: an empty page or no ``next`` ends the list,
-        and anything else (a short page with a ``next``, a ``next`` elsewhere) is followed
-        by ``next`` URLs from there, so the items are exactly those of sequential paging.
+        that follows, or the plan is dropped. An empty page, no ``next``, or a short page
+        whose ``next`` skips past where its rows end (a server computing links from an
+        inflated count) ends the list; anything else (a short page continued right after
+        its rows, a ``next`` elsewhere) is followed by ``next`` URLs from there, so the
+        items are exactly those of sequential paging.
         ``count`` only bounds how far ahead pages are requested; a page beyond it that is
         still full and still has a ``next`` proves it too low, and the bound is dropped.
         """
@@ -201,20 +218,18 @@ class AsyncPaginator(Generic[T]):
             while window:
                 at, task = window.popleft()
                 page = Page.from_model(await task)
-                if (
-                    page.next is not None
-                    and len(page.results) == step
-                    and self._next_params(page.next) == (at + step, limit)
-                ):
+                found = None if page.next is None else self._next_params(page.next)
+                if found == (at + step, limit) and len(page.results) == step:
                     launch()
                     yield page
                     continue
                 await _cancel(window)
                 yield page
-                if page.results and page.next is not None:
-                    async with contextlib.aclosing(self._following(page)) as rest:
-                        async for later in rest:
-                            yield later
+                if _ends_the_list(page, found, at, step):
+                    return
+                async with contextlib.aclosing(self._following(page, stop_when_empty=True)) as rest:
+                    async for later in rest:
+                        yield later
                 return
         finally:
             await _cancel(window)
@@ -236,6 +251,15 @@ class AsyncPaginator(Generic[T]):
                 if max_items is not None and len(items) >= max_items:
                     return items[:max_items]
         return items
+
+
+def _ends_the_list(page: Page[Any], found: tuple[int, int] | None, at: int, step: int) -> bool:
+    """Whether ``page``, asked for at offset ``at`` and parsed ``next`` ``found``, is the last."""
+    if not page.results or page.next is None:
+        return True
+    # A short page whose next link skips past its rows: the rows have ended.
+    rows = len(page.results)
+    return rows < step and found is not None and found[0] > at + rows
 
 
 async def _cancel(window: deque[tuple[int, asyncio.Task[Any]]]) -> None:
