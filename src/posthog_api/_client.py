@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextvars
 import importlib
+import math
 import os
 import re
 from collections.abc import Awaitable, Callable, Iterable
@@ -32,6 +33,7 @@ from ._errors import (
     PostHogError,
     ResponseValidationError,
     ScopeError,
+    bounded,
     status_error,
 )
 from ._logging import configure_from_env
@@ -63,9 +65,23 @@ DEFAULT_HOST = "https://us.posthog.com"
 DEFAULT_TIMEOUT = 30.0
 USER_AGENT = f"posthog-api-async/{__version__} (python; httpx {httpx.__version__})"
 
-# The operation in progress, so that the response hook can name it in an exception.
-_operation: contextvars.ContextVar[str | None] = contextvars.ContextVar(
-    "posthog_api_operation", default=None
+
+class _Call:
+    """One operation in progress: the hook names it in errors and records its response.
+
+    A recorded response tells the call path that anything failing afterwards failed
+    while parsing that response, not in the SDK's own code before sending.
+    """
+
+    __slots__ = ("operation", "response")
+
+    def __init__(self, operation: str) -> None:
+        self.operation = operation
+        self.response: httpx.Response | None = None
+
+
+_current: contextvars.ContextVar[_Call | None] = contextvars.ContextVar(
+    "posthog_api_call", default=None
 )
 _functions: dict[str, Callable[..., Awaitable[Any]]] = {}
 
@@ -96,10 +112,14 @@ async def _raise_for_status(response: httpx.Response) -> None:
     empty 405 becomes ``InternalServerError`` / ``MethodNotAllowedError`` rather than a
     JSON decoding error.
     """
+    call = _current.get()
+    if call is not None:
+        call.response = response
     if response.status_code < 300:
         return
     await response.aread()
-    raise status_error(response, operation=_operation.get(), attempts=attempts_of(response))
+    operation = None if call is None else call.operation
+    raise status_error(response, operation=operation, attempts=attempts_of(response))
 
 
 class _ClientTransport(httpx.AsyncBaseTransport):
@@ -171,9 +191,14 @@ class AsyncPostHog:
                 "no API key: pass api_key=... or set POSTHOG_PERSONAL_API_KEY "
                 "to a personal API key (it starts with phx_)"
             )
-        if not isinstance(key, str) or any(c in key for c in "\r\n") or key != key.strip():
+        if not isinstance(key, str):
+            raise ConfigurationError(f"api_key must be a str, got {type(key).__name__}")
+        if not _TOKEN.fullmatch(key):
+            # Never echoed: httpx would put it in a header error (and every traceback).
             raise ConfigurationError(
-                "the API key is not a plain token: remove spaces, quotes or newlines around it"
+                "the API key is not a plain token: it may hold only visible ASCII characters "
+                "(a personal API key looks like phx_...); remove spaces, quotes, newlines, "
+                "control or non-ASCII characters in or around it"
             )
         project = project_id if project_id is not None else os.environ.get("POSTHOG_PROJECT_ID")
         if project is None or project == "":
@@ -186,9 +211,9 @@ class AsyncPostHog:
         except ValueError as exc:
             raise ConfigurationError(str(exc)) from None
         self.host = _normalize_host(host or os.environ.get("POSTHOG_HOST") or DEFAULT_HOST)
-        self.scopes = None if scopes is None else _scopes.normalize(scopes)
+        self.scopes = None if scopes is None else _normalize_scopes(scopes)
         self.max_retries = check_max_retries(max_retries)
-        self.timeout = timeout
+        self.timeout = _check_timeout(timeout)
         self._api_key = key
         self._denied: dict[str, tuple[str, ...]] = {}
         if self.scopes is not None:
@@ -198,6 +223,16 @@ class AsyncPostHog:
                 self.scopes, {op: o.scopes for op, o in OPERATIONS.items()}
             )
         inner: httpx.AsyncBaseTransport
+        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
+            raise ConfigurationError(
+                f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}"
+                + (" (the SDK is async: use httpx.AsyncClient)" if _is_sync(http_client) else "")
+            )
+        if transport is not None and not isinstance(transport, httpx.AsyncBaseTransport):
+            raise ConfigurationError(
+                "transport must be an httpx.AsyncBaseTransport (such as httpx.MockTransport "
+                f"or httpx.AsyncHTTPTransport), got {type(transport).__name__}"
+            )
         if http_client is not None and transport is not None:
             raise ConfigurationError(
                 "pass http_client= or transport=, not both: transport= replaces the "
@@ -265,7 +300,7 @@ class AsyncPostHog:
         clone = object.__new__(AsyncPostHog)
         clone.__dict__.update({k: v for k, v in self.__dict__.items() if not k.startswith("_http")})
         if not isinstance(timeout, _Missing):
-            clone.timeout = timeout
+            clone.timeout = _check_timeout(timeout)
         if max_retries is not None:
             clone.max_retries = check_max_retries(max_retries)
         clone._owner = False
@@ -304,27 +339,31 @@ class AsyncPostHog:
         if self._denied and operation_id in self._denied:
             raise self._scope_error(operation_id)
         function = _functions.get(operation_id) or _operation_function(operation_id)
-        token = _operation.set(operation_id)
+        call = _Call(operation_id)
+        token = _current.set(call)
         try:
             response = await function(client=self._generated, project_id=self.project_id, **kwargs)
         except APIError:
             raise
         except Exception as exc:
-            error = self._translate(operation_id, exc)
+            error = self._translate(operation_id, exc, call.response)
             if error is None:
                 raise
-            raise error from exc
+            # A parse error's text may quote the body: the message holds a bounded part.
+            raise error from (None if isinstance(error, ResponseValidationError) else exc)
         finally:
-            _operation.reset(token)
+            _current.reset(token)
         if expect is None:
             return None
         parsed = response.parsed
+        assert call.response is not None  # the hook saw the answer that was parsed
         if type(parsed) is expect or isinstance(parsed, expect):
-            return parsed
-        raise ResponseValidationError(
-            f"{operation_id}: expected {expect.__name__} in the {int(response.status_code)} "
-            f"response, got {type(parsed).__name__}",
-            status_code=int(response.status_code),
+            problem = _validation.response_problem(parsed)
+            if problem is None:
+                return parsed
+            raise _unreadable(operation_id, call.response, f"has {problem}")
+        raise _unreadable(
+            operation_id, call.response, f"is not {expect.__name__} (got {type(parsed).__name__})"
         )
 
     async def _follow(self, operation_id: str, page_model: type[T], url: str) -> T:
@@ -354,22 +393,37 @@ class AsyncPostHog:
                 f", not {self.host}; it was not followed so that the API key is never sent to "
                 "another host. Paging stopped."
             )
-        token = _operation.set(operation_id)
+        call = _Call(operation_id)
+        token = _current.set(call)
         try:
             response = await self._http.get(target)
-            return page_model.from_dict(response.json())  # type: ignore[attr-defined, no-any-return]
         except APIError:
             raise
         except Exception as exc:
-            error = self._translate(operation_id, exc)
+            error = self._translate(operation_id, exc, call.response)
             if error is None:
                 raise
-            raise error from exc
+            raise error from (None if isinstance(error, ResponseValidationError) else exc)
         finally:
-            _operation.reset(token)
+            _current.reset(token)
+        try:
+            page = page_model.from_dict(response.json())  # type: ignore[attr-defined]
+        except Exception as exc:  # RecursionError too: any body the parser cannot read
+            raise _unreadable(operation_id, response, _cause(exc)) from None
+        problem = _validation.response_problem(page)
+        if problem is not None:
+            raise _unreadable(operation_id, response, f"has {problem}")
+        return page  # type: ignore[no-any-return]
 
-    def _translate(self, operation_id: str, exc: Exception) -> PostHogError | None:
-        """Map what escaped a request to the SDK's exception tree (None: leave it be)."""
+    def _translate(
+        self, operation_id: str, exc: Exception, response: httpx.Response | None = None
+    ) -> PostHogError | None:
+        """Map what escaped a request to the SDK's exception tree (None: leave it be).
+
+        ``response`` is the answer the response hook saw, if one came: an error other than
+        a transport one after it is a failure to parse it. Anything else (a TypeError from
+        a bad keyword in the SDK's own code, say) is no response's fault and propagates.
+        """
         if isinstance(exc, RuntimeError) and self._http.is_closed:
             return ConfigurationError(
                 f"{operation_id}: this AsyncPostHog is closed (aclose() or the end of its "
@@ -390,16 +444,8 @@ class AsyncPostHog:
                 method=_method(exc),
                 url=_url(exc),
             )
-        if isinstance(exc, (KeyError, TypeError, ValueError, AttributeError)):
-            from posthog_api_client.operations import OPERATIONS
-
-            operation = OPERATIONS[operation_id]
-            return ResponseValidationError(
-                f"{operation_id}: the response body does not match the API description "
-                f"({type(exc).__name__}: {exc}). Next: upgrade posthog-api-async, or report it.",
-                method=operation.method,
-                url=self.host + operation.path.replace("{project_id}", self.project_id),
-            )
+        if response is not None:
+            return _unreadable(operation_id, response, _cause(exc))
         return None
 
     def _scope_error(self, operation_id: str) -> ScopeError:
@@ -413,6 +459,52 @@ class AsyncPostHog:
             missing=lacking,
             granted=granted,
         )
+
+
+_TOKEN = re.compile(r"[\x21-\x7e]+")
+
+
+def _is_sync(value: object) -> bool:
+    return isinstance(value, (httpx.Client, httpx.BaseTransport))
+
+
+def _normalize_scopes(scopes: object) -> frozenset[str]:
+    if isinstance(scopes, (bytes, bytearray)) or not isinstance(scopes, Iterable):
+        raise ConfigurationError(
+            "scopes must be a list of strings such as ['llm_prompt:read'], got "
+            f"{type(scopes).__name__}"
+        )
+    return _scopes.normalize(scopes)
+
+
+def _check_timeout(value: object) -> float | httpx.Timeout | None:
+    """A ``timeout`` setting, checked: seconds >= 0, None (no limit) or an httpx.Timeout."""
+    if isinstance(value, httpx.Timeout):
+        for phase in ("connect", "read", "write", "pool"):
+            seconds = getattr(value, phase)
+            if seconds is not None and not _is_seconds(seconds):
+                raise ConfigurationError(
+                    f"timeout: the httpx.Timeout's {phase} must be a number of seconds >= 0 "
+                    f"or None, got {seconds!r}"
+                )
+        return value
+    if value is None or _is_seconds(value):
+        return value  # type: ignore[return-value]
+    shown = repr(value) if len(repr(value)) <= 40 else type(value).__name__
+    raise ConfigurationError(
+        f"timeout must be a number of seconds >= 0, None (no limit) or an httpx.Timeout, "
+        f"got {shown}"
+    )
+
+
+def _is_seconds(value: object) -> bool:
+    """A finite int or float >= 0 (not a bool, not NaN or infinity: use None for no limit)."""
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value >= 0
+    )
 
 
 def _normalize_host(host: str) -> str:
@@ -436,7 +528,37 @@ def _normalize_host(host: str) -> str:
         )
     if url.userinfo:
         raise ConfigurationError("host must not contain credentials; use api_key=...")
+    if url.port is not None and not 1 <= url.port <= 65535:
+        raise ConfigurationError(
+            f"host {shown!r} has port {url.port}; a port is a number from 1 to 65535"
+        )
     return str(url.copy_with(query=None, fragment=None)).rstrip("/")
+
+
+def _cause(exc: BaseException) -> str:
+    """Why a body could not be parsed, in a bounded number of characters."""
+    if isinstance(exc, RecursionError):
+        return "could not be parsed (JSON nested too deeply)"
+    return f"could not be parsed ({type(exc).__name__}: {bounded(str(exc), 200)})"
+
+
+def _unreadable(operation_id: str, response: httpx.Response, what: str) -> ResponseValidationError:
+    """The error for a response the SDK cannot use; ``what`` says what is wrong with it."""
+    try:
+        body: Any = response.text
+    except httpx.ResponseNotRead:  # the body itself could not be read (e.g. bad gzip)
+        body = None
+    request = response.request
+    return ResponseValidationError(
+        f"{operation_id}: the {response.status_code} response {what}, which does not match "
+        "the API description. Next: upgrade posthog-api-async, or report it (the body is on "
+        "the exception's .body).",
+        method=request.method,
+        url=str(request.url.copy_with(query=None)),
+        status_code=response.status_code,
+        body=body,
+        operation=operation_id,
+    )
 
 
 def _method(exc: httpx.HTTPError) -> str | None:

@@ -91,7 +91,10 @@ class APITimeoutError(APIConnectionError):
 
 
 class ResponseValidationError(APIError):
-    """A successful (2xx) response whose body does not match the API description."""
+    """A response the SDK cannot parse, or whose fields do not have the documented types.
+
+    ``status_code`` and ``operation`` say which answer it was; ``body`` holds the raw text.
+    """
 
     def __init__(
         self,
@@ -101,10 +104,12 @@ class ResponseValidationError(APIError):
         url: str | None = None,
         status_code: int | None = None,
         body: Any = None,
+        operation: str | None = None,
     ) -> None:
         super().__init__(message, method=method, url=url)
         self.status_code = status_code
         self.body = body
+        self.operation = operation
 
 
 class APIStatusError(APIError):
@@ -254,6 +259,19 @@ def _str_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+MAX_SHOWN = 500
+"""Most characters of server-sent text (a detail, a header) that go into one message."""
+MAX_TEXT_BODY = 2000
+"""Most characters of a non-JSON error body kept on ``body``."""
+
+
+def bounded(text: str, limit: int = MAX_SHOWN) -> str:
+    """``text`` cut to ``limit`` characters, saying how long it was: messages stay readable."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... [{len(text):,} characters in all]"
+
+
 _E = TypeVar("_E", bound="APIError")
 
 
@@ -293,9 +311,8 @@ def _decode_body(response: httpx.Response) -> Any:
         return None
     try:
         return json.loads(content)
-    except ValueError:
-        text = content[:2000].decode("utf-8", "replace")
-        return text
+    except (ValueError, RecursionError):  # not JSON, or nested too deeply to parse
+        return content[:MAX_TEXT_BODY].decode("utf-8", "replace")
 
 
 def status_error(
@@ -322,11 +339,12 @@ def status_error(
     )
     text = f"{what} failed with {status}"
     if detail and detail.strip().rstrip("."):
-        # The server's detail usually ends with '.'; the hint below adds its own.
-        text += f": {detail.strip().rstrip('.')}"
+        # The server's detail usually ends with '.'; the hint below adds its own. The full
+        # detail stays on the exception's ``detail`` and ``body``; the message shows a part.
+        text += f": {bounded(detail.strip().rstrip('.'))}"
     attr = envelope.get("attr")
     if isinstance(attr, str) and attr:
-        text += f" [field: {attr}]"
+        text += f" [field: {bounded(attr, 100)}]"
     if attempts and attempts > 1:
         text += f" (after {attempts} attempts)"
     hint = _HINTS.get(status) or _fallback_hint(status, response)
@@ -357,7 +375,7 @@ def _fallback_hint(status: int, response: httpx.Response) -> str:
         return "try again later"
     if 300 <= status < 400:
         location = response.headers.get("location")
-        where = f" (to {location.split('?', 1)[0]})" if location else ""
+        where = f" (to {bounded(location.split('?', 1)[0], 200)})" if location else ""
         return (
             f"the server redirected{where}, which the SDK does not follow; "
             "check POSTHOG_HOST (e.g. https://us.posthog.com or https://eu.posthog.com)"

@@ -190,6 +190,135 @@ def _short(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+# -- responses ---------------------------------------------------------------------
+
+# The response fields the facade reads. The generated parser takes their values as they
+# come, so a "3" for a version would otherwise surface later, far from the response.
+_RESPONSE_FIELDS = frozenset(
+    {
+        "id",
+        "name",
+        "version",
+        "prompt",
+        "count",
+        "next_",
+        "previous",
+        "results",
+        "versions",
+        "latest_version",
+        "version_count",
+        "is_latest",
+        "has_more",
+    }
+)
+_RESPONSE_MINIMUM = {"version": 1, "latest_version": 1, "count": 0, "version_count": 0}
+_NESTED = frozenset({"prompt", "results", "versions"})
+_RESPONSE_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
+    "str": ((str,), "a str"),
+    "int": ((int,), "an int"),
+    "bool": ((bool,), "a bool"),
+    "float": ((int, float), "a number"),
+    "UUID": ((uuid.UUID,), "a UUID"),
+    "None": ((type(None),), "null"),
+}
+
+# Per model class: (attribute, shown name, accepted types or None for any, expected, minimum).
+_Plan = tuple[tuple[str, str, tuple[type, ...] | None, str, int | None], ...]
+_plans: dict[type, _Plan] = {}
+
+
+def _response_plan(cls: type) -> _Plan:
+    import attrs
+    from posthog_api_client.types import Unset
+
+    rows = []
+    for field in attrs.fields(cls):
+        if field.name not in _RESPONSE_FIELDS:
+            continue
+        shown = field.name.rstrip("_")
+        options = [part.strip() for part in str(field.type).split("|")]
+        if shown == "count" and "None" not in options:
+            options.append("None")  # "count int or null": some lists do not count
+        accepted: list[type] | None = []
+        words: list[str] = []
+        for option in options:
+            if option == "Unset":
+                accepted.append(Unset)  # type: ignore[union-attr]
+            elif option in _RESPONSE_TYPES:
+                types, word = _RESPONSE_TYPES[option]
+                accepted.extend(types)  # type: ignore[union-attr]
+                words.append(word)
+            elif option.startswith("list["):
+                accepted.append(list)  # type: ignore[union-attr]
+                words.append("a list")
+            else:  # Any, a generated model or enum: the generated parser built it
+                accepted = None
+                break
+        minimum = _RESPONSE_MINIMUM.get(shown)
+        if minimum is not None and words:
+            words[0] += f" >= {minimum}"
+        if accepted is None and shown == "prompt" and "Any" in options:
+            words = ["a JSON value, not null"]  # PostHog never stores a null prompt
+        rows.append(
+            (
+                field.name,
+                shown,
+                None if accepted is None else tuple(accepted),
+                " or ".join(words),
+                minimum,
+            )
+        )
+    plan = _plans[cls] = tuple(rows)
+    return plan
+
+
+def response_problem(model: object, path: str = "") -> str | None:
+    """What is wrong with the fields the facade reads in a parsed response, or None.
+
+    E.g. ``"results[3].version is str '3', expected an int >= 1"``. Nested prompts,
+    results and versions are checked too.
+    """
+    import attrs
+
+    cls = type(model)
+    plan = _plans.get(cls)
+    if plan is None:
+        if not attrs.has(cls):
+            return None
+        plan = _response_plan(cls)
+    for attribute, shown, accepted, expected, minimum in plan:
+        value = getattr(model, attribute)
+        where = f"{path}{shown}"
+        if accepted is not None:
+            wrong = (isinstance(value, bool) and bool not in accepted) or not isinstance(
+                value, accepted
+            )
+            if wrong or (minimum is not None and type(value) is int and value < minimum):
+                return f"{where} is {type(value).__name__} {_shown(value)}, expected {expected}"
+        elif value is None and shown == "prompt":
+            return f"{where} is null, expected {expected}"
+        if shown in _NESTED:
+            if isinstance(value, list):
+                for index, item in enumerate(value):
+                    problem = response_problem(item, f"{where}[{index}].")
+                    if problem is not None:
+                        return problem
+            elif attrs.has(type(value)):
+                problem = response_problem(value, f"{where}.")
+                if problem is not None:
+                    return problem
+    return None
+
+
+def _shown(value: object) -> str:
+    """A short repr that never builds the repr of a huge value first."""
+    if isinstance(value, str) and len(value) > 60:
+        return repr(value[:57]) + "..."
+    if isinstance(value, (list, dict)) and len(value) > 10:
+        return f"<{type(value).__name__} of {len(value)} items>"
+    return _short(value)
+
+
 # -- JSON in query parameters --------------------------------------------------------
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -219,3 +220,102 @@ def test_transport_and_http_client_together_are_refused() -> None:
             transport=httpx.MockTransport(dataset_answer),
             http_client=httpx.AsyncClient(),
         )
+
+
+# -- issue 9: keys httpx cannot send, and every option checked at construction -------------
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "phx_abc\x0bdef_do_not_leak_0123456789",  # vertical tab inside
+        "phx_abc\x00def_do_not_leak_0123456789",  # NUL inside
+        "phx_abc\tdef_do_not_leak_0123456789",
+        "phx_abc def_do_not_leak_0123456789",
+        "phx_abc\x7fdef_do_not_leak_0123456789",
+        "phx_abcédef_do_not_leak_0123456789",  # non-ASCII
+        "phx_abc\u200bdef_do_not_leak_0123456789",  # zero-width space
+    ],
+    ids=["vt", "nul", "tab", "space", "del", "e-acute", "zero-width"],
+)
+def test_a_key_httpx_cannot_send_is_refused_at_construction(key: str) -> None:
+    with pytest.raises(ConfigurationError) as info:
+        AsyncPostHog(api_key=key, project_id=PROJECT_ID)
+    shown = "".join(traceback.format_exception(info.value)) + repr(info.value)
+    assert "do_not_leak" not in shown
+    assert "API key" in str(info.value)
+
+
+async def test_a_key_from_the_environment_is_checked_the_same_way(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("POSTHOG_PERSONAL_API_KEY", "phx_env\x0bdo_not_leak")
+    with pytest.raises(ConfigurationError) as info:
+        AsyncPostHog(project_id=PROJECT_ID)
+    assert "do_not_leak" not in "".join(traceback.format_exception(info.value))
+
+
+BAD_OPTIONS = [
+    ("timeout", "5"),
+    ("timeout", -1),
+    ("timeout", float("nan")),
+    ("timeout", float("inf")),
+    ("timeout", True),
+    ("timeout", [5]),
+    ("timeout", httpx.Timeout(5.0, read="30")),  # type: ignore[arg-type]
+    ("timeout", httpx.Timeout(5.0, connect=-1)),
+    ("host", "http://localhost:99999"),
+    ("host", "https://us.posthog.com:0"),
+    ("scopes", 5),
+    ("scopes", b"llm_prompt:read"),
+    ("http_client", httpx.Client()),
+    ("http_client", "https://us.posthog.com"),
+    ("transport", httpx.HTTPTransport()),
+    ("transport", object()),
+]
+
+
+@pytest.mark.parametrize(
+    ("option", "value"), BAD_OPTIONS, ids=[f"{o}-{i}" for i, (o, _) in enumerate(BAD_OPTIONS)]
+)
+def test_every_option_is_checked_at_construction(option: str, value: Any) -> None:
+    with pytest.raises(ConfigurationError) as info:
+        AsyncPostHog(api_key=API_KEY, project_id=PROJECT_ID, **{option: value})
+    assert option in str(info.value)
+
+
+@pytest.mark.parametrize("value", [0, 5, 2.5, None, httpx.Timeout(3.0), httpx.Timeout(None)])
+async def test_good_timeouts_are_kept(value: Any) -> None:
+    client = AsyncPostHog(api_key=API_KEY, project_id=PROJECT_ID, timeout=value)
+    try:
+        assert client.timeout == value
+        assert client.with_options(timeout=value).timeout == value
+    finally:
+        await client.aclose()
+
+
+async def test_a_port_in_range_is_kept() -> None:
+    client = AsyncPostHog(api_key=API_KEY, project_id=PROJECT_ID, host="http://localhost:65535")
+    try:
+        assert client.host == "http://localhost:65535"
+    finally:
+        await client.aclose()
+
+
+@pytest.mark.parametrize(
+    ("options", "option"),
+    [
+        ({"timeout": "5"}, "timeout"),
+        ({"timeout": float("nan")}, "timeout"),
+        ({"timeout": httpx.Timeout(1.0, pool="x")}, "timeout"),  # type: ignore[arg-type]
+        ({"max_retries": -1}, "max_retries"),
+        ({"max_retries": "2"}, "max_retries"),
+    ],
+)
+async def test_with_options_checks_its_options(options: dict[str, Any], option: str) -> None:
+    client = AsyncPostHog(api_key=API_KEY, project_id=PROJECT_ID)
+    try:
+        with pytest.raises(ConfigurationError, match=option):
+            client.with_options(**options)
+    finally:
+        await client.aclose()
