@@ -229,9 +229,11 @@ async def test_list_params_go_out_unchanged_on_later_offset_pages(make_client: M
         limit = int(request.url.params["limit"])
         page = [_dataset(r) for r in rows[offset : offset + limit]]
         more = offset + limit < len(rows)
+        # A limit/offset next link, as PostHog sends: concurrent paging reads its offsets there.
+        nxt = f"{HOST}/api/projects/{P}/datasets/?limit={limit}&offset={offset + limit}"
         return httpx.Response(
             200,
-            json={"count": len(rows), "next": f"{HOST}/next" if more else None, "results": page},
+            json={"count": len(rows), "next": nxt if more else None, "results": page},
         )
 
     h = make_client(handler)
