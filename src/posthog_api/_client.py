@@ -361,7 +361,9 @@ class AsyncPostHog:
             problem = _validation.response_problem(parsed)
             if problem is None:
                 return parsed
-            raise _unreadable(operation_id, call.response, f"has {problem}")
+            raise _unreadable(
+                operation_id, call.response, f"has a field of the wrong type: {problem}"
+            )
         raise _unreadable(
             operation_id, call.response, f"is not {expect.__name__} (got {type(parsed).__name__})"
         )
@@ -412,7 +414,7 @@ class AsyncPostHog:
             raise _unreadable(operation_id, response, _cause(exc)) from None
         problem = _validation.response_problem(page)
         if problem is not None:
-            raise _unreadable(operation_id, response, f"has {problem}")
+            raise _unreadable(operation_id, response, f"has a field of the wrong type: {problem}")
         return page  # type: ignore[no-any-return]
 
     def _translate(

@@ -332,11 +332,8 @@ def status_error(
     request_id = response.headers.get("x-request-id") or response.headers.get("x-amzn-requestid")
     envelope = body if isinstance(body, dict) else {}
     detail = envelope.get("detail") if isinstance(envelope.get("detail"), str) else None
-    what = (
-        f"{operation} ({method} {request.url.path})"
-        if operation
-        else f"{method} {request.url.path}"
-    )
+    path = bounded(request.url.path, 200)  # a next-page URL from the server can be long
+    what = f"{operation} ({method} {path})" if operation else f"{method} {path}"
     text = f"{what} failed with {status}"
     if detail and detail.strip().rstrip("."):
         # The server's detail usually ends with '.'; the hint below adds its own. The full

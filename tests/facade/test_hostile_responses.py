@@ -249,6 +249,14 @@ async def test_a_huge_redirect_location_gives_a_short_message(serve: Serve) -> N
     assert "redirected" in str(info.value)
 
 
+async def test_a_long_next_page_path_gives_a_short_message(serve: Serve) -> None:
+    client = await serve(404, as_json({"detail": "Not found."}))
+    with pytest.raises(NotFoundError) as info:
+        await client._follow("llm_prompts_list", _page_model(), "/" + "p" * 20_000)
+    assert len(str(info.value)) < 1000
+    assert info.value.url is not None and len(info.value.url) > 20_000  # kept whole
+
+
 # -- the SDK's own errors are not the response's ------------------------------------------
 
 
