@@ -146,7 +146,9 @@ class AsyncPostHog:
     then serves it stale (refreshing in the background) for up to
     ``prompt_cache_max_stale`` seconds while the API fails; after a failed fetch it waits
     ``prompt_cache_error_cooldown`` seconds (or the server's ``Retry-After``) before the
-    next one.
+    next one. A pinned version (``get(name, version=N)``) is fresh for
+    ``prompt_cache_pinned_ttl`` seconds (an hour), then revalidated the same way: PostHog
+    reuses version numbers once a prompt is archived and created again.
 
     ``transport=`` replaces the connection pool under the SDK's retries (the cheap seam
     for tests, e.g. ``httpx.MockTransport``); ``http_client=`` sends every request through
@@ -183,6 +185,7 @@ class AsyncPostHog:
         prompt_cache_size: int = 1024,
         prompt_cache_max_stale: float = 24 * 3600.0,
         prompt_cache_error_cooldown: float = 5.0,
+        prompt_cache_pinned_ttl: float = 3600.0,
     ) -> None:
         configure_from_env()
         key = api_key if api_key is not None else os.environ.get("POSTHOG_PERSONAL_API_KEY")
@@ -249,15 +252,14 @@ class AsyncPostHog:
         from .prompts.cache import PromptCache
 
         # Before _build: the prompts namespace attached there holds on to the cache.
-        try:
-            self._prompt_cache: PromptCache = PromptCache(
-                ttl=prompt_cache_ttl,
-                max_entries=prompt_cache_size,
-                max_stale=prompt_cache_max_stale,
-                error_cooldown=prompt_cache_error_cooldown,
-            )
-        except (TypeError, ValueError) as exc:
-            raise ConfigurationError(f"prompt cache settings: {exc}") from None
+        # for_client checks every option; its ConfigurationError names the prompt_cache_* one.
+        self._prompt_cache: PromptCache = PromptCache.for_client(
+            size=prompt_cache_size,
+            ttl=prompt_cache_ttl,
+            pinned_ttl=prompt_cache_pinned_ttl,
+            max_stale=prompt_cache_max_stale,
+            error_cooldown=prompt_cache_error_cooldown,
+        )
         self._owner = True
         self._build(RetryTransport(inner, max_retries=max_retries))
 
@@ -308,7 +310,12 @@ class AsyncPostHog:
         return clone
 
     async def aclose(self) -> None:
-        """Close the connection pool and stop background prompt refreshes."""
+        """Close the connection pool and stop background prompt refreshes.
+
+        Afterwards every call, ``prompts.get`` (and the gets waiting on a fetch now)
+        included, raises ``ConfigurationError``.
+        """
+        self.prompts._on_close()
         if self._owner:
             await self._prompt_cache.aclose()
         await self._http.aclose()

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import math
 
 import pytest
 
-from posthog_api._errors import APIError, NotFoundError, PromptNotFoundError, RateLimitError
+from posthog_api._errors import (
+    APIError,
+    ConfigurationError,
+    NotFoundError,
+    PromptNotFoundError,
+    RateLimitError,
+)
 from posthog_api.prompts import CacheStats, Prompt, PromptCache
 
 NAME = "support-bot"
@@ -121,11 +128,44 @@ async def test_keys_are_exact(cache: PromptCache) -> None:
     assert cache.get_fresh("a ") is None
 
 
-def test_constructor_refuses_bad_settings() -> None:
-    with pytest.raises(ValueError):
-        PromptCache(max_entries=0)
-    with pytest.raises(ValueError):
-        PromptCache(ttl=-1)
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("max_entries", 0),
+        ("max_entries", -1),
+        ("max_entries", True),
+        ("max_entries", 1.5),
+        ("max_entries", "10"),
+        ("max_entries", math.inf),
+        *(
+            (option, value)
+            for option in ("ttl", "pinned_ttl", "max_stale", "error_cooldown", "max_cooldown")
+            for value in (math.nan, -1, -0.001, -math.inf, True, False, "5", None, [1])
+        ),
+        # Infinite where it would mean "never look again": refused, with the reason.
+        ("ttl", math.inf),
+        ("ttl", 10**400),
+        ("pinned_ttl", math.inf),
+        ("error_cooldown", math.inf),
+        ("max_cooldown", math.inf),
+    ],
+)
+def test_constructor_refuses_bad_settings_naming_them(option: str, value: object) -> None:
+    with pytest.raises(ConfigurationError, match=f"^{option} must be"):
+        PromptCache(**{option: value})  # type: ignore[arg-type]
+
+
+def test_constructor_refuses_a_clock_that_is_not_callable() -> None:
+    with pytest.raises(ConfigurationError, match="clock must be callable"):
+        PromptCache(clock=5.0)  # type: ignore[arg-type]
+
+
+def test_constructor_accepts_the_edges() -> None:
+    cache = PromptCache(
+        max_entries=1, ttl=0, pinned_ttl=0, max_stale=math.inf, error_cooldown=0, max_cooldown=0
+    )
+    assert (cache.ttl, cache.pinned_ttl, cache.max_stale) == (0.0, 0.0, math.inf)
+    assert PromptCache(ttl=2**70, pinned_ttl=10**9).pinned_ttl == 1e9
 
 
 # ------------------------------------------------------------------ single flight
@@ -199,15 +239,83 @@ async def test_different_keys_fetch_separately(cache: PromptCache) -> None:
 # ------------------------------------------------------------------ freshness
 
 
-async def test_pinned_versions_never_expire(cache: PromptCache, clock: Clock) -> None:
+async def test_pinned_versions_are_fresh_for_the_pinned_ttl_only(clock: Clock) -> None:
+    cache = PromptCache(clock=clock, ttl=60, pinned_ttl=3600, max_stale=86400)
     await cache.get(NAME, 1, Fetcher(version=1))
-    clock.advance(10 * 365 * 86400)
+    clock.advance(3599.9)  # far past the latest's ttl, within the pinned one
     fetch = Fetcher(version=1)
     hit = await cache.get(NAME, 1, fetch)
     assert hit.source == "cache"
     assert cache.get_fresh(NAME, 1) is hit
-    assert cache.get_fresh(NAME, 1, ttl=0) is hit
+    assert cache.get_fresh(NAME, 1, ttl=0) is hit  # a per-call ttl is for the latest only
     assert fetch.calls == 0
+    clock.advance(0.1)
+    assert cache.get_fresh(NAME, 1) is None
+    assert cache.get_fresh(NAME, 1, ttl=10**9) is None
+
+
+async def test_a_pinned_version_past_its_ttl_is_revalidated_in_the_background(
+    clock: Clock,
+) -> None:
+    """PostHog reuses version numbers after archive: a pinned copy must not live forever."""
+    cache = PromptCache(clock=clock, ttl=60, pinned_ttl=3600, max_stale=86400)
+    await cache.get(NAME, 1, Fetcher(version=1))  # prompt "v1"
+    clock.advance(3601)
+    reused = Fetcher(version=1)
+    reused.gate = asyncio.Event()
+
+    async def recreated() -> Prompt:  # the same name and number, new content
+        await reused()
+        return Prompt(name=NAME, version=1, id="new", prompt="recreated")
+
+    stale = await cache.get(NAME, 1, recreated)
+    assert (stale.source, stale.prompt) == ("stale", "v1")  # answered at once
+    assert (await cache.get(NAME, 1, recreated)).source == "stale"
+    await settle()
+    assert reused.calls == 1  # one background refresh for both
+    reused.gate.set()
+    await settle()
+    fresh = await cache.get(NAME, 1, Fetcher(version=1))
+    assert (fresh.source, fresh.prompt) == ("cache", "recreated")
+    assert cache.stats().refreshes == 1
+
+
+async def test_a_404_on_a_pinned_refresh_evicts_that_version(clock: Clock) -> None:
+    cache = PromptCache(clock=clock, ttl=60, pinned_ttl=3600, max_stale=86400)
+    await cache.get(NAME, 1, Fetcher(version=1))
+    await cache.get(NAME, 2, Fetcher(version=2))
+    clock.advance(3601)
+    gone = Fetcher()
+    gone.error = not_found()
+    assert (await cache.get(NAME, 1, gone)).source == "stale"
+    await settle()
+    assert cache.peek(NAME, 1) is None  # evicted: never served again
+    assert cache.peek(NAME, 2) is not None  # the other versions stay
+    clock.advance(5)  # past the cooldown
+    with pytest.raises(PromptNotFoundError):
+        await cache.get(NAME, 1, gone)
+    assert gone.calls == 2
+
+
+async def test_a_pinned_version_past_max_stale_is_fetched_in_the_foreground(
+    clock: Clock,
+) -> None:
+    cache = PromptCache(clock=clock, pinned_ttl=100, max_stale=500)
+    await cache.get(NAME, 1, Fetcher(version=1))
+    clock.advance(501)
+    fetch = Fetcher(version=1)
+    fetch.error = APIError("down")
+    with pytest.raises(APIError):
+        await cache.get(NAME, 1, fetch)
+    assert fetch.calls == 1
+
+
+async def test_a_zero_pinned_ttl_always_fetches(clock: Clock) -> None:
+    cache = PromptCache(clock=clock, pinned_ttl=0)
+    fetch = Fetcher(version=1)
+    for _ in range(3):
+        assert (await cache.get(NAME, 1, fetch)).source == "api"
+    assert fetch.calls == 3
 
 
 async def test_expired_latest_is_served_stale_at_once_with_one_refresh(
@@ -500,13 +608,23 @@ async def test_put_not_latest_only_pins(cache: PromptCache) -> None:
     assert cache.get_fresh(NAME, 5) is not None
 
 
-async def test_put_clears_a_cooldown(cache: PromptCache) -> None:
-    fetch = Fetcher()
-    fetch.error = APIError("down")
+@pytest.mark.parametrize("latest", [True, False])
+async def test_put_clears_a_cooldown(clock: Clock, latest: bool) -> None:
+    """After a put, the key's next revalidation is sent, not held back by the old failure."""
+    pinned = {} if latest else {"pinned_ttl": 60}
+    cache = PromptCache(clock=clock, ttl=60, max_stale=3600, error_cooldown=100, **pinned)
+    version = None if latest else 2
+    failing = Fetcher(version=2)
+    failing.error = APIError("down")
     with pytest.raises(APIError):
-        await cache.get(NAME, None, fetch)
-    cache.put(Prompt(name=NAME, version=2, id="x", prompt="p"))
-    assert (await cache.get(NAME, None, fetch)).version == 2
+        await cache.get(NAME, version, failing)  # a cooldown of 100 s for the key
+    cache.put(Prompt(name=NAME, version=2, id="x", prompt="p"), latest=latest)
+    assert (await cache.get(NAME, version, failing)).version == 2  # the put answers
+    clock.advance(61)  # stale, and still inside the old cooldown
+    refresh = Fetcher(version=2)
+    assert (await cache.get(NAME, version, refresh)).source == "stale"
+    await settle()
+    assert refresh.calls == 1
 
 
 async def test_an_older_in_flight_answer_never_overwrites_a_put(
@@ -577,6 +695,191 @@ async def test_invalidate_detaches_an_in_flight_fetch(cache: PromptCache) -> Non
     assert latest.version == 2  # but it was not stored
 
 
+@pytest.mark.parametrize(
+    ("key", "invalidate"),
+    [
+        ((NAME, None), lambda c: c.invalidate()),
+        ((NAME, None), lambda c: c.invalidate(NAME)),
+        ((NAME, None), lambda c: c.invalidate(NAME, latest=True)),
+        ((NAME, 1), lambda c: c.invalidate()),
+        ((NAME, 1), lambda c: c.invalidate(NAME)),
+        ((NAME, 1), lambda c: c.invalidate(NAME, 1)),
+    ],
+    ids=["latest-all", "latest-name", "latest-key", "pinned-all", "pinned-name", "pinned-key"],
+)
+async def test_an_answer_arriving_after_invalidate_does_not_resurrect_the_entry(
+    cache: PromptCache, key: tuple[str, int | None], invalidate: object
+) -> None:
+    late = Fetcher(version=1)
+    gate = late.block()
+    waiter = asyncio.create_task(cache.get(key[0], key[1], late))
+    await settle()
+    assert late.calls == 1
+    invalidate(cache)  # type: ignore[operator]
+    gate.set()
+    assert (await waiter).version == 1  # its caller still gets the answer
+    assert cache.peek(NAME) is None
+    assert cache.peek(NAME, 1) is None
+    assert len(cache) == 0
+    fresh = Fetcher(version=1)
+    assert (await cache.get(key[0], key[1], fresh)).source == "api"  # a new fetch
+    assert fresh.calls == 1
+
+
+# ------------------------------------------------------------------ single flight: endings
+
+
+def fetch_tasks() -> list[asyncio.Task[object]]:
+    return [t for t in asyncio.all_tasks() if t.get_name().startswith("posthog-prompt-fetch")]
+
+
+async def test_a_fetch_cancelled_before_it_first_ran_does_not_fail_its_waiter(
+    cache: PromptCache,
+) -> None:
+    fetch = Fetcher(version=2)
+    waiter = asyncio.create_task(cache.get(NAME, None, fetch))
+    await asyncio.sleep(0)  # the waiter ran once: its fetch task exists, not yet started
+    (task,) = fetch_tasks()
+    task.cancel()  # by code outside the cache (a task group, a shutdown hook...)
+    (got,) = await asyncio.gather(waiter, return_exceptions=True)
+    assert isinstance(got, Prompt), got  # it was not cancelled itself: it gets a prompt
+    assert (got.version, fetch.calls) == (2, 1)
+
+
+async def test_a_fetch_cancelled_before_it_first_ran_leaves_the_registry(
+    cache: PromptCache,
+) -> None:
+    fetch = Fetcher(version=2)
+    waiter = asyncio.create_task(cache.get(NAME, None, fetch))
+    await asyncio.sleep(0)
+    (task,) = fetch_tasks()
+    task.cancel()
+    waiter.cancel()
+    await asyncio.gather(waiter, task, return_exceptions=True)
+    assert fetch.calls == 0
+    await settle()
+    assert cache._inflight == {}
+    # Later gets are not poisoned: they fetch (no CancelledError, no hang).
+    later = await asyncio.gather(
+        asyncio.wait_for(cache.get(NAME, None, fetch), 1), return_exceptions=True
+    )
+    assert [getattr(p, "version", p) for p in later] == [2]
+    assert fetch.calls == 1
+
+
+async def test_a_get_right_after_the_fetch_was_cancelled_does_not_join_it(
+    cache: PromptCache,
+) -> None:
+    fetch = Fetcher(version=2)
+    gate = fetch.block()
+    first = asyncio.create_task(cache.get(NAME, None, fetch))
+    await asyncio.sleep(0)
+    (task,) = fetch_tasks()
+    task.cancel()
+    # Runs right after the fetch task ends, before its done callbacks have run.
+    second = asyncio.create_task(cache.get(NAME, None, fetch))
+    await settle()
+    gate.set()
+    results = await asyncio.gather(first, second, return_exceptions=True)
+    assert [getattr(r, "version", r) for r in results] == [2, 2]
+    assert fetch.calls == 1  # one new fetch, shared
+
+
+async def test_a_shared_fetch_cancelled_mid_flight_is_restarted_for_its_waiters(
+    cache: PromptCache,
+) -> None:
+    first = Fetcher(version=1)
+    first.block()
+    waiters = [asyncio.create_task(cache.get(NAME, None, first)) for _ in range(3)]
+    await settle()
+    assert first.calls == 1
+    (task,) = fetch_tasks()
+    task.cancel()
+    first.gate = None  # the restarted fetch answers at once
+    results = await asyncio.gather(*waiters, return_exceptions=True)
+    assert [getattr(r, "version", r) for r in results] == [1, 1, 1]
+    assert first.calls == 2  # one new fetch, shared by the three
+    assert cache.get_fresh(NAME) is not None
+
+
+async def test_a_fetch_cancelled_again_and_again_ends_in_an_api_error(cache: PromptCache) -> None:
+    calls = 0
+
+    async def cancelled_every_time() -> Prompt:
+        nonlocal calls
+        calls += 1
+        task = asyncio.current_task()
+        assert task is not None
+        task.cancel()  # stands for someone who cancels every fetch task they see
+        await asyncio.sleep(0)
+        raise AssertionError("not reached")
+
+    with pytest.raises(APIError, match="cancelled 3 times"):
+        await cache.get(NAME, None, cancelled_every_time)
+    assert calls == 3
+    assert cache._inflight == {}
+
+
+async def test_a_waiter_timing_out_does_not_cancel_the_shared_fetch(cache: PromptCache) -> None:
+    fetch = Fetcher(version=5)
+    gate = fetch.block()
+    others = [asyncio.create_task(cache.get(NAME, None, fetch)) for _ in range(3)]
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(cache.get(NAME, None, fetch), 0.01)
+    with pytest.raises(TimeoutError):
+        async with asyncio.timeout(0.01):
+            await cache.get(NAME, None, fetch)
+    gate.set()
+    assert [p.version for p in await asyncio.gather(*others)] == [5, 5, 5]
+    assert fetch.calls == 1
+    cached = cache.get_fresh(NAME)
+    assert cached is not None
+    assert cached.version == 5
+
+
+@pytest.mark.parametrize("ending", ["done", "failed", "waiter-cancelled", "fetch-cancelled"])
+async def test_finished_fetch_tasks_are_released(cache: PromptCache, ending: str) -> None:
+    fetch = Fetcher()
+    gate = fetch.block()
+    if ending == "failed":
+        fetch.error = APIError("down")
+    waiter = asyncio.create_task(cache.get(NAME, None, fetch))
+    await settle()
+    assert len(cache._inflight) == len(cache._tasks) == 1
+    if ending == "waiter-cancelled":
+        waiter.cancel()
+    if ending == "fetch-cancelled":
+        fetch_tasks()[0].cancel()
+        fetch.error = APIError("the restarted fetch fails")
+    gate.set()
+    await asyncio.gather(waiter, return_exceptions=True)
+    await settle()
+    assert cache._inflight == {}
+    assert cache._tasks == set()
+    assert fetch_tasks() == []
+
+
+async def test_aclose_before_a_fetch_first_ran_tells_its_waiter_the_client_is_closed(
+    cache: PromptCache,
+) -> None:
+    fetch = Fetcher()
+    waiter = asyncio.create_task(cache.get(NAME, None, fetch, ttl=0))
+    await asyncio.sleep(0)
+    await cache.aclose()
+    with pytest.raises(ConfigurationError, match="closed"):
+        await waiter
+    assert fetch.calls == 0
+
+
+async def test_a_configuration_error_starts_no_cooldown(cache: PromptCache) -> None:
+    fetch = Fetcher()
+    fetch.error = ConfigurationError("this client is closed")
+    for _ in range(2):
+        with pytest.raises(ConfigurationError):
+            await cache.get(NAME, None, fetch)
+    assert fetch.calls == 2  # another client sharing the cache is not held back by it
+
+
 # ----------------------------------------------------------------------- bounds
 
 
@@ -591,6 +894,28 @@ async def test_bound_evicts_the_least_recently_used(clock: Clock) -> None:
     assert cache.peek("a", 1) is not None
     assert cache.peek("c", 1) is not None
     assert cache.peek("d", 1) is not None
+    assert cache.stats().evictions == 1
+
+
+@pytest.mark.parametrize("hit", ["fresh", "stale"])
+async def test_a_hit_through_get_protects_an_entry_from_eviction(clock: Clock, hit: str) -> None:
+    pinned = {"pinned_ttl": 10} if hit == "stale" else {}
+    cache = PromptCache(clock=clock, max_entries=3, max_stale=1000, **pinned)
+    for name in ("a", "b", "c"):
+        await cache.get(name, 1, Fetcher(name=name))
+    if hit == "stale":
+        clock.advance(11)
+        failing = Fetcher(name="a")
+        failing.error = APIError("down")  # the refresh fails: "a" is not re-stored by it
+        assert (await cache.get("a", 1, failing)).source == "stale"
+        await settle()
+        assert failing.calls == 1
+    else:
+        assert (await cache.get("a", 1, Fetcher(name="a"))).source == "cache"
+    await cache.get("d", 1, Fetcher(name="d"))
+    assert cache.peek("b", 1) is None  # the oldest entry not used since it was stored
+    assert cache.peek("a", 1) is not None
+    assert cache.peek("c", 1) is not None
     assert cache.stats().evictions == 1
 
 
@@ -619,6 +944,26 @@ async def test_bound_holds_under_churn(clock: Clock) -> None:
         cache.get_fresh(f"p{i // 2}", 1)
         assert len(cache) <= 50
     assert cache.stats().evictions > 0
+
+
+async def test_cooldowns_stay_bounded_when_more_keys_fail_than_max_entries(
+    clock: Clock,
+) -> None:
+    cache = PromptCache(clock=clock, max_entries=3, error_cooldown=100)
+    fetchers = []
+    for i in range(10):
+        fetch = Fetcher(name=f"p{i}")
+        fetch.error = APIError("down")
+        fetchers.append(fetch)
+        with pytest.raises(APIError):
+            await cache.get(f"p{i}", None, fetch)
+    assert len(cache._cooldowns) == 3
+    with pytest.raises(APIError):
+        await cache.get("p9", None, fetchers[9])
+    assert fetchers[9].calls == 1  # the newest failure still cools down
+    with pytest.raises(APIError):
+        await cache.get("p0", None, fetchers[0])
+    assert fetchers[0].calls == 2  # the oldest was forgotten to keep the table bounded
 
 
 # ------------------------------------------------------------------------ stats
@@ -668,13 +1013,19 @@ async def test_aclose_cancels_everything_and_leaves_no_tasks(
     assert refresh.calls == 1
     assert cold.calls == 1
     await cache.aclose()
-    with pytest.raises(asyncio.CancelledError):
+    # The caller waiting on the cancelled fetch learns why, in the SDK's own terms.
+    with pytest.raises(ConfigurationError, match=r"closed.*create a new client"):
         await waiter
     assert asyncio.all_tasks() == {asyncio.current_task()}
-    with pytest.raises(RuntimeError):
+    with pytest.raises(ConfigurationError, match="closed"):
         await cache.get("new", None, Fetcher(name="new"))
-    assert cache.peek("stale") is not None  # entries stay readable
-    assert (await cache.get("stale", None, refresh)).source == "stale"
+    # Cold, stale and fresh alike: a closed cache serves nothing and starts nothing.
+    with pytest.raises(ConfigurationError, match="closed"):
+        await cache.get("stale", None, refresh)
+    assert cache.get_fresh("stale") is None
+    assert len(cache) == 0
+    cache.put(Prompt(name="late", version=1, id="x", prompt="p"))  # a write after close
+    assert cache.peek("late") is None
     assert asyncio.all_tasks() == {asyncio.current_task()}  # and no refresh was started
 
 

@@ -72,16 +72,16 @@ async def test_get_serves_api_then_cache_with_source_and_fetched_at(env: Env) ->
     assert posthog.prompts.stats().hits == 1
 
 
-async def test_pinned_versions_never_expire_and_latest_is_stale_while_revalidating(
+async def test_pinned_versions_outlive_the_latest_which_is_stale_while_revalidating(
     env: Env,
 ) -> None:
-    posthog, other = env.client(prompt_cache_ttl=60), env.client()
+    posthog, other = env.client(prompt_cache_ttl=60, prompt_cache_pinned_ttl=86400), env.client()
     await other.prompts.create("bot", "v1")
     assert (await posthog.prompts.get("bot", version=1)).version == 1
     assert (await posthog.prompts.get("bot")).version == 1
     await other.prompts.publish("bot", "v2", base_version=1)
 
-    env.clock.now += 10_000  # far past the TTL
+    env.clock.now += 10_000  # far past the TTL of the latest, not of a pinned version
     pinned = await posthog.prompts.get("bot", version=1)
     assert (pinned.source, pinned.prompt) == ("cache", "v1")
 
@@ -265,3 +265,16 @@ async def test_closing_the_client_cancels_background_refreshes(env: Env) -> None
     await posthog.aclose()
     assert all(t.done() for t in refreshes)
     env.state.faults.reset()
+
+
+async def test_a_warm_get_protects_its_entry_from_eviction(env: Env) -> None:
+    posthog, other = env.client(prompt_cache_size=3), env.client()
+    for name in ("a", "b", "c", "d"):
+        await other.prompts.create(name, name)
+    for name in ("a", "b", "c"):
+        await posthog.prompts.get(name, version=1)
+    assert (await posthog.prompts.get("a", version=1)).source == "cache"  # the hot path
+    await posthog.prompts.get("d", version=1)  # one entry too many: one is evicted
+    assert posthog.prompts.stats().evictions == 1
+    assert (await posthog.prompts.get("a", version=1)).source == "cache"
+    assert (await posthog.prompts.get("b", version=1)).source == "api"  # it went, not "a"

@@ -4,13 +4,16 @@ Keys are exactly ``(name, version)``; ``version=None`` is "the latest version of
 There is no prefix or pattern matching anywhere: ``invalidate("a")`` never touches ``"ab"``.
 
 Freshness
-    A pinned version (an ``int``) never changes, so it never expires. The latest is fresh
-    for ``ttl`` seconds (per-call override); after that ``get`` returns the stale value at
-    once (``source="stale"``) and starts ONE background refresh (stale-while-revalidate).
-    While refreshes fail, the stale value keeps being served until it is ``max_stale``
-    seconds old; past that, ``get`` fetches in the foreground and raises its error.
-    A per-call ``ttl <= 0`` bypasses the cache for the latest: a foreground fetch (still
-    single-flight), whose result is stored.
+    The latest is fresh for ``ttl`` seconds (per-call override); a pinned version for
+    ``pinned_ttl`` seconds (default an hour). A version's content never changes, but
+    PostHog reuses version numbers: after ``archive`` a new prompt of the same name starts
+    again at version 1, so a pinned copy is revalidated too, just less often. Past its
+    freshness ``get`` returns the stale value at once (``source="stale"``) and starts ONE
+    background refresh (stale-while-revalidate). While refreshes fail, the stale value
+    keeps being served until it is ``max_stale`` seconds old (counted from when it was
+    stored); past that, ``get`` fetches in the foreground and raises its error. A
+    per-call ``ttl <= 0`` (or ``pinned_ttl=0``) bypasses the cache: a foreground fetch
+    (still single-flight), whose result is stored.
 
 Failures
     A failed fetch (foreground or background) starts a cooldown for that key of
@@ -19,15 +22,26 @@ Failures
     if there is one, otherwise the same error is raised again without a request, so a
     throttled or failing application stops hammering the server (a caller's ``fallback``
     is then served at once). A ``NotFoundError`` (e.g. ``PromptNotFoundError``) while
-    fetching the latest evicts every cached entry of that name, so a deleted prompt is
-    never served again; from a background refresh this means the next ``get`` fetches in
-    the foreground and raises.
+    fetching the latest evicts every cached entry of that name, and one while fetching a
+    pinned version evicts that version, so a deleted prompt is never served again; from
+    a background refresh this means the next ``get`` fetches in the foreground and
+    raises. A ``ConfigurationError`` (e.g. the fetching client was closed) says nothing
+    about the prompt and starts no cooldown.
 
 Single flight
     Concurrent ``get`` calls that need the same key share one fetch, run in its own task;
-    each caller awaits it through ``asyncio.shield``, so cancelling one caller cancels
-    neither the fetch nor the other callers. All of them get the same ``Prompt`` or the
-    same exception.
+    each caller awaits it through ``asyncio.shield``, so cancelling one caller (a
+    ``wait_for``, a timeout) cancels neither the fetch nor the other callers. All of them
+    get the same ``Prompt`` or the same exception. A fetch leaves the registry however it
+    ends (done, failed or cancelled, even before it first ran); when something outside
+    the cache cancels the shared fetch itself, its waiters start a new one rather than
+    inherit a cancellation they never asked for.
+
+Closing
+    ``aclose()`` cancels every fetch and drops every entry. Afterwards ``get`` raises
+    :class:`~posthog_api.ConfigurationError`, and so do the callers that were waiting on
+    a fetch when it ran: a closed client is a programming error, not an outage, so
+    ``posthog.prompts.get`` does not serve a ``fallback`` for it.
 
 Writes
     ``put(prompt)`` stores a just-published/updated prompt as the latest and as its pinned
@@ -53,21 +67,82 @@ Bound (approximate LRU)
 from __future__ import annotations
 
 import asyncio
+import functools
 import math
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import TracebackType
 
-from posthog_api._errors import NotFoundError
+from posthog_api._errors import APIError, ConfigurationError, NotFoundError
 from posthog_api.prompts.prompt import Prompt
 
-__all__ = ["CacheStats", "PromptCache"]
+__all__ = ["CacheStats", "PromptCache", "closed_error"]
 
 _Key = tuple[str, int | None]
 Fetch = Callable[[], Awaitable[Prompt]]
 
 _INF = math.inf
+# How many times a caller starts a new fetch when code outside the cache keeps
+# cancelling the shared one, before it gives up with an APIError.
+_FETCH_STARTS = 3
+
+_NEVER_EXPIRES = {
+    "ttl": "the latest would never be revalidated, so a new or deleted version would never be seen",
+    "pinned_ttl": "a version number PostHog reuses after archive would serve the old text forever",
+    "error_cooldown": "one failed fetch would stop every later fetch of that prompt",
+    "max_cooldown": "one Retry-After would stop every later fetch of that prompt",
+}
+
+
+def closed_error(what: str) -> ConfigurationError:
+    """The one error for using a closed client (or cache), whatever the path."""
+    return ConfigurationError(
+        f"{what}: this AsyncPostHog is closed (aclose() or the end of its 'async with'), "
+        "so nothing is fetched or served from its cache. Next: create a new client."
+    )
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _count(value: object, option: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigurationError(
+            f"{option} must be an int (how many prompts to keep), got "
+            f"{type(value).__name__} {_short(value)}"
+        )
+    if value < 1:
+        raise ConfigurationError(f"{option} must be at least 1, got {value}")
+    return value
+
+
+def _seconds(value: object, option: str, setting: str) -> float:
+    """A duration: a real number of seconds >= 0; infinite only where that means something."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigurationError(
+            f"{option} must be a number of seconds, got {type(value).__name__} {_short(value)}"
+        )
+    try:
+        seconds = float(value)
+    except OverflowError:  # an int too large for a float
+        seconds = _INF
+    if not seconds >= 0:  # NaN too
+        raise ConfigurationError(f"{option} must be a number of seconds >= 0, got {_short(value)}")
+    why = _NEVER_EXPIRES.get(setting)
+    if seconds == _INF and why is not None:
+        raise ConfigurationError(
+            f"{option} must be a finite number of seconds, got {_short(value)}: {why}"
+        )
+    return seconds
+
+
+def _cancelling() -> bool:
+    """Whether the current task has been asked to stop (its own cancellation)."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +190,11 @@ class PromptCache:
     """A bounded LRU cache of prompts with stale-while-revalidate and single-flight fetches.
 
     ``max_entries`` bounds the entries (a fetched latest takes two: the latest and its pinned
-    version). ``clock`` (default ``time.monotonic``) is injectable for tests.
+    version). ``ttl`` and ``pinned_ttl`` are how long the latest and a pinned version stay
+    fresh, ``max_stale`` the oldest a stale copy may be served (``inf``: for as long as the
+    API fails), ``error_cooldown``/``max_cooldown`` the wait after a failed fetch. Every
+    setting is checked here: a bad one raises :class:`~posthog_api.ConfigurationError`
+    naming it. ``clock`` (default ``time.monotonic``) is injectable for tests.
     """
 
     __slots__ = (
@@ -132,6 +211,7 @@ class PromptCache:
         "_max_entries",
         "_max_stale",
         "_misses",
+        "_pinned_ttl",
         "_refresh_errors",
         "_refreshes",
         "_stale_served",
@@ -144,20 +224,22 @@ class PromptCache:
         *,
         max_entries: int = 1024,
         ttl: float = 60.0,
+        pinned_ttl: float = 3600.0,
         max_stale: float = 24 * 3600.0,
         error_cooldown: float = 5.0,
         max_cooldown: float = 600.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        if max_entries < 1:
-            raise ValueError("max_entries must be at least 1")
-        if ttl < 0 or max_stale < 0 or error_cooldown < 0 or max_cooldown < 0:
-            raise ValueError("ttl, max_stale, error_cooldown and max_cooldown must be >= 0")
-        self._max_entries = max_entries
-        self._ttl = float(ttl)
-        self._max_stale = float(max_stale)
-        self._cooldown = float(error_cooldown)
-        self._max_cooldown = float(max(max_cooldown, error_cooldown))
+        self._max_entries = _count(max_entries, "max_entries")
+        self._ttl = _seconds(ttl, "ttl", "ttl")
+        self._pinned_ttl = _seconds(pinned_ttl, "pinned_ttl", "pinned_ttl")
+        self._max_stale = _seconds(max_stale, "max_stale", "max_stale")
+        self._cooldown = _seconds(error_cooldown, "error_cooldown", "error_cooldown")
+        self._max_cooldown = max(
+            _seconds(max_cooldown, "max_cooldown", "max_cooldown"), self._cooldown
+        )
+        if not callable(clock):
+            raise ConfigurationError(f"clock must be callable, got {type(clock).__name__}")
         self._clock = clock
         self._entries: dict[_Key, _Entry] = {}
         self._inflight: dict[_Key, asyncio.Task[Prompt]] = {}
@@ -172,14 +254,40 @@ class PromptCache:
         self._stale_served = 0
         self._evictions = 0
 
+    @classmethod
+    def for_client(
+        cls,
+        *,
+        size: object,
+        ttl: object,
+        pinned_ttl: object,
+        max_stale: object,
+        error_cooldown: object,
+    ) -> PromptCache:
+        """The cache of an ``AsyncPostHog``, whose errors name its ``prompt_cache_*`` options."""
+        return cls(
+            max_entries=_count(size, "prompt_cache_size"),
+            ttl=_seconds(ttl, "prompt_cache_ttl", "ttl"),
+            pinned_ttl=_seconds(pinned_ttl, "prompt_cache_pinned_ttl", "pinned_ttl"),
+            max_stale=_seconds(max_stale, "prompt_cache_max_stale", "max_stale"),
+            error_cooldown=_seconds(
+                error_cooldown, "prompt_cache_error_cooldown", "error_cooldown"
+            ),
+        )
+
     @property
     def ttl(self) -> float:
         """Seconds the latest version stays fresh (unless a call overrides it)."""
         return self._ttl
 
     @property
+    def pinned_ttl(self) -> float:
+        """Seconds a pinned version stays fresh before it is revalidated in the background."""
+        return self._pinned_ttl
+
+    @property
     def max_stale(self) -> float:
-        """Oldest age, in seconds, at which a stale latest may still be served."""
+        """Oldest age, in seconds, at which a stale copy may still be served."""
         return self._max_stale
 
     def __len__(self) -> int:
@@ -190,14 +298,17 @@ class PromptCache:
     def get_fresh(
         self, name: str, version: int | None = None, ttl: float | None = None
     ) -> Prompt | None:
-        """The cached ``source="cache"`` prompt if it is fresh, else ``None`` (no I/O)."""
+        """The cached ``source="cache"`` prompt if it is fresh, else ``None`` (no I/O).
+
+        ``ttl`` overrides the freshness of the latest only; a pinned version keeps its own.
+        """
         entry = self._entries.get((name, version))
         if entry is None:
             return None
-        if ttl is None:
+        if ttl is None or version is not None:
             if self._clock() >= entry.expires:
                 return None
-        elif version is None and self._clock() - entry.stored_at >= ttl:
+        elif self._clock() - entry.stored_at >= ttl:
             return None
         entry.used = True
         self._hits += 1
@@ -216,32 +327,31 @@ class PromptCache:
         Returns the fresh cached copy (``source="cache"``), a stale one while a background
         refresh runs (``source="stale"``) or the fetched prompt itself (as ``fetch``
         returned it, normally ``source="api"``). Raises the fetch's error when nothing
-        servable is cached, so the caller can serve its fallback.
+        servable is cached, so the caller can serve its fallback, and
+        :class:`~posthog_api.ConfigurationError` once the cache is closed.
         """
+        if self._closed:
+            raise closed_error(f"prompts.get({name!r})")
         key: _Key = (name, version)
         now = self._clock()
         entry = self._entries.get(key)
         if entry is not None:
+            fresh_for = self._pinned_ttl  # a per-call ttl is for the latest only
             if version is None:
                 fresh_for = self._ttl if ttl is None else ttl
-                age = now - entry.stored_at
-                if age < fresh_for:
-                    entry.used = True
-                    self._hits += 1
-                    return entry.value
-                if fresh_for > 0 and age <= self._max_stale:
-                    entry.used = True
-                    self._stale_served += 1
-                    if not self._closed:
-                        self._maybe_refresh(key, fetch, now)
-                    stale = entry.stale
-                    if stale is None:
-                        stale = entry.stale = entry.value.with_source("stale")
-                    return stale
-            else:
+            age = now - entry.stored_at
+            if age < fresh_for:
                 entry.used = True
                 self._hits += 1
                 return entry.value
+            if fresh_for > 0 and age <= self._max_stale:
+                entry.used = True
+                self._stale_served += 1
+                self._maybe_refresh(key, fetch, now)
+                stale = entry.stale
+                if stale is None:
+                    stale = entry.stale = entry.value.with_source("stale")
+                return stale
         return await self._foreground(key, fetch, now)
 
     def peek(self, name: str, version: int | None = None) -> Prompt | None:
@@ -269,8 +379,11 @@ class PromptCache:
 
         It becomes its pinned version ``(name, prompt.version)`` and, unless
         ``latest=False``, the latest ``(name, None)``, fresh from now. In-flight fetches of
-        those keys are detached so their (older) answers are not stored over it.
+        those keys are detached so their (older) answers are not stored over it. A closed
+        cache stores nothing.
         """
+        if self._closed:
+            return
         name = prompt.name
         keys: list[_Key] = [(name, prompt.version)]
         if latest:
@@ -311,12 +424,15 @@ class PromptCache:
         return self._drop_name(name)
 
     async def aclose(self) -> None:
-        """Cancel and await every background refresh and in-flight fetch.
+        """Cancel and await every background refresh and in-flight fetch; drop every entry.
 
-        Cached entries stay readable; fetching after ``aclose`` raises ``RuntimeError``.
+        Closed for good: later ``get`` calls, and those waiting on a fetch now, raise
+        :class:`~posthog_api.ConfigurationError`.
         """
         self._closed = True
         self._inflight.clear()
+        self._cooldowns.clear()
+        self._entries.clear()  # in place: the client's hot path holds this very dict
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
@@ -337,7 +453,7 @@ class PromptCache:
         entries = self._entries
         pinned: _Key = (name, prompt.version)
         entries.pop(pinned, None)  # re-inserted at the back, as the most recent
-        entries[pinned] = _Entry(cached, now, _INF)
+        entries[pinned] = _Entry(cached, now, now + self._pinned_ttl)
         newest = pinned
         if latest:
             newest = (name, None)
@@ -360,10 +476,11 @@ class PromptCache:
                 self._evictions += 1
 
     def _joinable(self, key: _Key) -> asyncio.Task[Prompt] | None:
-        # A fetch left behind by another (e.g. closed) event loop can never be awaited
-        # here: forget it rather than wait on it forever.
+        # A finished fetch (e.g. cancelled before it ever ran, its done callback not yet
+        # called) has nothing left to share, and one left behind by another (e.g. closed)
+        # event loop can never be awaited here: forget either rather than join it.
         task = self._inflight.get(key)
-        if task is not None and task.get_loop() is not asyncio.get_running_loop():
+        if task is not None and (task.done() or task.get_loop() is not asyncio.get_running_loop()):
             del self._inflight[key]
             return None
         return task
@@ -390,10 +507,25 @@ class PromptCache:
                 if now < cooldown.until:
                     raise cooldown.error.with_traceback(cooldown.traceback)
                 del self._cooldowns[key]
-            if self._closed:
-                raise RuntimeError("PromptCache is closed")
             task = self._spawn(key, fetch, background=False)
-        return await asyncio.shield(task)
+        for attempt in range(1, _FETCH_STARTS + 1):
+            try:
+                return await asyncio.shield(task)
+            except asyncio.CancelledError:
+                if not task.cancelled() or _cancelling():
+                    raise  # this caller was cancelled (a wait_for, a timeout): only it stops
+                if self._closed:
+                    raise closed_error(f"prompts.get({key[0]!r})") from None
+                if attempt == _FETCH_STARTS:
+                    break
+                # The shared fetch itself was cancelled by someone else: this caller did not
+                # ask for that and still wants its prompt, so it starts (or joins) a new one.
+                task = self._joinable(key) or self._spawn(key, fetch, background=False)
+        raise APIError(
+            f"prompt {key[0]!r}: its fetch was cancelled {_FETCH_STARTS} times by code "
+            "outside the SDK (tasks named 'posthog-prompt-fetch:...'), so nothing was "
+            "fetched. Next: stop cancelling those tasks, or pass fallback=... to get()."
+        )
 
     def _spawn(self, key: _Key, fetch: Fetch, *, background: bool) -> asyncio.Task[Prompt]:
         task = asyncio.get_running_loop().create_task(
@@ -401,11 +533,15 @@ class PromptCache:
         )
         self._inflight[key] = task
         self._tasks.add(task)
-        task.add_done_callback(self._task_done)
+        task.add_done_callback(functools.partial(self._task_done, key))
         return task
 
-    def _task_done(self, task: asyncio.Task[Prompt]) -> None:
+    def _task_done(self, key: _Key, task: asyncio.Task[Prompt]) -> None:
+        # However the task ended (even cancelled before its first step, when _run's own
+        # cleanup never ran), it leaves the registry so that the next get starts afresh.
         self._tasks.discard(task)
+        if self._inflight.get(key) is task:
+            del self._inflight[key]
         if not task.cancelled():
             task.exception()  # retrieved here: an unawaited refresh error is not "lost"
 
@@ -431,8 +567,13 @@ class PromptCache:
     def _failed(self, key: _Key, error: Exception, background: bool) -> None:
         if background:
             self._refresh_errors += 1
-        if isinstance(error, NotFoundError) and key[1] is None:
-            self._drop_name(key[0])
+        if isinstance(error, NotFoundError):
+            if key[1] is None:
+                self._drop_name(key[0])
+            else:
+                self._entries.pop(key, None)
+        if isinstance(error, ConfigurationError):
+            return  # about the client (e.g. closed), not the prompt: no cooldown
         wait = self._cooldown
         retry_after = getattr(error, "retry_after", None)
         if isinstance(retry_after, int | float) and retry_after > wait:

@@ -30,6 +30,7 @@ from posthog_api_client.types import UNSET, Unset
 
 from .. import _validation
 from .._errors import (
+    ConfigurationError,
     ConflictError,
     InvalidRequestError,
     NotFoundError,
@@ -40,7 +41,7 @@ from .._errors import (
 )
 from .._pagination import AsyncPaginator
 from ..prompts import Prompt, PromptDiff, diff_prompts
-from ..prompts.cache import CacheStats
+from ..prompts.cache import CacheStats, closed_error
 from ..prompts.diff import same_content
 from ._base import Resource, unset_if_none
 
@@ -53,8 +54,13 @@ class Prompts(Resource):
     def __init__(self, client: Any) -> None:
         super().__init__(client)
         self._cache = client._prompt_cache
-        # The cache's own table (never rebound): read directly by get()'s hot path.
+        # The cache's own table, read directly by get()'s hot path; rebound to an empty
+        # dict when this client closes, so that a closed client's hits miss (and raise).
         self._entries = self._cache._entries
+
+    def _on_close(self) -> None:
+        """Called by ``AsyncPostHog.aclose``: from now on every ``get`` takes the slow path."""
+        self._entries = {}
 
     # -- reading ---------------------------------------------------------------------
 
@@ -69,11 +75,14 @@ class Prompts(Resource):
     ) -> Prompt:
         """The latest version of ``name`` (or ``version``), served from the cache when fresh.
 
-        Pinned versions are cached for good; the latest for ``cache_ttl`` seconds (the
-        client's ``prompt_cache_ttl`` by default), then served stale while one background
-        refresh runs. ``fallback`` (a string, or a sync or async callable returning one)
-        is used only when nothing is cached and the fetch failed. The result's ``source``
-        says which of ``api``, ``cache``, ``stale`` or ``fallback`` served it.
+        The latest is fresh for ``cache_ttl`` seconds (the client's ``prompt_cache_ttl`` by
+        default), a pinned version for the client's ``prompt_cache_pinned_ttl`` (an hour by
+        default: PostHog reuses version numbers after ``archive``); past that the copy is
+        served stale while one background refresh runs, and a 404 evicts it. ``fallback``
+        (a string, or a sync or async callable returning one) is used only when nothing is
+        cached and the fetch failed. The result's ``source`` says which of ``api``,
+        ``cache``, ``stale`` or ``fallback`` served it. On a closed client it raises
+        :class:`ConfigurationError`, fallback or not: that is a bug to fix, not an outage.
         """
         if version_id is None and cache_ttl is None:
             # The hot path, PromptCache.get_fresh inlined (a method call is a third of
@@ -109,6 +118,8 @@ class Prompts(Resource):
         name = _validation.prompt_name(name)
         if version is not None:
             _validation.integer(version, "version", minimum=1)
+        if self._client._http.is_closed:
+            raise closed_error(f"prompts.get({name!r})")
         try:
             if version_id is not None:
                 return await self._by_version_id(
@@ -117,8 +128,8 @@ class Prompts(Resource):
             return await self._cache.get(  # type: ignore[no-any-return]
                 name, version, lambda: self._fetch(name, version), ttl=cache_ttl
             )
-        except InvalidRequestError:
-            raise
+        except (InvalidRequestError, ConfigurationError):
+            raise  # the caller's mistake (a bad argument, a closed client): no fallback
         except PostHogError as error:
             if fallback is None:
                 raise
