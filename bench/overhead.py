@@ -6,9 +6,10 @@ time only.
 
 The facade call is ``posthog.prompts.fetch(name, version)``: the documented "always
 from the API" read. ``prompts.get(name, version=...)`` cannot be measured with the
-cache off by configuration: a pinned version is cached for good whatever
-``prompt_cache_ttl`` says, and invalidating before each ``get`` measures the cache's
-miss path (single-flight task) as well, which row d2 reports. ``fetch`` runs the same
+cache off by configuration: a pinned version is cached for ``prompt_cache_pinned_ttl``
+whatever ``prompt_cache_ttl`` says (and at 0 every ``get`` still runs the miss path), and
+invalidating before each ``get`` measures the cache's miss path (single-flight task) as
+well, which row d2 reports. ``fetch`` runs the same
 code as a ``get`` miss minus that machinery: argument checks, ``_call`` (scope check,
 generated ``asyncio_detailed``, response hook, retry transport), the ``Prompt`` value
 and the write-through into the cache.
