@@ -213,6 +213,8 @@ async def test_a_closed_copy_refuses_while_the_original_keeps_serving(
     with pytest.raises(ConfigurationError, match="closed"):
         await copy.prompts.get("bot")
     with pytest.raises(ConfigurationError, match="closed"):
+        await copy.prompts.get("bot", cache_ttl=1000)
+    with pytest.raises(ConfigurationError, match="closed"):
         await copy.prompts.get("other", fallback="fb")
     assert (await client.prompts.get("bot")).source == "cache"
     assert (await client.prompts.get("bot", cache_ttl=0)).source == "api"

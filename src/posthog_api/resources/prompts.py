@@ -108,7 +108,7 @@ class Prompts(Resource):
                 or not cache_ttl >= 0  # NaN too
             ):
                 raise InvalidRequestError(f"cache_ttl must be a number >= 0, got {cache_ttl!r}")
-            if version_id is None:
+            if version_id is None and not self._client._http.is_closed:
                 try:
                     hit = self._cache.get_fresh(name, version, cache_ttl)
                 except TypeError:  # an unhashable name or version: refused just below
