@@ -360,19 +360,20 @@ class AsyncPostHog:
             raise error from (None if isinstance(error, ResponseValidationError) else exc)
         finally:
             _current.reset(token)
+            # Timer handles (asyncio.timeout's, httpx's) keep a copy of the context until
+            # they fall due: a response left on the call would live on in it for `timeout`.
+            seen, call.response = call.response, None
         if expect is None:
             return None
         parsed = response.parsed
-        assert call.response is not None  # the hook saw the answer that was parsed
+        assert seen is not None  # the hook saw the answer that was parsed
         if type(parsed) is expect or isinstance(parsed, expect):
             problem = _validation.response_problem(parsed)
             if problem is None:
                 return parsed
-            raise _unreadable(
-                operation_id, call.response, f"has a field of the wrong type: {problem}"
-            )
+            raise _unreadable(operation_id, seen, f"has a field of the wrong type: {problem}")
         raise _unreadable(
-            operation_id, call.response, f"is not {expect.__name__} (got {type(parsed).__name__})"
+            operation_id, seen, f"is not {expect.__name__} (got {type(parsed).__name__})"
         )
 
     async def _follow(self, operation_id: str, page_model: type[T], url: str) -> T:
@@ -415,6 +416,7 @@ class AsyncPostHog:
             raise error from (None if isinstance(error, ResponseValidationError) else exc)
         finally:
             _current.reset(token)
+            call.response = None  # see _call: contexts outlive the call in timer handles
         try:
             page = page_model.from_dict(response.json())  # type: ignore[attr-defined]
         except Exception as exc:  # RecursionError too: any body the parser cannot read
