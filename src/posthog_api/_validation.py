@@ -272,41 +272,42 @@ def _response_plan(cls: type) -> _Plan:
     return plan
 
 
-def response_problem(model: object, path: str = "") -> str | None:
+def response_problem(model: object) -> str | None:
     """What is wrong with the fields the facade reads in a parsed response, or None.
 
     E.g. ``"results[3].version is str '3', expected an int >= 1"``. Nested prompts,
-    results and versions are checked too.
+    results and versions are checked too. It runs on every response: the happy path
+    builds no strings.
     """
-    import attrs
-
     cls = type(model)
     plan = _plans.get(cls)
     if plan is None:
+        import attrs
+
         if not attrs.has(cls):
             return None
         plan = _response_plan(cls)
     for attribute, shown, accepted, expected, minimum in plan:
         value = getattr(model, attribute)
-        where = f"{path}{shown}"
         if accepted is not None:
             wrong = (isinstance(value, bool) and bool not in accepted) or not isinstance(
                 value, accepted
             )
             if wrong or (minimum is not None and type(value) is int and value < minimum):
-                return f"{where} is {type(value).__name__} {_shown(value)}, expected {expected}"
+                shown_value = f"{type(value).__name__} {_shown(value)}"
+                return f"{shown} is {shown_value}, expected {expected}"
         elif value is None and shown == "prompt":
-            return f"{where} is null, expected {expected}"
+            return f"{shown} is null, expected {expected}"
         if shown in _NESTED:
-            if isinstance(value, list):
+            if type(value) is list:
                 for index, item in enumerate(value):
-                    problem = response_problem(item, f"{where}[{index}].")
-                    if problem is not None:
-                        return problem
-            elif attrs.has(type(value)):
-                problem = response_problem(value, f"{where}.")
+                    problem = response_problem(item)
+                    if problem is not None:  # the path is built on this path only
+                        return f"{shown}[{index}].{problem}"
+            elif value is not None and hasattr(type(value), "__attrs_attrs__"):
+                problem = response_problem(value)
                 if problem is not None:
-                    return problem
+                    return f"{shown}.{problem}"
     return None
 
 
