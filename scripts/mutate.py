@@ -261,7 +261,10 @@ def main() -> int:
         print(f"mutating {modules[name].file} against its tests ...", flush=True)
         results.append(run_module(modules[name], shared, pytest_options, args.jobs))
 
-    header = f"{'module':<10}{'mutants':>8}{'killed':>8}{'survived':>9}{'equiv.':>8}{'score':>9}"
+    header = (
+        f"{'module':<10}{'mutants':>8}{'killed':>8}{'survived':>9}{'equiv.':>8}{'score':>9}"
+        f"{'time':>7}"
+    )
     print("\n" + header + "\n" + "-" * len(header))
     failed = False
     for r in results:
@@ -273,9 +276,13 @@ def main() -> int:
         failed |= low
         print(
             f"{r.module.name:<10}{len(r.status):>8}{r.killed:>8}{len(r.survivors):>9}"
-            f"{len(r.equivalent):>8}{r.score:>8.1f}%{'  < ' + str(args.min_score) if low else ''}"
+            f"{len(r.equivalent):>8}{r.score:>8.1f}%{r.seconds:>6.0f}s"
+            f"{'  < ' + str(args.min_score) if low else ''}"
         )
-    print(f"\n{sum(r.seconds for r in results):.0f} s in all; score = killed / (mutants - equiv.)")
+    print(
+        f"\n{sum(r.seconds for r in results):.0f} s in all; "
+        "score = killed / (mutants - equiv.), a timeout counts as killed"
+    )
     for r in results:
         if r.error:
             print(f"\n{r.module.name}: {r.error}")
