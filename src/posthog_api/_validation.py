@@ -326,14 +326,37 @@ def _shown(value: object) -> str:
 def json_query(value: object, what: str) -> str:
     """``value`` as compact JSON text for one query parameter the API reads with json.loads.
 
-    Refuses what is not JSON (sets, objects, NaN, infinities, cycles) before sending.
+    Refuses what is not JSON (sets, objects, NaN, infinities, cycles, dict keys that are
+    not str) before sending.
     """
+    expected = (
+        f"{what} must hold only JSON values (str, int, finite float, bool, None, "
+        "list, dict with str keys)"
+    )
     try:
-        return json.dumps(value, separators=(",", ":"), allow_nan=False, default=_refuse)
+        text = json.dumps(value, separators=(",", ":"), allow_nan=False, default=_refuse)
     except (TypeError, ValueError) as exc:
-        raise InvalidRequestError(
-            f"{what} must hold only JSON values (str, int, finite float, bool, None, "
-            f"list, dict with str keys): {exc}"
-        ) from None
+        raise InvalidRequestError(f"{expected}: {exc}") from None
     except RecursionError:
         raise InvalidRequestError(f"{what} is nested too deeply to send as JSON") from None
+    # json.dumps turns int, float, bool and None keys into text (1 and True, equal keys,
+    # become one), so the server would see other keys than the caller wrote. The value is
+    # acyclic and of bounded depth here: dumps refused the rest.
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            for key, member in item.items():
+                if not isinstance(key, str):
+                    try:
+                        shown = f" {_short(key)}"
+                    except ValueError:  # an int too long for str()
+                        shown = ""
+                    raise InvalidRequestError(
+                        f"{expected}: a dict key is {type(key).__name__}{shown}, not str "
+                        "(it would be sent as text, silently); write the key as a str"
+                    )
+                pending.append(member)
+        elif isinstance(item, (list, tuple)):
+            pending.extend(item)
+    return text

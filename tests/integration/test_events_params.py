@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -144,3 +145,50 @@ async def test_server_answers_400_for_parameters_that_are_not_json(server: Serve
     assert repeated_select.status_code == 400 and repeated_select.json()["attr"] == "select"
     assert object_where.status_code == 400 and object_where.json()["attr"] == "where"
     assert fine.status_code == 200 and len(fine.json()["results"]) == 12
+
+
+# A dict is iterable, but iterating it sends its keys and drops its values; json.dumps
+# turns int, bool and None keys into text (and 1 and True are one key in Python), so the
+# server would see other keys than the caller wrote (issue 9 review, item 17).
+MAPPINGS_AND_KEYS: list[tuple[str, Callable[[AsyncPostHog], Any], str]] = [
+    ("select-dict", lambda c: c.events.list(select={"event": 1}), "select must be"),
+    ("where-dict", lambda c: c.events.list(where={"event = 'x'": True}), "where must be"),
+    (
+        "select-mappingproxy",
+        lambda c: c.events.list(select=MappingProxyType({"event": "x"})),
+        "got mappingproxy",
+    ),
+    (
+        "nested-int-none-keys",
+        lambda c: c.events.list(properties=[{"key": "a", "value": {1: "x", None: 2}}]),
+        "a dict key is int 1, not str",
+    ),
+    (
+        "nested-bool-key",
+        lambda c: c.events.list(properties=[{"key": "a", "value": {"b": {True: 3}}}]),
+        "a dict key is bool True, not str",
+    ),
+    (
+        "deep-none-key",
+        lambda c: c.events.list(properties=[{"key": "a", "value": [[{"ok": {None: 2}}]]}]),
+        "a dict key is NoneType None, not str",
+    ),
+    ("top-level-float-key", lambda c: c.events.list(properties=[{"key": "a", 1.5: 2}]), "float"),
+]
+
+
+async def test_mappings_and_non_str_keys_are_refused_before_sending(
+    client: AsyncPostHog, server: Server
+) -> None:
+    for case, call, named in MAPPINGS_AND_KEYS:
+        with pytest.raises(InvalidRequestError) as caught:
+            await call(client)
+        assert named in str(caught.value), (case, str(caught.value))
+        assert server.log() == [], case  # nothing was sent
+
+    # str keys, however they look, still go out as written.
+    seed_demo(server.state)
+    value = {"1": "x", "true": 3, "null": 2}
+    await client.events.list(properties=[{"key": "a", "value": value}]).collect()
+    (query,) = _sent(server)
+    assert json.loads(query["properties"][0]) == [{"key": "a", "value": value}]

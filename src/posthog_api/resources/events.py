@@ -118,7 +118,15 @@ def _expressions(value: object, what: str) -> list[str] | None:
 
 
 def _sequence(value: object, what: str, expected: str) -> list[Any]:
-    """The items of a list-like argument; a str, bytes or set is refused, not iterated."""
+    """The items of a list-like argument; a str, bytes, set or dict is refused, not iterated.
+
+    Iterating a dict would send its keys and silently drop its values.
+    """
+    if isinstance(value, Mapping):
+        raise InvalidRequestError(
+            f"{what} must be {expected}, got {type(value).__name__} (iterating a mapping "
+            "would send only its keys)"
+        )
     if isinstance(value, (str, bytes, bytearray)):
         raise InvalidRequestError(
             f"{what} must be {expected}, got {type(value).__name__}; wrap a single value "
