@@ -8,14 +8,18 @@ concurrent edit in PostHog is a conflict, never overwritten) and skips the uncha
 Files are read and written byte for byte (no newline translation), so ``pull`` then ``push``
 of an unedited folder publishes nothing. ``pull`` checks every name the server returns with
 the rule names going out obey, and writes nothing if one is refused: a name never becomes a
-path outside the folder. Every failure ends in one ``error:`` line on stderr, never a
-traceback: exit status 2 for usage and configuration errors, 1 for everything else.
+path outside the folder. It updates every prompt file or none (temporary files first, then
+renames, undone on a failure). Every failure ends in one ``error:`` line on stderr, never a
+traceback, saying what to do: exit status 2 for usage and configuration errors, 1 for
+everything else. A reader that stops early (``| head``) ends the run quietly, status 1.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import errno
 import json
 import os
 import sys
@@ -66,11 +70,15 @@ def read_directory(directory: Path) -> list[LocalPrompt]:
 
     Raises one :class:`InvalidRequestError` listing every bad file.
     """
-    if not directory.is_dir():
-        raise InvalidRequestError(f"{directory} is not a directory")
+    try:
+        if not directory.is_dir():
+            raise InvalidRequestError(f"{directory} is not a directory")
+        entries = sorted(directory.iterdir())
+    except OSError as error:  # e.g. a folder we may not list
+        raise LocalFileError(os_problem(error, "read", directory)) from None
     found: dict[str, LocalPrompt] = {}
     problems: list[str] = []
-    for path in sorted(directory.iterdir()):
+    for path in entries:
         if path.suffix not in (".txt", ".json") or not path.is_file():
             continue
         name = path.stem
@@ -89,7 +97,10 @@ def read_directory(directory: Path) -> list[LocalPrompt]:
         except RecursionError:
             problems.append(f"{path.name}: the JSON is nested too deeply (over ~900 levels)")
             continue
-        except (OSError, UnicodeDecodeError, ValueError) as error:
+        except OSError as error:
+            problems.append(os_problem(error, "read", path.name))
+            continue
+        except (UnicodeDecodeError, ValueError) as error:
             problems.append(f"{path.name}: {error}")
             continue
         found[name] = LocalPrompt(name, content, path)
@@ -233,31 +244,186 @@ async def pull(client: AsyncPostHog, directory: Path) -> list[Outcome]:
 
 
 def _check_pull_target(directory: Path) -> None:
-    if directory.exists() and not directory.is_dir():
+    try:
+        is_file = directory.exists() and not directory.is_dir()
+    except OSError as error:  # e.g. a name in the path too long, a folder we cannot enter
+        raise LocalFileError(
+            os_problem(error, "use", directory, "pull into another folder")
+        ) from None
+    if is_file:
         raise InvalidRequestError(
             f"{directory} exists and is not a directory: pull writes one file per prompt "
             "into a directory; give a new or existing directory"
         )
 
 
+@dataclass
+class _Planned:
+    """One prompt file of a pull: where it goes, and its other-suffix twin to remove."""
+
+    name: str
+    version: int
+    text: str
+    target: Path
+    other: Path | None  # None: that name cannot exist here (too long), nothing to remove
+    temporary: Path | None = None
+
+
 def _write_all(directory: Path, rows: list[tuple[str, int, Any]]) -> list[Outcome]:
-    directory.mkdir(parents=True, exist_ok=True)
-    root = directory.resolve()
-    progress = _Progress(len(rows), "pull")
-    outcomes = []
+    """Write every prompt, or none: all temporaries first, then the renames.
+
+    Every check runs first; then each prompt goes into a short-named temporary file in
+    ``directory``; only when all are written are they renamed into place. A failure at
+    any step removes the temporaries and puts back what was renamed, so the folder holds
+    either every pulled prompt or what it held before.
+    """
     try:
-        for name, version, content in rows:
-            suffix = ".txt" if isinstance(content, str) else ".json"
-            target = _inside(root, f"{name}{suffix}")
-            other = _inside(root, f"{name}{'.json' if suffix == '.txt' else '.txt'}")
-            if other.is_symlink() or other.exists():
-                other.unlink()  # a symlink itself, never what it points to
-            _write_atomically(target, _as_text(content))
-            outcomes.append(Outcome(name, "pull", f"version {version} -> {name}{suffix}"))
+        root = directory.resolve()
+        plan = _plan(root, directory, rows)  # before the folder is created
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise LocalFileError(
+            os_problem(error, "write", directory, "pull into another folder")
+        ) from None
+    progress = _Progress(len(plan), "pull")
+    try:
+        for item in plan:
+            try:
+                item.temporary = _temporary(root)
+                with item.temporary.open("w", encoding="utf-8", newline="") as handle:
+                    handle.write(item.text)  # newline="": CR and CRLF are written as they are
+            except OSError as error:
+                raise LocalFileError(
+                    os_problem(error, "write", item.target, "pull into another folder")
+                    + f"; nothing was written to {directory}"
+                ) from None
             progress.advance()
+        _rename_into_place(root, directory, plan)
     finally:
+        for item in plan:  # after a failure; on success each was renamed away already
+            if item.temporary is not None:
+                item.temporary.unlink(missing_ok=True)
         progress.close()
-    return outcomes
+    return [
+        Outcome(item.name, "pull", f"version {item.version} -> {item.target.name}") for item in plan
+    ]
+
+
+def _plan(root: Path, directory: Path, rows: list[tuple[str, int, Any]]) -> list[_Planned]:
+    """Each prompt's file, checked before anything is written.
+
+    The file name must fit the file system's limit (a valid prompt name of up to 255
+    characters may not), and no directory may sit where a file goes (``os.replace``
+    cannot replace one).
+    """
+    limit = _name_max(root)
+    plan: list[_Planned] = []
+    too_long: list[str] = []
+    blocked: list[Path] = []
+    for name, version, content in rows:
+        suffix, other_suffix = (".txt", ".json") if isinstance(content, str) else (".json", ".txt")
+        if len(name.encode()) + len(suffix) > limit:
+            too_long.append(f"{name[:40]}... ({len(name)} characters, {suffix})")
+            continue
+        target = _inside(root, name + suffix)
+        fits = len(name.encode()) + len(other_suffix) <= limit
+        other = _inside(root, name + other_suffix) if fits else None
+        for path in (target, other):
+            if path is not None and path.is_dir() and not path.is_symlink():
+                blocked.append(path)
+        plan.append(_Planned(name, version, _as_text(content), target, other))
+    if too_long:
+        shown = ", ".join(too_long[:5]) + (
+            f" and {len(too_long) - 5} more" if len(too_long) > 5 else ""
+        )
+        raise LocalFileError(
+            f"{len(too_long)} prompt name(s) are too long for a file name in {directory} "
+            f"(NAME.txt or NAME.json must fit in {limit} bytes): {shown}; nothing was "
+            f"written. Rename them in PostHog to at most {limit - 5} characters, or read "
+            "them with `posthog-api prompts get NAME`"
+        )
+    if blocked:
+        shown = ", ".join(str(path) for path in blocked[:5])
+        what = "it is a directory" if len(blocked) == 1 else "each is a directory"
+        raise LocalFileError(
+            f"cannot write {shown}: {what}; remove or rename it, or pull into another "
+            "folder; nothing was written"
+        )
+    return plan
+
+
+def _name_max(root: Path) -> int:
+    """The longest file name (in bytes) the file system of ``root`` takes; 255 if unknown.
+
+    ``root`` may not exist yet: its nearest existing ancestor is asked.
+    """
+    existing = next((path for path in (root, *root.parents) if path.is_dir()), root)
+    try:
+        return int(os.pathconf(existing, "PC_NAME_MAX"))
+    except (AttributeError, OSError, ValueError):  # no pathconf (Windows), or no answer
+        return 255
+
+
+def _temporary(root: Path) -> Path:
+    """A new empty file in ``root`` with a short name, whatever the prompt name's length."""
+    fd, path = tempfile.mkstemp(dir=root, prefix=".pull-", suffix=".tmp")
+    os.close(fd)
+    return Path(path)
+
+
+def _rename_into_place(root: Path, directory: Path, plan: list[_Planned]) -> None:
+    """Rename every temporary onto its target; on a failure, undo the renames done so far.
+
+    What a target replaces (and its other-suffix twin, which a pull removes) is first
+    renamed aside, so it can be put back. ``os.replace`` moves a symlink itself, never
+    what it points to.
+    """
+    aside: list[tuple[Path, Path]] = []  # (where it is now, where it was)
+    placed: list[Path] = []
+    current: Path | None = None  # the file being replaced, as the user knows it
+    try:
+        for item in plan:
+            for old in (item.other, item.target):
+                if old is not None and os.path.lexists(old):
+                    current = old
+                    keep = _temporary(root)
+                    os.replace(old, keep)
+                    aside.append((keep, old))
+            current = item.target
+            assert item.temporary is not None
+            os.replace(item.temporary, item.target)
+            item.temporary = None
+            placed.append(item.target)
+    except OSError as error:
+        lost = _undo(placed, aside)
+        message = os_problem(error, "write", current or directory, "pull into another folder")
+        if not lost:
+            raise LocalFileError(f"{message}; nothing was changed in {directory}") from None
+        kept = ", ".join(f"{old} is now {keep}" for keep, old in lost)
+        raise LocalFileError(
+            f"{message}; and the folder could not be fully restored: {kept}"
+        ) from None
+    except BaseException:
+        _undo(placed, aside)
+        raise
+    for keep, _ in aside:
+        keep.unlink(missing_ok=True)
+
+
+def _undo(placed: list[Path], aside: list[tuple[Path, Path]]) -> list[tuple[Path, Path]]:
+    """Remove the files placed, put back what was set aside; return what did not go back."""
+    for path in placed:
+        # If this fails, a file that replaced another is overwritten when that one goes
+        # back below; a new one stays, holding the pulled prompt (never half of one).
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+    lost = []
+    for keep, old in reversed(aside):
+        try:
+            os.replace(keep, old)
+        except OSError:
+            lost.append((keep, old))
+    return lost
 
 
 def _inside(root: Path, filename: str) -> Path:
@@ -265,7 +431,7 @@ def _inside(root: Path, filename: str) -> Path:
 
     Names were checked already; this second check compares the normalised paths, so no
     future rule change can write outside ``root``. A symlink in ``root`` is replaced or
-    removed as a link (``os.replace`` / ``unlink`` never follow it), not written through.
+    removed as a link (``os.replace`` never follows it), not written through.
     """
     path = Path(os.path.normpath(root / filename))
     if path.parent != root or path.name != filename:
@@ -276,19 +442,41 @@ def _inside(root: Path, filename: str) -> Path:
     return path
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Write via a temporary file and a rename, so a crash never leaves half a prompt.
+# -- local file errors ---------------------------------------------------------------------
 
-    ``newline=""`` writes CR and CRLF line endings as they are, on every platform.
+
+class LocalFileError(PostHogError):
+    """A file or folder on this machine could not be used (exit status 1)."""
+
+
+_OS_PROBLEMS: dict[int, tuple[str, str]] = {
+    errno.EISDIR: ("it is a directory", "remove or rename it"),
+    errno.ENOTDIR: ("a part of its path is a file, not a directory", "check the path"),
+    errno.EACCES: ("permission denied", "check its permissions and owner (ls -ld)"),
+    errno.EPERM: ("operation not permitted", "check its permissions and owner (ls -ld)"),
+    errno.ENOSPC: ("no space left on the device", "free some space"),
+    errno.EDQUOT: ("the disk quota is exceeded", "free some space"),
+    errno.EROFS: ("the file system is read-only", "use a writable location"),
+    errno.ENAMETOOLONG: (
+        "a name in the path is too long for the file system",
+        "use a shorter path",
+    ),
+    errno.ENOENT: ("it does not exist", "check the path"),
+}
+
+
+def os_problem(error: OSError, verb: str, path: Path | str | None, instead: str = "") -> str:
+    """One line saying what could not be done, why, and what to do.
+
+    E.g. ``cannot write /p/r.json: it is a directory; remove or rename it, or pull into
+    another folder``. ``path`` is what the user named (not an internal temporary file).
     """
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    reason, advice = _OS_PROBLEMS.get(
+        error.errno or 0, (error.strerror or str(error) or type(error).__name__, "")
+    )
+    where = f" {path}" if path is not None else ""
+    next_step = ", or ".join(part for part in (advice, instead) if part)
+    return f"cannot {verb}{where}: {reason}" + (f"; {next_step}" if next_step else "")
 
 
 # -- argparse wiring -----------------------------------------------------------------------
@@ -335,24 +523,85 @@ def add_prompts(subcommands: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    """Run one action; any failure becomes one ``error:`` line on stderr, never a traceback."""
+    """Run one action; any failure becomes one ``error:`` line on stderr, never a traceback.
+
+    A reader that stops early (``| head``) ends the run quietly with status 1, as Unix
+    tools do; standard output closed at the start (``>&-``) is refused before anything
+    is sent, since every action reports what it did there.
+    """
     secret = os.environ.get(args.api_key_env) or None
+    if sys.stdout is None:  # Python's stdout when file descriptor 1 is closed
+        return _fail(
+            "standard output is closed (>&-), and posthog-api reports there what it did, so "
+            "nothing was sent. Redirect it instead: > FILE, or > /dev/null to discard it",
+            1,
+            secret,
+        )
     try:
-        return asyncio.run(_with_client(args))
+        status = asyncio.run(_with_client(args))
+        _flush_output()
+        return status
+    except _OutputFailed as failed:
+        if isinstance(failed.error, BrokenPipeError):
+            _discard_output()
+            return 1
+        problem = os_problem(failed.error, "write to", "standard output", "redirect it elsewhere")
+        return _fail(problem, 1, secret)
     except (ConfigurationError, InvalidRequestError) as error:
         return _fail(str(error), 2, secret)
     except PostHogError as error:
         return _fail(str(error), 1, secret)
     except RecursionError:
         return _fail("a JSON value is nested too deeply to process (over ~900 levels)", 1, secret)
-    except OSError as error:  # reading or writing prompt files, a closed stdout
-        return _fail(str(error), 1, secret)
+    except OSError as error:  # a file operation without a more precise message
+        return _fail(os_problem(error, "use", error.filename), 1, secret)
     except Exception as error:  # a bug: still one line, and never the key
         return _fail(
             f"unexpected {type(error).__name__}: {error} (a bug in posthog-api; please report it)",
             1,
             secret,
         )
+
+
+class _OutputFailed(Exception):
+    """Writing to standard output failed: a reader that went away, a full disk."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _out(text: str = "", end: str = "\n") -> None:
+    """``print`` to standard output; a failure is told apart from file errors by ``_run``."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.write(end)
+    except OSError as error:
+        raise _OutputFailed(error) from None
+
+
+def _flush_output() -> None:
+    try:
+        sys.stdout.flush()
+    except OSError as error:
+        raise _OutputFailed(error) from None
+
+
+def _discard_output() -> None:
+    """After a broken pipe, point standard output at the null device.
+
+    What is still buffered would otherwise fail again when Python flushes at exit, and
+    print an "Exception ignored" message.
+    """
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (e.g. under pytest)
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, descriptor)
+    finally:
+        os.close(null)
 
 
 MAX_ERROR_CHARS = 4000
@@ -383,14 +632,14 @@ async def _with_client(args: argparse.Namespace) -> int:
 async def _cmd_push(client: AsyncPostHog, args: argparse.Namespace) -> int:
     outcomes = await push(client, args.directory, dry_run=args.dry_run)
     for outcome in sorted(outcomes, key=lambda o: o.name):
-        print(f"{outcome.action:>9}  {outcome.name}: {outcome.detail}")
+        _out(f"{outcome.action:>9}  {outcome.name}: {outcome.detail}")
         if args.dry_run and outcome.diff:
-            print(outcome.diff, end="")
+            _out(outcome.diff, end="")
     counts = _count(o.action for o in outcomes)
-    print("summary: " + (", ".join(f"{n} {a}" for a, n in counts) or "no prompt files"))
+    _out("summary: " + (", ".join(f"{n} {a}" for a, n in counts) or "no prompt files"))
     failed = sorted(f"{o.name} ({o.action})" for o in outcomes if o.action in ("conflict", "error"))
     if failed:
-        sys.stdout.flush()
+        _flush_output()
         print(f"error: {len(failed)} prompt(s) not pushed: {', '.join(failed)}", file=sys.stderr)
         return 1
     return 0
@@ -399,17 +648,16 @@ async def _cmd_push(client: AsyncPostHog, args: argparse.Namespace) -> int:
 async def _cmd_pull(client: AsyncPostHog, args: argparse.Namespace) -> int:
     outcomes = await pull(client, args.directory)
     for outcome in outcomes:
-        print(f"{outcome.name}: {outcome.detail}")
-    print(f"summary: {len(outcomes)} prompt(s) written to {args.directory}")
+        _out(f"{outcome.name}: {outcome.detail}")
+    _out(f"summary: {len(outcomes)} prompt(s) written to {args.directory}")
     return 0
 
 
 async def _cmd_get(client: AsyncPostHog, args: argparse.Namespace) -> int:
     prompt: Prompt = await client.prompts.fetch(args.name, args.version)
     print(f"# {prompt.name} version {prompt.version}", file=sys.stderr)
-    sys.stdout.write(_as_text(prompt.prompt))
-    if isinstance(prompt.prompt, str) and not prompt.prompt.endswith("\n"):
-        sys.stdout.write("\n")
+    text = _as_text(prompt.prompt)
+    _out(text, end="" if text.endswith("\n") else "\n")
     return 0
 
 
@@ -421,12 +669,12 @@ async def _cmd_history(client: AsyncPostHog, args: argparse.Namespace) -> int:
         if isinstance(email, str):
             author = f"  {email}"
         marker = "  (latest)" if version.is_latest else ""
-        print(f"{version.version:>5}  {version.created_at:%Y-%m-%d %H:%M:%S}{author}{marker}")
+        _out(f"{version.version:>5}  {version.created_at:%Y-%m-%d %H:%M:%S}{author}{marker}")
     return 0
 
 
 async def _cmd_diff(client: AsyncPostHog, args: argparse.Namespace) -> int:
-    print(await client.prompts.diff(args.name, args.a, args.b))
+    _out(str(await client.prompts.diff(args.name, args.a, args.b)))
     return 0
 
 

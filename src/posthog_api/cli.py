@@ -61,7 +61,8 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"Project id: {args.project_id}")
     for key, scopes in keys.items():
         print(f"API key:    {_shown(key)}  scopes: {', '.join(scopes)}")
-    sys.stdout.flush()
+    if sys.stdout is not None:  # None when started with stdout closed (>&-): still serve
+        sys.stdout.flush()
     serve(host=args.host, port=args.port, state=state)
     return 0
 
