@@ -380,7 +380,7 @@ class AsyncPostHog:
         """Fetch a pagination ``next`` URL through the same stack, on the same origin only."""
         if self._denied and operation_id in self._denied:
             raise self._scope_error(operation_id)
-        from ._pagination import url_origin  # error path only; _pagination imports us
+        from ._pagination import results_problem, url_origin  # _pagination imports us
 
         origin = httpx.URL(self.host)
         try:
@@ -397,6 +397,13 @@ class AsyncPostHog:
                 f"parsed ({type(exc).__name__}); paging stopped. The pages before it were "
                 "delivered; report the URL to the server's operator."
             ) from None
+        if target.scheme not in ("http", "https"):  # javascript:, file:, mailto:, ...
+            raise APIError(
+                f"{operation_id}: the server's next-page URL has the scheme "
+                f"{bounded(target.scheme, 20)}:, not http(s); it was not followed. Paging "
+                "stopped. The pages before it were delivered; report the URL to the server's "
+                "operator."
+            )
         if elsewhere:
             raise APIError(
                 f"{operation_id}: the server's next-page URL points at {url_origin(str(target))}"
@@ -418,10 +425,13 @@ class AsyncPostHog:
             _current.reset(token)
             call.response = None  # see _call: contexts outlive the call in timer handles
         try:
-            page = page_model.from_dict(response.json())  # type: ignore[attr-defined]
+            body = response.json()
+            page = page_model.from_dict(body)  # type: ignore[attr-defined]
         except Exception as exc:  # RecursionError too: any body the parser cannot read
             raise _unreadable(operation_id, response, _cause(exc)) from None
         problem = _validation.response_problem(page)
+        if problem is None and not page.results:  # the parser reads {} and "" as []
+            problem = results_problem(body)
         if problem is not None:
             raise _unreadable(operation_id, response, f"has a field of the wrong type: {problem}")
         return page  # type: ignore[no-any-return]

@@ -4,11 +4,12 @@
 across pages; ``.pages()`` gives pages; ``.collect()`` a list. Pages after the first come
 from the server's absolute ``next`` URL, fetched through the same HTTP stack (retries,
 error mapping) and only when it points at the configured origin, so the Authorization
-header never leaves that host. With ``concurrency=N`` the remaining pages are fetched by
-offset, N at a time, and still yielded in server order; the offsets come from what the
-first page and its ``next`` URL say (a server may cap the page size), and any page that
-breaks that plan hands over to ``next`` URLs, so the items are always those that
-sequential paging gives.
+header never leaves that host. An empty page ends the list whatever its ``next`` and
+``count`` say: PostHog links a next page only after a full one. With ``concurrency=N``
+the remaining pages are fetched by offset, N at a time, and still yielded in server order;
+the offsets come from what the first page and its ``next`` URL say (a server may cap the
+page size), and any page that breaks that plan hands over to ``next`` URLs, so the items
+are always those that sequential paging gives.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from . import _validation
-from ._errors import APIError, _str_or_none
+from ._errors import APIError, _str_or_none, bounded
 
 if TYPE_CHECKING:
     from ._client import AsyncPostHog
@@ -33,6 +34,7 @@ T = TypeVar("T")
 
 _SHOWN = 80  # characters of a server-given URL shown in an error message
 _ORIGIN = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*:)?//([^/?#]*)")  # [scheme:]//authority
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")  # e.g. "javascript:", "mailto:"
 
 
 class Page(Generic[T]):
@@ -113,12 +115,15 @@ class AsyncPaginator(Generic[T]):
             async for later_page in later_pages:
                 yield later_page
 
-    async def _following(
-        self, page: Page[T], *, stop_when_empty: bool = False
-    ) -> AsyncGenerator[Page[T], None]:
-        """The pages after ``page``, by the server's ``next`` URLs, one at a time."""
+    async def _following(self, page: Page[T]) -> AsyncGenerator[Page[T], None]:
+        """The pages after ``page``, by the server's ``next`` URLs, one at a time.
+
+        An empty page is the last even with a ``next`` link: such a link comes from a
+        ``count`` that is too high (or grows each page), and following it would walk empty
+        pages up to that count, or for ever. Concurrent paging stops there too.
+        """
         followed: set[str] = set()
-        while page.next is not None and (page.results or not stop_when_empty):
+        while page.results and page.next is not None:
             if page.next in followed:  # a server answering the same next URL forever
                 raise APIError(  # the origin only: a next URL's query may hold a token
                     f"{self._operation_id}: the server sent the same next-page URL (at "
@@ -227,7 +232,7 @@ class AsyncPaginator(Generic[T]):
                 yield page
                 if _ends_the_list(page, found, at, step):
                     return
-                async with contextlib.aclosing(self._following(page, stop_when_empty=True)) as rest:
+                async with contextlib.aclosing(self._following(page)) as rest:
                     async for later in rest:
                         yield later
                 return
@@ -280,12 +285,25 @@ def url_origin(url: str) -> str:
     """
     match = _ORIGIN.match(url)
     if match is None:
-        return "a relative URL"
+        named = _SCHEME.match(url)
+        return "a relative URL" if named is None else f"a {bounded(named.group(), 20)} URL"
     scheme, authority = match.groups()
     text = f"{scheme or ''}//{authority.rpartition('@')[2]}"
     if len(text) > _SHOWN:
         text = text[:_SHOWN] + f"... ({len(text)} characters)"
     return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+
+
+def results_problem(body: object) -> str | None:
+    """What is wrong with a page body's ``results`` if it is not a list, else None.
+
+    The generated parser loops over whatever ``results`` holds, so ``{}`` or ``""`` would
+    pass as an empty page; anything else that is not a list fails in the parser already.
+    """
+    results = body.get("results") if type(body) is dict else []
+    if type(results) is list:
+        return None
+    return f"results is {type(results).__name__} {bounded(repr(results), 60)}, expected a list"
 
 
 def _decimal(text: str) -> int | None:

@@ -265,7 +265,7 @@ async def test_a_next_url_repeated_by_the_server_stops_paging_with_an_error() ->
                 "count": 10**6,
                 "next": f"{host}/api/projects/1/datasets/?limit=1&offset=1",
                 "previous": None,
-                "results": [],
+                "results": [row(0)],
             },
         )
 
@@ -286,7 +286,9 @@ class CappingServer(Server):
     and reports ``count`` as ``reported`` (a lie, when given) while its next links tell the
     truth; with ``links_from_count`` they are computed from the reported count instead, as
     DRF does, so a count that is too high leaves next links to empty pages past the end.
-    It answers 400 after 200 requests, so that a client paging without end fails fast."""
+    With ``growing`` the reported count grows with the offset asked for, so those links
+    never end. It answers 400 after 200 requests, so that a client paging without end
+    fails fast."""
 
     def __init__(
         self,
@@ -294,11 +296,13 @@ class CappingServer(Server):
         cap: int = 10**9,
         reported: int | None = None,
         links_from_count: bool = False,
+        growing: bool = False,
     ) -> None:
         super().__init__(total)
         self.cap = cap
         self.reported = total if reported is None else reported
         self.links_from_count = links_from_count
+        self.growing = growing
         self.offsets: list[int] = []
 
     def page(self, request: httpx.Request) -> httpx.Response:
@@ -309,12 +313,13 @@ class CappingServer(Server):
         if len(self.offsets) > 200:  # a client that pages without end fails, not hangs
             return httpx.Response(400, json={"detail": "Request budget of this test exceeded."})
         end = min(offset + limit, self.total)
-        more = offset + limit < (self.reported if self.links_from_count else self.total)
+        reported = self.reported + offset if self.growing else self.reported
+        more = offset + limit < (reported if self.links_from_count else self.total)
         nxt = f"{HOST}{PATH}?limit={limit}&offset={offset + limit}" if more else None
         return httpx.Response(
             200,
             json={
-                "count": self.reported,
+                "count": reported,
                 "next": nxt,
                 "previous": None,
                 "results": [row(i) for i in range(offset, end)],
@@ -348,15 +353,54 @@ async def test_concurrent_paging_yields_what_sequential_paging_yields_whatever_t
 
     # Truthful links: all 22 rows. Links computed from the count: the pages it covers.
     expected = 22 if not links_from_count else min(22, max(4, -(-reported // 4) * 4))
-    if not links_from_count or reported <= 40:  # else sequential walks empty pages to 10**9
-        sequential = await _names(make_client, server(), page_size=6)
-        assert sequential == [f"d{i}" for i in range(expected)]
+    sequential = await _names(make_client, server(), page_size=6)
+    assert sequential == [f"d{i}" for i in range(expected)]
     concurrent_server = server()
     concurrent = await _names(make_client, concurrent_server, page_size=6, concurrency=concurrency)
     assert concurrent == [f"d{i}" for i in range(expected)]
     # Never a page twice, never more than `concurrency` requests beyond the last real page.
     assert len(set(concurrent_server.offsets)) == len(concurrent_server.offsets)
     assert len(concurrent_server.offsets) <= 6 + concurrency
+
+
+@pytest.mark.parametrize(("reported", "growing"), [(10**12, False), (22, True)])
+async def test_an_empty_page_ends_sequential_paging_as_it_ends_concurrent_paging(
+    make_client: MakeClient, reported: int, growing: bool
+) -> None:
+    # A count far too high, or one growing each page: DRF-style next links to empty pages
+    # without end, each at a new offset (so no next URL repeats). Plain paging (the
+    # default, used by `prompts pull`) must stop at the first empty page, as concurrent
+    # paging does, with the same items.
+    def server() -> CappingServer:
+        return CappingServer(
+            total=22, cap=4, reported=reported, links_from_count=True, growing=growing
+        )
+
+    sequential_server = server()
+    sequential = await _names(make_client, sequential_server, page_size=6)
+    assert sequential == [f"d{i}" for i in range(22)]
+    assert sequential_server.offsets == list(range(0, 28, 4))  # 6 pages, then 1 empty one
+    for concurrency in (2, 4):
+        assert await _names(make_client, server(), page_size=6, concurrency=concurrency) == (
+            sequential
+        )
+
+
+@pytest.mark.parametrize("concurrency", [1, 4])
+async def test_an_empty_first_page_ends_the_list_even_with_a_next_link(
+    make_client: MakeClient, concurrency: int
+) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if len(h.requests) > 20:  # a client that pages without end fails, not hangs
+            return httpx.Response(400, json={"detail": "Request budget of this test exceeded."})
+        offset = int(request.url.params.get("offset", "0"))
+        nxt = f"{HOST}{PATH}?limit=5&offset={offset + 5}"
+        return httpx.Response(200, json={"count": 10**12, "next": nxt, "results": []})
+
+    h = make_client(handler)
+    pages = [len(p) async for p in h.client.datasets.list(concurrency=concurrency).pages()]
+    assert pages == [0]
+    assert len(h.requests) == 1
 
 
 async def test_a_short_page_in_the_middle_hands_over_to_next_links(make_client: MakeClient) -> None:
@@ -566,6 +610,59 @@ async def test_a_repeated_next_url_is_named_by_its_origin_only(make_client: Make
         await h.client.datasets.list().collect()
     assert HOST in str(info.value) and "SECRET_IN_QUERY" not in str(info.value)
     assert len(h.requests) == 2
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)//?token=SECRET_IN_QUERY",
+        "file:///etc/passwd?token=SECRET_IN_QUERY",
+        "JavaScript:alert(1)",
+        "mailto:ops@example.com?body=SECRET_IN_QUERY",
+        "wss://eu.posthog.example/api/?token=SECRET_IN_QUERY",
+    ],
+)
+@pytest.mark.parametrize("concurrency", [1, 4])
+async def test_a_next_url_that_is_not_http_names_its_scheme_and_stops_paging(
+    make_client: MakeClient, url: str, concurrency: int
+) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"count": 9, "next": url, "results": [row(0)]})
+
+    h = make_client(handler)
+    seen: list[str] = []
+    with pytest.raises(APIError) as info:
+        async for d in h.client.datasets.list(concurrency=concurrency):
+            seen.append(d.name)
+    message = str(info.value)
+    scheme = url.partition(":")[0].lower()
+    assert f"scheme {scheme}:" in message and "not http(s)" in message
+    assert "Paging stopped" in message and "relative" not in message
+    assert "SECRET_IN_QUERY" not in message and "alert" not in message
+    assert seen == ["d0"] and len(h.requests) == 1
+
+
+@pytest.mark.parametrize("results", [{}, ""])
+async def test_a_next_page_whose_results_are_not_a_list_is_a_response_validation_error(
+    make_client: MakeClient, results: Any
+) -> None:
+    # The generated parser loops over `results`: {} and "" would read as an empty page.
+    # (Pages fetched by offset, and the first page, come through _call: not checked yet.)
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.params.get("offset"):
+            return httpx.Response(200, json={"count": 2, "next": None, "results": results})
+        nxt = f"{HOST}{PATH}?limit=1&offset=1&token=SECRET_IN_QUERY"
+        return httpx.Response(200, json={"count": 2, "next": nxt, "results": [row(0)]})
+
+    h = make_client(handler)
+    seen: list[str] = []
+    with pytest.raises(ResponseValidationError) as info:
+        async for d in h.client.datasets.list(page_size=1):
+            seen.append(d.name)
+    message = str(info.value)
+    assert f"results is {type(results).__name__} {results!r}, expected a list" in message
+    assert "datasets_list" in message and "SECRET_IN_QUERY" not in message
+    assert info.value.status_code == 200 and seen == ["d0"]
 
 
 @pytest.mark.parametrize("next_base", ["", HOST + ":443", HOST.upper()])

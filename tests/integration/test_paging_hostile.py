@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl, urlencode
 import pytest
 import uvicorn
 
-from posthog_api import APIError, AsyncPostHog
+from posthog_api import APIError, AsyncPostHog, ResponseValidationError
 from posthog_api.cli import main
 from posthog_api.testing import ServerState, create_app
 from posthog_api.testing.prompts import create_prompt
@@ -47,6 +47,8 @@ class Hostile:
         self.cap: int | None = None  # the largest page served, whatever limit asks
         self.count: int | None = None  # the count reported instead of the real one
         self.links_from_count = False  # next links computed from the reported count (DRF)
+        self.growing_count = False  # the reported count grows by the offset asked for
+        self.later_results: Any = None  # when set, the results of every page after the first
         self.cursor_links = False  # next links carry an opaque cursor, no limit/offset
         self.next_url: str | None = None  # every next link replaced by this
         self.ignore_before_version = False
@@ -89,10 +91,12 @@ class Hostile:
         await _reply(send, status, body)
 
     def _rewrite(self, body: dict[str, Any], offset: int, limit: int) -> None:
+        if self.later_results is not None and offset > 0:
+            body["results"] = self.later_results
         if self.count is not None:
-            body["count"] = self.count
+            body["count"] = self.count + offset if self.growing_count else self.count
             if self.links_from_count:
-                more = offset + limit < self.count
+                more = offset + limit < body["count"]
                 body["next"] = f"{self.base}{DATASETS}?limit={limit}&offset={offset + limit}"
                 body["next"] = body["next"] if more else None
         if body["next"] is not None and self.cursor_links:
@@ -235,6 +239,24 @@ async def test_a_count_too_high_with_links_to_empty_pages_stops_at_the_first_emp
     assert len(served.hostile.lists) <= 9 + 4 + 1
 
 
+@pytest.mark.parametrize(("count", "growing"), [(10**12, False), (60, True)])
+async def test_plain_paging_stops_at_the_first_empty_page_too(
+    served: Served, client: AsyncPostHog, count: int, growing: bool
+) -> None:
+    # A count far too high, or growing each page, with DRF next links at a new offset each
+    # time: plain paging (the default, and `prompts pull`) used to fetch empty pages until
+    # the budget's 400. It must stop where concurrent paging stops, with the same items.
+    seed_datasets(served.state, 60)
+    served.hostile.count = count
+    served.hostile.growing_count = growing
+    served.hostile.links_from_count = True
+    sequential = await names(client, page_size=7)
+    assert sorted(sequential) == sorted(f"d{i}" for i in range(60))
+    assert offsets(served.hostile.lists) == list(range(0, 70, 7))  # 9 pages and 1 empty
+    served.hostile.lists.clear()
+    assert await names(client, page_size=7, concurrency=4) == sequential
+
+
 async def test_opaque_cursor_links_are_followed_one_at_a_time(
     served: Served, client: AsyncPostHog
 ) -> None:
@@ -268,6 +290,37 @@ async def test_an_unparseable_next_link_stops_paging_with_an_api_error(
     assert "SECRET_FROM_THE_SERVER" not in message
     assert info.value.__cause__ is None and info.value.__suppress_context__
     assert len(served.hostile.lists) == 1
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)//?token=SECRET", "file:///etc/passwd"])
+@pytest.mark.parametrize("concurrency", [1, 4])
+async def test_a_next_link_that_is_not_http_says_so_and_stops_paging(
+    served: Served, client: AsyncPostHog, url: str, concurrency: int
+) -> None:
+    seed_datasets(served.state, 12)
+    served.hostile.next_url = url
+    seen: list[str] = []
+    with pytest.raises(APIError) as info:
+        async for d in client.datasets.list(page_size=5, concurrency=concurrency):
+            seen.append(d.name)
+    message = str(info.value)
+    assert f"scheme {url.partition(':')[0]}:, not http(s)" in message
+    assert "Paging stopped" in message and "relative" not in message
+    assert "SECRET" not in message and "passwd" not in message
+    assert len(seen) == 5 and len(served.hostile.lists) == 1
+
+
+async def test_a_next_page_with_results_as_an_object_is_a_response_validation_error(
+    served: Served, client: AsyncPostHog
+) -> None:
+    seed_datasets(served.state, 2)
+    served.hostile.later_results = {}
+    seen: list[str] = []
+    with pytest.raises(ResponseValidationError) as info:
+        async for d in client.datasets.list(page_size=1):
+            seen.append(d.name)
+    assert "results is dict {}, expected a list" in str(info.value)
+    assert seen == ["d1"] and len(served.hostile.lists) == 2  # newest first
 
 
 # -- item 3: a history server that ignores before_version ---------------------------------
