@@ -16,6 +16,10 @@ import httpx
 from posthog_api import AsyncPostHog
 
 PAGE = b'{"count": 1, "next": null, "previous": null, "results": []}'
+ROW = (
+    '{"id": "00000000-0000-0000-0000-000000000001", "name": "d0", "team": 1,'
+    ' "created_at": "2024-01-01T00:00:00Z", "updated_at": null, "created_by": null}'
+)
 
 
 async def test_a_response_is_freed_once_its_call_returns() -> None:
@@ -45,7 +49,8 @@ async def test_pages_followed_by_next_url_are_freed_as_paging_goes_on() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         page = int(request.url.params.get("page", "0"))
         more = f'"{host}/api/projects/1/datasets/?page={page + 1}"' if page < 4 else "null"
-        body = f'{{"count": null, "next": {more}, "previous": null, "results": []}}'
+        # One row a page: an empty page ends the list whatever its next link says.
+        body = f'{{"count": null, "next": {more}, "previous": null, "results": [{ROW}]}}'
         response = httpx.Response(
             200, content=body.encode(), headers={"content-type": "application/json"}
         )

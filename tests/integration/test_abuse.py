@@ -591,7 +591,12 @@ AMBIGUOUS_NEXT = [
 
 
 def _pages_with_next(next_url: str) -> Handler:
-    """A first page (count 4) whose ``next`` is ``next_url``; later pages end the list."""
+    """A first page (count 4, one row) whose ``next`` is ``next_url``; later pages end the list.
+
+    The row matters: an empty page ends the list, so its ``next`` would never be followed.
+    """
+    row = {"id": str(uuid.UUID(int=1)), "name": "d0", "created_at": "2024-01-01T00:00:00Z"}
+    row.update(updated_at=None, created_by=None, team=1)
 
     def handler(request: httpx.Request) -> httpx.Response:
         first = "offset" not in request.url.params
@@ -601,7 +606,7 @@ def _pages_with_next(next_url: str) -> Handler:
                 "count": 4,
                 "next": next_url if first else None,
                 "previous": None,
-                "results": [],
+                "results": [row] if first else [],
             },
         )
 
