@@ -220,8 +220,10 @@ def run_module(
             continue
         diff = diff_of(name, sources)
         entry = equivalent.get(name)
-        added = "\n".join(line[1:].strip() for line in diff if line.startswith("+"))
-        if entry and entry.get("change", "\0") in added:
+        # The added lines identify a mutant; a mutant that only deletes, by what it deletes.
+        sign = "+" if any(line.startswith("+") for line in diff) else "-"
+        changed = "\n".join(line[1:].strip() for line in diff if line.startswith(sign))
+        if entry and entry.get("change", "\0") in changed:
             result.equivalent.append(name)
             continue
         result.survivors.append(name)
