@@ -164,7 +164,8 @@ class AsyncPaginator(Generic[T]):
             and url.isprintable()
         ):
             # The usual case, on the configured origin as spelt: ~10x cheaper than httpx.
-            query = parse_qs(urlsplit(url).query)
+            # keep_blank_values: read "offset=&offset=6" as two values, as httpx does below.
+            query = parse_qs(urlsplit(url).query, keep_blank_values=True)
             offsets, limits = query.get("offset", []), query.get("limit", [])
         else:
             try:
@@ -259,10 +260,10 @@ class AsyncPaginator(Generic[T]):
 
 
 def _ends_the_list(page: Page[Any], found: tuple[int, int] | None, at: int, step: int) -> bool:
-    """Whether ``page``, asked for at offset ``at`` and parsed ``next`` ``found``, is the last."""
-    if not page.results or page.next is None:
-        return True
-    # A short page whose next link skips past its rows: the rows have ended.
+    """Whether ``page``, asked for at offset ``at`` and parsed ``next`` ``found``, is the last
+    although ``_following`` would go on: a short page whose next link skips past its rows.
+    (An empty page, or one without ``next``, needs no check: ``_following`` stops there.)
+    """
     rows = len(page.results)
     return rows < step and found is not None and found[0] > at + rows
 
@@ -308,7 +309,7 @@ def results_problem(body: object) -> str | None:
 
 def _decimal(text: str) -> int | None:
     """A non-negative ASCII decimal of at most 18 digits, else None."""
-    if 0 < len(text) <= 18 and text.isascii() and text.isdigit():
+    if len(text) <= 18 and text.isascii() and text.isdigit():  # "".isdigit() is False
         return int(text)
     return None
 
