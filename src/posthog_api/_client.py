@@ -37,7 +37,13 @@ from ._errors import (
     status_error,
 )
 from ._logging import configure_from_env
-from ._transport import DEFAULT_MAX_RETRIES, RetryTransport, attempts_of, check_max_retries
+from ._transport import (
+    DEFAULT_MAX_RETRIES,
+    RetryTransport,
+    TransportClosed,
+    attempts_of,
+    check_max_retries,
+)
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -371,7 +377,9 @@ class AsyncPostHog:
             problem = _validation.response_problem(parsed)
             if problem is None:
                 return parsed
-            raise _unreadable(operation_id, seen, f"has a field of the wrong type: {problem}")
+            raise _unreadable(operation_id, seen, f"has a field the SDK cannot use: {problem}")
+        if parsed is None:  # the generated parser reads only the statuses the API gives
+            raise _unexpected_status(operation_id, seen)
         raise _unreadable(
             operation_id, seen, f"is not {expect.__name__} (got {type(parsed).__name__})"
         )
@@ -445,10 +453,14 @@ class AsyncPostHog:
         a transport one after it is a failure to parse it. Anything else (a TypeError from
         a bad keyword in the SDK's own code, say) is no response's fault and propagates.
         """
-        if isinstance(exc, RuntimeError) and self._http.is_closed:
+        if isinstance(exc, TransportClosed) or (
+            isinstance(exc, RuntimeError) and self._http.is_closed
+        ):
+            # TransportClosed: the pool was closed, under this copy too (with_options).
             return ConfigurationError(
                 f"{operation_id}: this AsyncPostHog is closed (aclose() or the end of its "
-                "'async with'); create a new client."
+                "'async with'), or the client it was copied from with with_options() is, so "
+                "nothing is sent. Next: create a new client."
             )
         if isinstance(exc, httpx.TimeoutException):
             return APITimeoutError(
@@ -499,33 +511,44 @@ def _normalize_scopes(scopes: object) -> frozenset[str]:
 
 
 def _check_timeout(value: object) -> float | httpx.Timeout | None:
-    """A ``timeout`` setting, checked: seconds >= 0, None (no limit) or an httpx.Timeout."""
+    """A ``timeout`` setting, checked: seconds > 0, None (no limit) or an httpx.Timeout."""
     if isinstance(value, httpx.Timeout):
         for phase in ("connect", "read", "write", "pool"):
             seconds = getattr(value, phase)
             if seconds is not None and not _is_seconds(seconds):
                 raise ConfigurationError(
-                    f"timeout: the httpx.Timeout's {phase} must be a number of seconds >= 0 "
-                    f"or None, got {seconds!r}"
+                    f"timeout: the httpx.Timeout's {phase} must be a finite number of seconds "
+                    f"> 0 (0 times every request out at once), or None for no limit; got "
+                    f"{_short_repr(seconds)}"
                 )
         return value
     if value is None or _is_seconds(value):
         return value  # type: ignore[return-value]
-    shown = repr(value) if len(repr(value)) <= 40 else type(value).__name__
     raise ConfigurationError(
-        f"timeout must be a number of seconds >= 0, None (no limit) or an httpx.Timeout, "
-        f"got {shown}"
+        "timeout must be a finite number of seconds > 0 (0 times every request out at once), "
+        f"None (no limit) or an httpx.Timeout, got {_short_repr(value)}"
     )
+
+
+def _short_repr(value: object) -> str:
+    """A short repr, or the type's name where the repr would be long (10**400, say)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        return f"an int of {len(str(abs(value)))} digits"
+    text = repr(value)
+    return text if len(text) <= 40 else type(value).__name__
 
 
 def _is_seconds(value: object) -> bool:
-    """A finite int or float >= 0 (not a bool, not NaN or infinity: use None for no limit)."""
-    return (
-        isinstance(value, (int, float))
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-        and value >= 0
-    )
+    """A finite int or float > 0 (not a bool, not NaN or infinity: use None for no limit).
+
+    0 is refused too: every call would time out at once.
+    """
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value) and value > 0
+    except OverflowError:  # an int too large for a float
+        return False
 
 
 def _normalize_host(host: str) -> str:
@@ -537,13 +560,20 @@ def _normalize_host(host: str) -> str:
         raise ConfigurationError(
             f"host {shown!r} must not contain credentials; pass the key as api_key=..."
         )
+    shown = bounded(shown, 200)
     try:
         url = httpx.URL(host.strip())
+        name = url.host  # decodes an xn-- label: idna.IDNAError when it is not punycode
     except (httpx.InvalidURL, TypeError):
         raise ConfigurationError(
             f"host {shown!r} is not a URL; use one such as https://us.posthog.com"
         ) from None
-    if url.scheme not in ("http", "https") or not url.host:
+    except ValueError as exc:  # idna.IDNAError, a UnicodeError: e.g. http://xn--zz.com
+        raise ConfigurationError(
+            f"host {shown!r} has a host name that is not valid internationalised (IDNA) "
+            f"text ({type(exc).__name__}); use one such as https://us.posthog.com"
+        ) from None
+    if url.scheme not in ("http", "https") or not name:
         raise ConfigurationError(
             f"host {shown!r} must be an http(s) URL such as https://us.posthog.com"
         )
@@ -565,15 +595,49 @@ def _cause(exc: BaseException) -> str:
 
 def _unreadable(operation_id: str, response: httpx.Response, what: str) -> ResponseValidationError:
     """The error for a response the SDK cannot use; ``what`` says what is wrong with it."""
+    return _response_error(
+        operation_id,
+        response,
+        f"the {response.status_code} response {what}, which does not match the API description",
+    )
+
+
+def _unexpected_status(operation_id: str, response: httpx.Response) -> ResponseValidationError:
+    """The error for a success status the operation does not answer with (200 for a 201)."""
+    expected = " or ".join(str(status) for status in _success_statuses(operation_id))
+    return _response_error(
+        operation_id,
+        response,
+        f"the server answered {response.status_code} where "
+        + (f"{expected} was expected" if expected else "another status was expected")
+        + " (the API description gives no body for it, so nothing was parsed)",
+    )
+
+
+def _success_statuses(operation_id: str) -> list[int]:
+    """The 2xx statuses the generated parser of an operation reads (error path only)."""
+    import inspect
+    import sys
+
+    module = sys.modules[_operation_function(operation_id).__module__]
+    try:
+        source = inspect.getsource(module._parse_response)
+    except (AttributeError, OSError, TypeError):  # no source shipped: say less
+        return []
+    return sorted({int(code) for code in re.findall(r"status_code == (2\d\d)\b", source)})
+
+
+def _response_error(
+    operation_id: str, response: httpx.Response, what: str
+) -> ResponseValidationError:
     try:
         body: Any = response.text
     except httpx.ResponseNotRead:  # the body itself could not be read (e.g. bad gzip)
         body = None
     request = response.request
     return ResponseValidationError(
-        f"{operation_id}: the {response.status_code} response {what}, which does not match "
-        "the API description. Next: upgrade posthog-api-async, or report it (the body is on "
-        "the exception's .body).",
+        f"{operation_id}: {what}. Next: upgrade posthog-api-async, or report it (the body is "
+        "on the exception's .body).",
         method=request.method,
         url=str(request.url.copy_with(query=None)),
         status_code=response.status_code,

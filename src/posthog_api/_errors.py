@@ -8,6 +8,7 @@ only from the method, the path, the status and the server's error body.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -266,10 +267,25 @@ MAX_TEXT_BODY = 2000
 
 
 def bounded(text: str, limit: int = MAX_SHOWN) -> str:
-    """``text`` cut to ``limit`` characters, saying how long it was: messages stay readable."""
-    if len(text) <= limit:
+    """``text`` cut to ``limit`` characters, saying how long it was, with control characters
+    escaped: messages stay readable, and a server's text cannot drive the terminal that
+    prints them (an ESC sequence clearing the screen, a bell, a fake second line).
+
+    Escaped are C0 (newlines and tabs too), DEL and C1, as ``\\x1b``; the raw text stays
+    on the exception's ``body`` (and ``detail``).
+    """
+    if len(text) > limit:
+        text = f"{text[:limit]}... [{len(text):,} characters in all]"
+    if text.isprintable():  # the common case: one C-level scan, no copy
         return text
-    return f"{text[:limit]}... [{len(text):,} characters in all]"
+    return _CONTROL.sub(_escape, text)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\x{ord(match.group()):02x}"
 
 
 _E = TypeVar("_E", bound="APIError")

@@ -18,6 +18,7 @@ from ._errors import InvalidRequestError
 PROMPT_NAME_RULE = "1 to 255 characters, only letters, digits, '_' and '-'"
 _PROMPT_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,255}$")
 _PROJECT_ID = re.compile(r"^(@current|[A-Za-z0-9_-]{1,64})$")
+_NOT_POSITIVE = re.compile(r"-\d+|0+")
 MAX_PROMPT_BYTES = 1_000_000
 
 
@@ -27,10 +28,13 @@ def project_id(value: object) -> str:
             f"project_id must be a string or int such as '12345', got {type(value).__name__}"
         )
     text = str(value)
-    if not _PROJECT_ID.fullmatch(text):  # $ alone would accept a trailing newline
+    if not _PROJECT_ID.fullmatch(text) or _NOT_POSITIVE.fullmatch(text):
+        # fullmatch: $ alone would accept a trailing newline. PostHog numbers projects
+        # from 1, so 0 and -1 name none (and -1 would reach the server as a path).
+        shown = text if len(text) <= 70 else text[:67] + "..."
         raise InvalidRequestError(
-            f"project_id {text!r} is not a project id: use the number shown in your "
-            "PostHog project settings (or '@current')"
+            f"project_id {shown!r} is not a project id: use the number (1 or more) shown in "
+            "your PostHog project settings (or '@current')"
         )
     return text
 
@@ -225,13 +229,25 @@ _RESPONSE_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
 # Per model class: (attribute, shown name, accepted types or None for any, expected, minimum).
 _Plan = tuple[tuple[str, str, tuple[type, ...] | None, str, int | None], ...]
 _plans: dict[type, _Plan] = {}
+# The same plan for the common case, where every value has exactly an accepted type:
+# (attribute, exact types or None, minimum, kind). Anything it flags is described by the
+# full check, which also accepts subclasses.
+_Quick = tuple[tuple[str, frozenset[type] | None, int | None, int], ...]
+_quick: dict[type, _Quick] = {}
+_PLAIN, _NEST, _TEXT, _PROMPT_TEXT = 0, 1, 2, 3
+# A lone surrogate cannot be encoded, printed or written to a file: the CLI would fail on it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _response_plan(cls: type) -> _Plan:
     import attrs
     from posthog_api_client.types import Unset
 
+    names = {field.name for field in attrs.fields(cls)}
+    # A prompt version (LLMPrompt, LLMPromptPublic): its name and text must be real text.
+    is_prompt = {"name", "prompt", "version"} <= names
     rows = []
+    quick = []
     for field in attrs.fields(cls):
         if field.name not in _RESPONSE_FIELDS:
             continue
@@ -268,7 +284,12 @@ def _response_plan(cls: type) -> _Plan:
                 minimum,
             )
         )
+        kind = _NEST if shown in _NESTED else _PLAIN
+        if is_prompt and shown in ("name", "prompt"):
+            kind = _PROMPT_TEXT if accepted is None else _TEXT
+        quick.append((field.name, None if accepted is None else frozenset(accepted), minimum, kind))
     plan = _plans[cls] = tuple(rows)
+    _quick[cls] = tuple(quick)
     return plan
 
 
@@ -276,18 +297,50 @@ def response_problem(model: object) -> str | None:
     """What is wrong with the fields the facade reads in a parsed response, or None.
 
     E.g. ``"results[3].version is str '3', expected an int >= 1"``. Nested prompts,
-    results and versions are checked too. It runs on every response: the happy path
-    builds no strings.
+    results and versions are checked too, and a prompt's name and text must not hold a
+    lone surrogate (not text: it can be neither printed nor saved). It runs on every
+    response: the happy path is a type lookup per field and builds no strings.
     """
-    cls = type(model)
-    plan = _plans.get(cls)
-    if plan is None:
+    quick = _quick.get(type(model))
+    if quick is None:
         import attrs
 
-        if not attrs.has(cls):
+        if not attrs.has(type(model)):
             return None
-        plan = _response_plan(cls)
-    for attribute, shown, accepted, expected, minimum in plan:
+        _response_plan(type(model))
+        quick = _quick[type(model)]
+    for attribute, exact, minimum, kind in quick:
+        value = getattr(model, attribute)
+        if exact is not None and type(value) not in exact:
+            return _describe(model)
+        if minimum is not None and type(value) is int and value < minimum:
+            return _describe(model)
+        if kind:
+            if kind == _NEST:
+                if type(value) is list:
+                    for item in value:
+                        if response_problem(item) is not None:
+                            return _describe(model)
+                elif (
+                    value is not None
+                    and hasattr(type(value), "__attrs_attrs__")
+                    and response_problem(value) is not None
+                ):
+                    return _describe(model)
+            elif type(value) is str:  # a name, or a prompt's text
+                if not value.isascii() and _SURROGATE.search(value):
+                    return _describe(model)
+            elif kind == _PROMPT_TEXT and (value is None or _surrogate_in_json(value)):
+                return _describe(model)
+    return None
+
+
+def _describe(model: object) -> str | None:
+    """The full check behind :func:`response_problem`, saying what is wrong (or None)."""
+    plan = _plans[type(model)]
+    for (attribute, shown, accepted, expected, minimum), (_, _, _, kind) in zip(
+        plan, _quick[type(model)], strict=True
+    ):
         value = getattr(model, attribute)
         if accepted is not None:
             wrong = (isinstance(value, bool) and bool not in accepted) or not isinstance(
@@ -298,6 +351,10 @@ def response_problem(model: object) -> str | None:
                 return f"{shown} is {shown_value}, expected {expected}"
         elif value is None and shown == "prompt":
             return f"{shown} is null, expected {expected}"
+        if kind in (_TEXT, _PROMPT_TEXT):
+            where = _surrogate_in_json(value)
+            if where is not None:
+                return f"{shown} holds {where} (not text: it cannot be printed or saved)"
         if shown in _NESTED:
             if type(value) is list:
                 for index, item in enumerate(value):
@@ -309,6 +366,27 @@ def response_problem(model: object) -> str | None:
                 if problem is not None:
                     return f"{shown}.{problem}"
     return None
+
+
+def _surrogate_in_json(value: object) -> str | None:
+    """Where a str, or any str in a JSON value, holds a lone surrogate ("a lone surrogate
+    U+D800 at character 3"), or None. A C-level scan, and none at all for ASCII text."""
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, (dict, list)):
+        try:
+            text = json.dumps(value, ensure_ascii=False)
+        except (TypeError, ValueError, RecursionError):  # not JSON the parser made
+            return None
+    else:
+        return None
+    if text.isascii():
+        return None
+    found = _SURROGATE.search(text)
+    if found is None:
+        return None
+    at = f" at character {found.start()}" if text is value else ""
+    return f"a lone surrogate U+{ord(found.group()):04X}{at}"
 
 
 def _shown(value: object) -> str:

@@ -179,8 +179,12 @@ def operation_spec(operation_id: str) -> dict[str, Any]:
     return result
 
 
-def success_response(operation_id: str) -> httpx.Response:
-    """A minimal valid 2xx answer for ``operation_id`` as the spec describes it."""
+def success_response(operation_id: str, request: httpx.Request | None = None) -> httpx.Response:
+    """A minimal valid 2xx answer for ``operation_id`` as the spec describes it.
+
+    Given the ``request``, a prompt read by name answers with that name (and version): the
+    SDK refuses an answer for another prompt than the one asked for.
+    """
     responses = operation_spec(operation_id)["responses"]
     codes = sorted(str(c) for c in responses if str(c).startswith("2"))
     if not codes:  # hard deletes: the spec documents only the refusal
@@ -190,7 +194,21 @@ def success_response(operation_id: str) -> httpx.Response:
     schema = (response.get("content") or {}).get("application/json", {}).get("schema")
     if schema is None:
         return httpx.Response(int(code))
-    return httpx.Response(int(code), json=minimal_instance(schema))
+    body = minimal_instance(schema)
+    if request is not None:
+        _as_asked(body, request)
+    return httpx.Response(int(code), json=body)
+
+
+def _as_asked(body: Any, request: httpx.Request) -> None:
+    named = re.search(r"/llm_prompts/(name|resolve/name)/([^/]+)/$", request.url.path)
+    if named is None or not isinstance(body, dict):
+        return
+    row = body["prompt"] if named.group(1) == "resolve/name" else body
+    row["name"] = named.group(2)
+    version = request.url.params.get("version")
+    if version is not None and version.isdigit():
+        row["version"] = int(version)
 
 
 _PATTERNS: list[tuple[re.Pattern[str], str, str]] = []

@@ -284,7 +284,7 @@ def test_every_option_is_checked_at_construction(option: str, value: Any) -> Non
     assert option in str(info.value)
 
 
-@pytest.mark.parametrize("value", [0, 5, 2.5, None, httpx.Timeout(3.0), httpx.Timeout(None)])
+@pytest.mark.parametrize("value", [5, 2.5, 1e-3, None, httpx.Timeout(3.0), httpx.Timeout(None)])
 async def test_good_timeouts_are_kept(value: Any) -> None:
     client = AsyncPostHog(api_key=API_KEY, project_id=PROJECT_ID, timeout=value)
     try:

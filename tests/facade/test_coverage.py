@@ -127,7 +127,7 @@ async def test_all_52_operations_are_reachable(make_client: MakeClient) -> None:
         hit.append(operation_id)
         if operation_id.endswith("_destroy"):
             return httpx.Response(204)
-        return success_response(operation_id)
+        return success_response(operation_id, request)
 
     h = make_client(handler)
     for (namespace, method), (args, kwargs) in CALLS.items():

@@ -18,7 +18,7 @@ A = uuid.UUID(int=0xA)
 
 
 def answer(request: httpx.Request) -> httpx.Response:
-    return success_response(match_operation(request))
+    return success_response(match_operation(request), request)
 
 
 async def test_missing_scope_raises_and_sends_nothing(make_client: MakeClient) -> None:

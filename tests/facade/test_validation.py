@@ -20,7 +20,7 @@ Call = Callable[[Any], Awaitable[Any] | Any]
 
 @pytest.fixture
 def h(make_client: MakeClient) -> Harness:
-    return make_client(lambda request: success_response(match_operation(request)))
+    return make_client(lambda request: success_response(match_operation(request), request))
 
 
 async def refused(h: Harness, call: Call, *fragments: str) -> InvalidRequestError:
@@ -187,7 +187,7 @@ async def test_valid_calls_still_send(make_client: MakeClient) -> None:
     """The checks above refuse only what is wrong: the nearest valid calls go out."""
 
     def handler(request: httpx.Request) -> httpx.Response:
-        return success_response(match_operation(request))
+        return success_response(match_operation(request), request)
 
     h = make_client(handler)
     await h.client.prompts.fetch("a-valid_Name-1")

@@ -165,7 +165,8 @@ def test_constructor_accepts_the_edges() -> None:
         max_entries=1, ttl=0, pinned_ttl=0, max_stale=math.inf, error_cooldown=0, max_cooldown=0
     )
     assert (cache.ttl, cache.pinned_ttl, cache.max_stale) == (0.0, 0.0, math.inf)
-    assert PromptCache(ttl=2**70, pinned_ttl=10**9).pinned_ttl == 1e9
+    year = 365 * 24 * 3600
+    assert PromptCache(ttl=year, pinned_ttl=year, error_cooldown=year).pinned_ttl == year
 
 
 # ------------------------------------------------------------------ single flight
@@ -855,7 +856,7 @@ async def test_finished_fetch_tasks_are_released(cache: PromptCache, ending: str
     await asyncio.gather(waiter, return_exceptions=True)
     await settle()
     assert cache._inflight == {}
-    assert cache._tasks == set()
+    assert not cache._tasks
     assert fetch_tasks() == []
 
 

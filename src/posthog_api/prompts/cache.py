@@ -67,15 +67,18 @@ Bound (approximate LRU)
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import math
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from types import TracebackType
+from typing import Any
 
 from posthog_api._errors import APIError, ConfigurationError, NotFoundError
-from posthog_api.prompts.prompt import Prompt
+from posthog_api.prompts.prompt import Prompt, PromptSource
 
 __all__ = ["CacheStats", "PromptCache", "closed_error"]
 
@@ -93,6 +96,9 @@ _NEVER_EXPIRES = {
     "error_cooldown": "one failed fetch would stop every later fetch of that prompt",
     "max_cooldown": "one Retry-After would stop every later fetch of that prompt",
 }
+# The longest freshness or cooldown accepted: beyond it (1e308 s, say) a setting has the
+# effect of the infinity refused above.
+MAX_DURATION = 365 * 24 * 3600.0
 
 
 def closed_error(what: str) -> ConfigurationError:
@@ -104,6 +110,8 @@ def closed_error(what: str) -> ConfigurationError:
 
 
 def _short(value: object) -> str:
+    if isinstance(value, int) and value.bit_length() > 64:  # 10**400: no 400-digit repr
+        return f"an int of {len(str(abs(value)))} digits"
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -132,9 +140,10 @@ def _seconds(value: object, option: str, setting: str) -> float:
     if not seconds >= 0:  # NaN too
         raise ConfigurationError(f"{option} must be a number of seconds >= 0, got {_short(value)}")
     why = _NEVER_EXPIRES.get(setting)
-    if seconds == _INF and why is not None:
+    if why is not None and seconds > MAX_DURATION:
         raise ConfigurationError(
-            f"{option} must be a finite number of seconds, got {_short(value)}: {why}"
+            f"{option} must be a finite number of seconds up to {MAX_DURATION:,.0f} (a year), "
+            f"got {_short(value)}: longer is in effect forever, and {why}"
         )
     return seconds
 
@@ -143,6 +152,115 @@ def _cancelling() -> bool:
     """Whether the current task has been asked to stop (its own cancellation)."""
     task = asyncio.current_task()
     return task is not None and task.cancelling() > 0
+
+
+def _answer(
+    waiters: list[asyncio.Future[Prompt]] | None,
+    prompt: Prompt | None,
+    error: BaseException | None,
+) -> None:
+    """Give a fetch's outcome to the callers still waiting for it (in this loop pass)."""
+    if not waiters:
+        return
+    for waiter in waiters:
+        if not waiter.done():  # a caller cancelled meanwhile has a cancelled future
+            if error is not None:
+                waiter.set_exception(error)
+            else:
+                waiter.set_result(prompt)  # type: ignore[arg-type]
+    waiters.clear()
+
+
+# Prompt is a frozen dataclass with slots: its __init__ sets each of its 12 fields through
+# object.__setattr__, which is most of the cost of the two Prompts every fetch makes (the
+# answer and the cached copy). These set the slots directly, in the fields' order.
+_FIELDS = (
+    "name",
+    "version",
+    "id",
+    "prompt",
+    "created_at",
+    "updated_at",
+    "is_latest",
+    "latest_version",
+    "version_count",
+    "first_version_created_at",
+    "source",
+    "fetched_at",
+)
+if tuple(field.name for field in dataclasses.fields(Prompt)) != _FIELDS:  # pragma: no cover
+    raise ImportError("posthog_api.prompts.cache: _FIELDS no longer matches Prompt's fields")
+(
+    _set_name,
+    _set_version,
+    _set_id,
+    _set_prompt,
+    _set_created_at,
+    _set_updated_at,
+    _set_is_latest,
+    _set_latest_version,
+    _set_version_count,
+    _set_first,
+    _set_source,
+    _set_fetched_at,
+) = (vars(Prompt)[name].__set__ for name in _FIELDS)
+
+
+def new_prompt(
+    name: str,
+    version: int,
+    id: str,
+    prompt: Any,
+    created_at: datetime | None,
+    updated_at: datetime | None,
+    is_latest: bool | None,
+    latest_version: int | None,
+    version_count: int | None,
+    first_version_created_at: datetime | None,
+    source: PromptSource,
+    fetched_at: float,
+) -> Prompt:
+    """``Prompt(...)`` with every field given, in order, at half the cost (see above).
+
+    For values already checked (a validated response): nothing is converted here.
+    """
+    made = object.__new__(Prompt)
+    _set_name(made, name)
+    _set_version(made, version)
+    _set_id(made, id)
+    _set_prompt(made, prompt)
+    _set_created_at(made, created_at)
+    _set_updated_at(made, updated_at)
+    _set_is_latest(made, is_latest)
+    _set_latest_version(made, latest_version)
+    _set_version_count(made, version_count)
+    _set_first(made, first_version_created_at)
+    _set_source(made, source)
+    _set_fetched_at(made, fetched_at)
+    return made
+
+
+def _as(prompt: Prompt, source: PromptSource) -> Prompt:
+    """``prompt.with_source(source)`` at a third of its cost: a fetch stores one of these
+    (``dataclasses.replace`` re-reads every field's definition on each call)."""
+    if type(prompt) is not Prompt:  # a subclass may have more fields
+        return prompt.with_source(source)
+    if prompt.source == source:
+        return prompt
+    return new_prompt(
+        prompt.name,
+        prompt.version,
+        prompt.id,
+        prompt.prompt,
+        prompt.created_at,
+        prompt.updated_at,
+        prompt.is_latest,
+        prompt.latest_version,
+        prompt.version_count,
+        prompt.first_version_created_at,
+        source,
+        prompt.fetched_at,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,14 +285,37 @@ class CacheStats:
 
 
 class _Entry:
-    __slots__ = ("expires", "stale", "stored_at", "used", "value")
+    """One cached prompt.
 
-    def __init__(self, value: Prompt, stored_at: float, expires: float) -> None:
-        self.value = value  # the source="cache" copy, returned by hits as is
+    ``value`` is the ``source="cache"`` copy that hits return as is. It is made on first
+    use: Python calls ``__getattr__`` only while the slot is still empty, so hits pay
+    nothing for this, and a prompt stored but never read back from the cache (after
+    ``fetch()``, a publish, or a refresh that is replaced before any hit) is not copied.
+    """
+
+    __slots__ = ("expires", "fetched", "stale", "stored_at", "used", "value")
+
+    value: Prompt
+
+    def __init__(self, fetched: Prompt | _Entry, stored_at: float, expires: float) -> None:
+        # As stored (or the entry of the same prompt whose copy this one shares), until
+        # value is made from it.
+        self.fetched: Prompt | _Entry | None = fetched
         self.stored_at = stored_at
         self.expires = expires
         self.stale: Prompt | None = None  # the source="stale" copy, made on first use
         self.used = False  # the second-chance bit, set by hits
+
+    def __getattr__(self, name: str) -> Prompt:
+        fetched = self.fetched
+        if name != "value" or fetched is None:
+            raise AttributeError(name)
+        if isinstance(fetched, _Entry):  # a latest shares its pinned version's copy
+            value = self.value = fetched.value
+        else:
+            value = self.value = _as(fetched, "cache")
+        self.fetched = None
+        return value
 
 
 class _Cooldown:
@@ -243,7 +384,8 @@ class PromptCache:
         self._clock = clock
         self._entries: dict[_Key, _Entry] = {}
         self._inflight: dict[_Key, asyncio.Task[Prompt]] = {}
-        self._tasks: set[asyncio.Task[Prompt]] = set()
+        # Every fetch task still running, with the futures its foreground callers await.
+        self._tasks: dict[asyncio.Task[Prompt], list[asyncio.Future[Prompt]]] = {}
         self._cooldowns: dict[_Key, _Cooldown] = {}
         self._closed = False
         self._hits = 0
@@ -350,7 +492,7 @@ class PromptCache:
                 self._maybe_refresh(key, fetch, now)
                 stale = entry.stale
                 if stale is None:
-                    stale = entry.stale = entry.value.with_source("stale")
+                    stale = entry.stale = _as(entry.value, "stale")
                 return stale
         return await self._foreground(key, fetch, now)
 
@@ -385,12 +527,12 @@ class PromptCache:
         if self._closed:
             return
         name = prompt.name
-        keys: list[_Key] = [(name, prompt.version)]
+        pinned: _Key = (name, prompt.version)
+        self._inflight.pop(pinned, None)
+        self._cooldowns.pop(pinned, None)
         if latest:
-            keys.append((name, None))
-        for key in keys:
-            self._inflight.pop(key, None)
-            self._cooldowns.pop(key, None)
+            self._inflight.pop((name, None), None)
+            self._cooldowns.pop((name, None), None)
         self._store(name, prompt, latest=latest)
 
     def invalidate(
@@ -449,16 +591,15 @@ class PromptCache:
 
     def _store(self, name: str, prompt: Prompt, *, latest: bool) -> None:
         now = self._clock()
-        cached = prompt.with_source("cache")
         entries = self._entries
         pinned: _Key = (name, prompt.version)
         entries.pop(pinned, None)  # re-inserted at the back, as the most recent
-        entries[pinned] = _Entry(cached, now, now + self._pinned_ttl)
+        entry = entries[pinned] = _Entry(prompt, now, now + self._pinned_ttl)
         newest = pinned
         if latest:
             newest = (name, None)
             entries.pop(newest, None)
-            entries[newest] = _Entry(cached, now, now + self._ttl)
+            entries[newest] = _Entry(entry, now, now + self._ttl)
         if len(entries) > self._max_entries:
             self._evict(newest)
 
@@ -509,8 +650,16 @@ class PromptCache:
                 del self._cooldowns[key]
             task = self._spawn(key, fetch, background=False)
         for attempt in range(1, _FETCH_STARTS + 1):
-            try:
+            # Each caller awaits a future of its own, which the fetch answers as it ends
+            # (as asyncio.shield would, one event loop pass sooner): cancelling a caller
+            # cancels only its future, never the fetch the others share.
+            waiters = self._tasks.get(task)
+            if waiters is None:  # not one of this cache's fetches: cannot happen
                 return await asyncio.shield(task)
+            waiter: asyncio.Future[Prompt] = task.get_loop().create_future()
+            waiters.append(waiter)
+            try:
+                return await waiter
             except asyncio.CancelledError:
                 if not task.cancelled() or _cancelling():
                     raise  # this caller was cancelled (a wait_for, a timeout): only it stops
@@ -532,18 +681,23 @@ class PromptCache:
             self._run(key, fetch, background), name=f"posthog-prompt-fetch:{key[0]}@{key[1]}"
         )
         self._inflight[key] = task
-        self._tasks.add(task)
+        self._tasks[task] = []
         task.add_done_callback(functools.partial(self._task_done, key))
         return task
 
     def _task_done(self, key: _Key, task: asyncio.Task[Prompt]) -> None:
         # However the task ended (even cancelled before its first step, when _run's own
         # cleanup never ran), it leaves the registry so that the next get starts afresh.
-        self._tasks.discard(task)
+        waiters = self._tasks.pop(task, None)
         if self._inflight.get(key) is task:
             del self._inflight[key]
-        if not task.cancelled():
-            task.exception()  # retrieved here: an unawaited refresh error is not "lost"
+        if task.cancelled():
+            for waiter in waiters or ():
+                waiter.cancel()  # its caller restarts the fetch, or raises if closed
+            return
+        error = task.exception()  # retrieved here: an unawaited refresh error is not "lost"
+        if waiters:  # answered by _run already, unless something went very wrong
+            _answer(waiters, None if error is not None else task.result(), error)
 
     async def _run(self, key: _Key, fetch: Fetch, background: bool) -> Prompt:
         me = asyncio.current_task()
@@ -554,11 +708,13 @@ class PromptCache:
                 self._failed(key, error, background)
             elif background:
                 self._refresh_errors += 1
+            _answer(self._tasks.get(me), None, error)  # type: ignore[arg-type]
             raise
         else:
             if self._inflight.get(key) is me:
                 self._cooldowns.pop(key, None)
                 self._store(key[0], prompt, latest=key[1] is None)
+            _answer(self._tasks.get(me), prompt, None)  # type: ignore[arg-type]
             return prompt
         finally:
             if self._inflight.get(key) is me:

@@ -37,11 +37,13 @@ from .._errors import (
     PostHogError,
     PromptNotFoundError,
     PromptVersionConflict,
+    ResponseValidationError,
     _rebuild,
 )
 from .._pagination import AsyncPaginator
+from .._validation import _shown
 from ..prompts import Prompt, PromptDiff, diff_prompts
-from ..prompts.cache import CacheStats, closed_error
+from ..prompts.cache import CacheStats, closed_error, new_prompt
 from ..prompts.diff import same_content
 from ._base import Resource, unset_if_none
 
@@ -145,6 +147,8 @@ class Prompts(Resource):
             )
         except NotFoundError as error:
             raise _prompt_not_found(error, name, version) from None
+        if model.name != name or (version is not None and model.version != version):
+            raise self._not_asked("llm_prompts_name_retrieve", model, name, version)
         return _prompt(model)
 
     async def _by_version_id(self, name: str, version_id: Any) -> Prompt:
@@ -158,6 +162,10 @@ class Prompts(Resource):
             )
         except NotFoundError as error:
             raise _prompt_not_found(error, name, None) from None
+        if resolved.prompt.name != name:
+            raise self._not_asked(
+                "llm_prompts_resolve_name_retrieve", resolved.prompt, name, None, resolved
+            )
         prompt = _prompt(resolved.prompt)
         self._cache.put(prompt, latest=False)
         return prompt
@@ -165,11 +173,54 @@ class Prompts(Resource):
     async def fetch(self, name: str, version: int | None = None) -> Prompt:
         """Like :meth:`get` but always from the API, bypassing (and then refreshing) the cache."""
         name = _validation.prompt_name(name)
-        if version is not None:
-            _validation.integer(version, "version", minimum=1)
-        prompt = await self._fetch(name, version)
+        if version is not None and (type(version) is not int or version < 1):
+            _validation.integer(version, "version", minimum=1)  # raises, saying why
+        # _fetch's body, inline: this is the SDK's per-call overhead benchmark (row a1).
+        try:
+            model = await self._client._call(
+                "llm_prompts_name_retrieve",
+                LLMPromptPublic,
+                prompt_name=name,
+                version=UNSET if version is None else version,
+            )
+        except NotFoundError as error:
+            raise _prompt_not_found(error, name, version) from None
+        if model.name != name or (version is not None and model.version != version):
+            raise self._not_asked("llm_prompts_name_retrieve", model, name, version)
+        prompt = _prompt(model)
         self._cache.put(prompt, latest=version is None)
         return prompt
+
+    def _not_asked(
+        self,
+        operation_id: str,
+        answer: LLMPromptPublic | LLMPrompt,
+        name: str,
+        version: int | None,
+        body: Any = None,
+    ) -> ResponseValidationError:
+        """The error for an answer about another prompt than the one asked for.
+
+        A proxy or a server bug that answers with another prompt (or version) would
+        otherwise be served, and cached under the key asked for (so every later get of
+        it would fetch again). ``.body`` holds the answer as parsed.
+        """
+        from posthog_api_client.operations import OPERATIONS  # error path only
+
+        asked = f"{name!r}" + (" (the latest)" if version is None else f" version {version}")
+        operation = OPERATIONS[operation_id]
+        path = operation.path.format(project_id=self._client.project_id, prompt_name=name)
+        return ResponseValidationError(
+            f"{operation_id}: the 200 response is prompt {_shown(answer.name)} version "
+            f"{_shown(answer.version)}, not the {asked} that was asked for, which does not "
+            "match the API description. Next: check what answers for the host (a proxy?), "
+            "or report it (the answer is on the exception's .body).",
+            method=operation.method,
+            url=self._client.host + path,
+            status_code=200,
+            body=(body or answer).to_dict(),
+            operation=operation_id,
+        )
 
     async def versions(
         self, name: str, *, page_size: int = 50, before_version: int | None = None
@@ -412,26 +463,36 @@ class Prompts(Resource):
 # -- helpers ---------------------------------------------------------------------------
 
 
-def _opt(value: Any) -> Any:
-    return None if isinstance(value, Unset) else value
+# The text of recently seen version ids. A prompt refreshed every TTL comes back with the
+# same id: str(UUID) is a Python-level method, and one of the larger costs of a fetch.
+_ID_TEXT: dict[int, str] = {}
 
 
 def _prompt(model: LLMPrompt | LLMPromptPublic) -> Prompt:
-    """The SDK's prompt value from a generated model, reading attributes directly."""
-    is_latest = _opt(model.is_latest)
-    return Prompt(
-        name=model.name,
-        version=model.version,
-        id=str(model.id),
-        prompt=model.prompt,
-        created_at=model.created_at,
-        updated_at=model.updated_at,
-        is_latest=is_latest if isinstance(is_latest, bool) else None,
-        latest_version=_opt(model.latest_version),
-        version_count=_opt(model.version_count),
-        first_version_created_at=_opt(model.first_version_created_at),
-        source="api",
-        fetched_at=time.time(),
+    """The SDK's prompt value from a generated model (checked by ``_call``), built directly."""
+    is_latest = model.is_latest
+    latest_version = model.latest_version
+    version_count = model.version_count
+    first = model.first_version_created_at
+    uid = model.id
+    id_text = _ID_TEXT.get(uid.int)
+    if id_text is None:
+        if len(_ID_TEXT) >= 1024:
+            _ID_TEXT.clear()
+        id_text = _ID_TEXT[uid.int] = str(uid)
+    return new_prompt(
+        model.name,
+        model.version,
+        id_text,
+        model.prompt,
+        model.created_at,
+        model.updated_at,
+        is_latest if type(is_latest) is bool else None,
+        None if isinstance(latest_version, Unset) else latest_version,
+        None if isinstance(version_count, Unset) else version_count,
+        None if isinstance(first, Unset) else first,
+        "api",
+        time.time(),
     )
 
 
