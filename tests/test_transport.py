@@ -757,3 +757,108 @@ async def test_configure_from_env_reads_os_environ_and_writes_stderr(
     assert "(attempt 1)" in err
     assert "Bearer [redacted]" in err
     assert TOKEN not in err
+
+
+# ------------------------------------------------- the watch: deadlines and closing
+
+
+async def test_requests_share_one_deadline_timer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A timer handle per attempt (asyncio.timeout) cost ~4 µs a call and stayed on the
+    loop until it fell due; the transport's one watch timer serves every request."""
+    loop = asyncio.get_running_loop()
+    timers: list[float] = []
+    call_at = loop.call_at
+
+    def counting_call_at(when: float, *args: Any, **kwargs: Any) -> asyncio.TimerHandle:
+        timers.append(when)
+        return call_at(when, *args, **kwargs)
+
+    monkeypatch.setattr(loop, "call_at", counting_call_at)
+    transport, inner, _ = make([200])
+    for _ in range(100):
+        response = await transport.handle_async_request(timed("GET", 30.0))
+        assert response.content == b"{}"
+    monkeypatch.undo()
+    assert len(inner.requests) == 100
+    assert len(timers) <= 1
+
+
+async def test_a_shorter_deadline_after_a_longer_one_still_cuts_in_time() -> None:
+    streams: list[DrippingStream] = []
+    transport = RetryTransport(dripping(streams), max_retries=0)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    slow = asyncio.create_task(transport.handle_async_request(timed("GET", 0.4)))
+    await asyncio.sleep(0.02)  # the watch now falls due at the 0.4 s deadline
+    with pytest.raises(httpx.ReadTimeout, match=r"within 0\.05 s"):
+        await transport.handle_async_request(timed("GET", 0.05))
+    assert loop.time() - started < 0.2
+    with pytest.raises(httpx.ReadTimeout, match=r"within 0\.4 s"):
+        await slow
+    assert 0.4 <= loop.time() - started < 0.7
+    assert all(s.closed for s in streams)
+
+
+async def test_a_deadline_leaves_the_task_uncancelled() -> None:
+    """The watch cancels the task to end the attempt and takes the cancellation back: an
+    enclosing asyncio.timeout or TaskGroup sees no cancellation that is not its own."""
+    streams: list[DrippingStream] = []
+    transport = RetryTransport(dripping(streams), max_retries=1, sleep=FakeSleep())
+    task = asyncio.current_task()
+    assert task is not None
+    with pytest.raises(httpx.ReadTimeout) as info:
+        await transport.handle_async_request(timed("GET", 0.03))
+    assert attempts_of(info.value) == 2
+    assert task.cancelling() == 0
+    await asyncio.sleep(0)  # and no cancellation is pending either
+
+
+async def test_the_callers_own_cancellation_is_not_a_timeout() -> None:
+    streams: list[DrippingStream] = []
+    transport = RetryTransport(dripping(streams), max_retries=2, sleep=FakeSleep())
+    call = asyncio.create_task(transport.handle_async_request(timed("GET", 5.0)))
+    await asyncio.sleep(0.05)
+    call.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await call
+    assert len(streams) == 1  # not retried
+    assert streams[0].closed
+
+
+async def test_aclose_ends_requests_in_flight_and_sends_nothing_more() -> None:
+    streams: list[DrippingStream] = []
+    events: list[str] = []
+    inner = dripping(streams)
+    transport = RetryTransport(inner, max_retries=3)
+    copy = transport.with_max_retries(0)
+    gate = asyncio.Event()
+
+    async def blocking_sleep(delay: float) -> None:
+        events.append("backoff")
+        await gate.wait()
+
+    backing_off = RetryTransport(Scripted([503]), max_retries=3, sleep=blocking_sleep)
+    reading = asyncio.create_task(transport.handle_async_request(timed("GET", 30.0)))
+    on_copy = asyncio.create_task(copy.handle_async_request(timed("GET", 30.0)))
+    sleeping = asyncio.create_task(backing_off.handle_async_request(timed("GET", 30.0)))
+    await asyncio.sleep(0.05)
+    assert events == ["backoff"] and len(streams) == 2
+    started = asyncio.get_running_loop().time()
+    await transport.aclose()
+    await backing_off.aclose()
+    for call in (reading, on_copy, sleeping):
+        with pytest.raises(httpx.TransportError, match="closed"):
+            async with asyncio.timeout(1.0):
+                await call
+    assert asyncio.get_running_loop().time() - started < 0.5
+    assert len(streams) == 2  # nothing resent
+    assert events == ["backoff"]  # no second backoff
+    assert transport.closed and copy.closed
+    task = asyncio.current_task()
+    assert task is not None and task.cancelling() == 0
+    # And new requests, on the original or its copies, fail before sending.
+    for sender in (transport, copy, copy.with_max_retries(1)):
+        with pytest.raises(httpx.TransportError, match="closed"):
+            async with asyncio.timeout(1.0):
+                await sender.handle_async_request(timed("GET", 30.0))
+    assert len(streams) == 2

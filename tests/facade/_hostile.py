@@ -23,12 +23,15 @@ class HostileServer:
         *,
         headers: dict[str, str] | None = None,
         drip_every: float | None = None,
+        delay: float = 0.0,
     ) -> None:
         self.status = status
         self.body = body
         self.headers = {"Content-Type": "application/json", **(headers or {})}
         self.drip_every = drip_every
+        self.delay = delay  # seconds before answering (a slow server)
         self.requests: list[str] = []  # request lines, e.g. "GET /api/... HTTP/1.1"
+        self.connections = 0  # connections accepted (one request each: Connection: close)
         self.url = ""
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -50,6 +53,7 @@ class HostileServer:
         task = asyncio.current_task()
         assert task is not None
         self._tasks.add(task)
+        self.connections += 1
         try:
             head = await reader.readuntil(b"\r\n\r\n")
             self.requests.append(head.split(b"\r\n", 1)[0].decode("latin-1"))
@@ -57,6 +61,8 @@ class HostileServer:
                 name, _, value = line.partition(b":")
                 if name.strip().lower() == b"content-length":
                     await reader.readexactly(int(value))
+            if self.delay:
+                await asyncio.sleep(self.delay)
             if self.drip_every is not None:
                 await self._drip(reader, writer)
             else:

@@ -319,3 +319,65 @@ async def test_with_options_checks_its_options(options: dict[str, Any], option: 
             client.with_options(**options)
     finally:
         await client.aclose()
+
+
+# -- review of issue 9, item 1: every bad option is a ConfigurationError naming it ----------
+
+YEAR = 365 * 24 * 3600
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("timeout", 10**400),  # too large for a float: was a raw OverflowError
+        ("timeout", 0),  # every request would time out at once
+        ("timeout", 0.0),
+        ("timeout", httpx.Timeout(5.0, read=0)),
+        ("timeout", httpx.Timeout(0)),
+        ("timeout", httpx.Timeout(5.0, pool=10**400)),
+        ("host", "http://xn--zz.com"),  # not punycode: was a raw idna.IDNAError
+        ("project_id", 0),
+        ("project_id", -1),
+        ("project_id", "0"),
+        ("project_id", "-7"),
+        ("prompt_cache_error_cooldown", 1e308),  # in effect the refused infinity
+        ("prompt_cache_ttl", YEAR + 1),
+        ("prompt_cache_pinned_ttl", 10**400),
+    ],
+    ids=lambda value: repr(value)[:40],
+)
+def test_out_of_range_options_are_refused_naming_the_option(option: str, value: Any) -> None:
+    options: dict[str, Any] = {"api_key": API_KEY, "project_id": PROJECT_ID, option: value}
+    with pytest.raises(ConfigurationError) as info:
+        AsyncPostHog(**options)
+    assert option in str(info.value)
+    assert len(str(info.value)) < 400  # 10**400 is not echoed digit by digit
+    assert API_KEY not in "".join(traceback.format_exception(info.value))
+
+
+async def test_the_edges_that_stay_valid() -> None:
+    client = AsyncPostHog(
+        api_key=API_KEY,
+        project_id="@current",
+        timeout=httpx.Timeout(5.0, read=None),  # None stays "no limit"
+        prompt_cache_ttl=YEAR,
+        prompt_cache_pinned_ttl=YEAR,
+        prompt_cache_error_cooldown=YEAR,
+        prompt_cache_max_stale=float("inf"),  # serve stale for as long as the API fails
+    )
+    try:
+        assert client.project_id == "@current"
+        assert AsyncPostHog(api_key=API_KEY, project_id=1, timeout=None).project_id == "1"
+    finally:
+        await client.aclose()
+
+
+async def test_with_options_refuses_a_zero_timeout() -> None:
+    client = AsyncPostHog(api_key=API_KEY, project_id=PROJECT_ID)
+    try:
+        with pytest.raises(ConfigurationError, match="timeout"):
+            client.with_options(timeout=0)
+        with pytest.raises(ConfigurationError, match="timeout"):
+            client.with_options(timeout=httpx.Timeout(1.0, connect=0.0))
+    finally:
+        await client.aclose()

@@ -52,8 +52,10 @@ Writes
 Hot path
     ``get_fresh(name, version)`` is synchronous: one dict lookup, one clock call, one
     comparison, one attribute store (the recency bit) and a counter increment, and it
-    returns the prebuilt ``source="cache"`` object stored with the entry (no allocation
-    beyond the key tuple). Callers try it first and fall back to ``await get(...)``.
+    returns the ``source="cache"`` object kept with the entry (no allocation beyond the
+    key tuple; the object is made by the entry's first hit, so storing a prompt that is
+    never read from the cache copies nothing). Callers try it first and fall back to
+    ``await get(...)``.
 
 Bound (approximate LRU)
     Entries live in a plain dict in insertion order. A hit only sets the entry's ``used``
@@ -287,17 +289,16 @@ class CacheStats:
 class _Entry:
     """One cached prompt.
 
-    ``value`` is the ``source="cache"`` copy that hits return as is. It is made on first
-    use: Python calls ``__getattr__`` only while the slot is still empty, so hits pay
-    nothing for this, and a prompt stored but never read back from the cache (after
-    ``fetch()``, a publish, or a refresh that is replaced before any hit) is not copied.
+    ``value`` is the ``source="cache"`` copy that hits return as is; it is made on first
+    use (``cached()``), so a prompt stored but never read back from the cache (after
+    ``fetch()``, a publish, or a refresh replaced before any hit) is not copied. The hot
+    path reads ``entry.value or entry.cached()``: a plain slot read once it is made.
     """
 
     __slots__ = ("expires", "fetched", "stale", "stored_at", "used", "value")
 
-    value: Prompt
-
     def __init__(self, fetched: Prompt | _Entry, stored_at: float, expires: float) -> None:
+        self.value: Prompt | None = None
         # As stored (or the entry of the same prompt whose copy this one shares), until
         # value is made from it.
         self.fetched: Prompt | _Entry | None = fetched
@@ -306,15 +307,15 @@ class _Entry:
         self.stale: Prompt | None = None  # the source="stale" copy, made on first use
         self.used = False  # the second-chance bit, set by hits
 
-    def __getattr__(self, name: str) -> Prompt:
-        fetched = self.fetched
-        if name != "value" or fetched is None:
-            raise AttributeError(name)
-        if isinstance(fetched, _Entry):  # a latest shares its pinned version's copy
-            value = self.value = fetched.value
-        else:
-            value = self.value = _as(fetched, "cache")
-        self.fetched = None
+    def cached(self) -> Prompt:
+        """``value``, made now if it was not yet (a latest shares its pinned copy)."""
+        value = self.value
+        if value is None:
+            fetched = self.fetched
+            assert fetched is not None  # cleared only once value is set
+            value = fetched.cached() if isinstance(fetched, _Entry) else _as(fetched, "cache")
+            self.value = value
+            self.fetched = None
         return value
 
 
@@ -454,7 +455,7 @@ class PromptCache:
             return None
         entry.used = True
         self._hits += 1
-        return entry.value
+        return entry.value or entry.cached()
 
     async def get(
         self,
@@ -485,21 +486,21 @@ class PromptCache:
             if age < fresh_for:
                 entry.used = True
                 self._hits += 1
-                return entry.value
+                return entry.value or entry.cached()
             if fresh_for > 0 and age <= self._max_stale:
                 entry.used = True
                 self._stale_served += 1
                 self._maybe_refresh(key, fetch, now)
                 stale = entry.stale
                 if stale is None:
-                    stale = entry.stale = _as(entry.value, "stale")
+                    stale = entry.stale = _as(entry.cached(), "stale")
                 return stale
         return await self._foreground(key, fetch, now)
 
     def peek(self, name: str, version: int | None = None) -> Prompt | None:
         """The cached ``source="cache"`` prompt however old, without counting or marking use."""
         entry = self._entries.get((name, version))
-        return None if entry is None else entry.value
+        return None if entry is None else entry.cached()
 
     def stats(self) -> CacheStats:
         """A snapshot of the counters."""

@@ -88,7 +88,8 @@ class Prompts(Resource):
         """
         if version_id is None and cache_ttl is None:
             # The hot path, PromptCache.get_fresh inlined (a method call is a third of
-            # the budget): one lookup, one clock read, and the prebuilt cached object.
+            # the budget): one lookup, one clock read, and the cached object (made by the
+            # entry's first hit).
             try:
                 entry = self._entries.get((name, version))
             except TypeError:  # an unhashable name or version: refused just below
@@ -101,7 +102,7 @@ class Prompts(Resource):
             ):
                 entry.used = True
                 self._cache._hits += 1
-                return entry.value  # type: ignore[no-any-return]
+                return entry.value or entry.cached()  # type: ignore[no-any-return]
         else:
             # Checked before the cache is consulted, so a hit cannot let NaN or True through.
             if cache_ttl is not None and (
