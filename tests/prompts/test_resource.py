@@ -278,3 +278,27 @@ async def test_a_warm_get_protects_its_entry_from_eviction(env: Env) -> None:
     assert posthog.prompts.stats().evictions == 1
     assert (await posthog.prompts.get("a", version=1)).source == "cache"
     assert (await posthog.prompts.get("b", version=1)).source == "api"  # it went, not "a"
+
+
+def test_version_ids_are_their_uuid_text_however_many_are_seen() -> None:
+    """_prompt remembers the text of recent version ids (str(UUID) is slow); the memo is
+    bounded, and every id still reads as the UUID's own text."""
+    import uuid
+
+    from posthog_api_client.models import LLMPromptPublic
+
+    from posthog_api.resources import prompts as module
+
+    ids = [uuid.uuid4() for _ in range(3000)] + [uuid.UUID(int=0), uuid.UUID(int=2**128 - 1)]
+    for _ in range(2):  # the second pass reads the memo where it still holds the id
+        for value in ids:
+            row = {
+                "id": str(value),
+                "name": "p",
+                "prompt": "x",
+                "version": 1,
+                "created_at": "2024-01-01T00:00:00Z",
+                "updated_at": "2024-01-01T00:00:00Z",
+            }
+            assert module._prompt(LLMPromptPublic.from_dict(row)).id == str(value)
+    assert 0 < len(module._ID_TEXT) <= 1024
