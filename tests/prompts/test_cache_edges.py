@@ -385,6 +385,10 @@ async def test_an_error_from_a_cooldown_keeps_the_fetch_frames(clock: Clock) -> 
 async def start_a_fetch_during_a_cooldown(
     cache: PromptCache, fetch: Fetcher
 ) -> tuple[asyncio.Task[Prompt], asyncio.Event]:
+    """The one way a fetch of NAME runs while NAME cools down: a get whose fetch was
+    detached (invalidate) restarts it after outside code cancels it, and that restart does
+    not look at the cooldown a later fetch started. Returns the get and the restarted
+    fetch's gate. (If the restart ever honours cooldowns, these tests need another way.)"""
     gate = fetch.block()
     waiter = asyncio.create_task(cache.get(NAME, None, fetch))
     await settle()
