@@ -47,7 +47,7 @@ def prompt_name(value: object) -> str:
     if not _PROMPT_NAME.fullmatch(value):  # $ alone would accept a trailing newline
         shown = value if len(value) <= 60 else value[:57] + "..."
         raise InvalidRequestError(f"prompt name {shown!r} is not valid: use {PROMPT_NAME_RULE}")
-    if value.lower() == "new":
+    if len(value) == 3 and value.lower() == "new":
         raise InvalidRequestError(
             "the prompt name 'new' is reserved by PostHog (in any letter case); choose another"
         )
@@ -231,9 +231,11 @@ _Plan = tuple[tuple[str, str, tuple[type, ...] | None, str, int | None], ...]
 _plans: dict[type, _Plan] = {}
 # The same plan for the common case, where every value has exactly an accepted type:
 # (attribute, exact types or None, minimum, kind). Anything it flags is described by the
-# full check, which also accepts subclasses.
+# full check, which also accepts subclasses. It leaves out what the generated parser
+# guarantees (a required UUID is built by UUID(...), or the parse fails).
 _Quick = tuple[tuple[str, frozenset[type] | None, int | None, int], ...]
 _quick: dict[type, _Quick] = {}
+_kinds: dict[type, tuple[int, ...]] = {}  # per plan row, for the full check
 _PLAIN, _NEST, _TEXT, _PROMPT_TEXT = 0, 1, 2, 3
 # A lone surrogate cannot be encoded, printed or written to a file: the CLI would fail on it.
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -248,6 +250,7 @@ def _response_plan(cls: type) -> _Plan:
     is_prompt = {"name", "prompt", "version"} <= names
     rows = []
     quick = []
+    kinds = []
     for field in attrs.fields(cls):
         if field.name not in _RESPONSE_FIELDS:
             continue
@@ -287,9 +290,13 @@ def _response_plan(cls: type) -> _Plan:
         kind = _NEST if shown in _NESTED else _PLAIN
         if is_prompt and shown in ("name", "prompt"):
             kind = _PROMPT_TEXT if accepted is None else _TEXT
-        quick.append((field.name, None if accepted is None else frozenset(accepted), minimum, kind))
+        kinds.append(kind)
+        if options != ["UUID"]:
+            exact = None if accepted is None else frozenset(accepted)
+            quick.append((field.name, exact, minimum, kind))
     plan = _plans[cls] = tuple(rows)
     _quick[cls] = tuple(quick)
+    _kinds[cls] = tuple(kinds)
     return plan
 
 
@@ -338,8 +345,8 @@ def response_problem(model: object) -> str | None:
 def _describe(model: object) -> str | None:
     """The full check behind :func:`response_problem`, saying what is wrong (or None)."""
     plan = _plans[type(model)]
-    for (attribute, shown, accepted, expected, minimum), (_, _, _, kind) in zip(
-        plan, _quick[type(model)], strict=True
+    for (attribute, shown, accepted, expected, minimum), kind in zip(
+        plan, _kinds[type(model)], strict=True
     ):
         value = getattr(model, attribute)
         if accepted is not None:

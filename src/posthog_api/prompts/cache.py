@@ -528,12 +528,13 @@ class PromptCache:
         if self._closed:
             return
         name = prompt.name
-        pinned: _Key = (name, prompt.version)
-        self._inflight.pop(pinned, None)
-        self._cooldowns.pop(pinned, None)
-        if latest:
-            self._inflight.pop((name, None), None)
-            self._cooldowns.pop((name, None), None)
+        if self._inflight or self._cooldowns:  # usually both empty
+            keys: list[_Key] = (
+                [(name, prompt.version), (name, None)] if latest else [(name, prompt.version)]
+            )
+            for key in keys:
+                self._inflight.pop(key, None)
+                self._cooldowns.pop(key, None)
         self._store(name, prompt, latest=latest)
 
     def invalidate(
