@@ -862,3 +862,32 @@ async def test_aclose_ends_requests_in_flight_and_sends_nothing_more() -> None:
             async with asyncio.timeout(1.0):
                 await sender.handle_async_request(timed("GET", 30.0))
     assert len(streams) == 2
+
+
+def test_the_deadline_holds_on_each_event_loop_the_transport_is_used_on() -> None:
+    """The watch's timer lives on one loop: a transport used again under a new
+    asyncio.run (the old loop closed, its timer never to fire) starts one there."""
+    streams: list[DrippingStream] = []
+    answers: list[httpx.AsyncBaseTransport] = [Scripted([200]), dripping(streams)]
+
+    class Switch(httpx.AsyncBaseTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            return await answers[0].handle_async_request(request)
+
+    transport = RetryTransport(Switch(), max_retries=0)
+
+    async def answered_at_once() -> None:  # the watch is now due in 0.2 s, on this loop
+        await transport.handle_async_request(timed("GET", 0.2))
+
+    async def dripped() -> float:
+        answers.pop(0)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        with pytest.raises(httpx.ReadTimeout):
+            async with asyncio.timeout(2.0):
+                await transport.handle_async_request(timed("GET", 0.3))
+        return loop.time() - started
+
+    asyncio.run(answered_at_once())
+    assert 0.3 <= asyncio.run(dripped()) < 0.8
+    assert len(streams) == 1 and streams[0].closed

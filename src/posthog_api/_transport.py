@@ -218,9 +218,12 @@ class _Watch:
         self._handle = None
         self.due = _INF
         now = time.monotonic() + _SLACK
+        loop = self.loop
         soonest = _INF
         expired = []
         for task, deadline in self.flights.items():
+            if task.get_loop() is not loop or task.done():
+                continue  # left behind by another (closed) event loop: nothing to end
             if deadline <= now:
                 expired.append(task)
             elif deadline < soonest:
@@ -263,7 +266,8 @@ class _Watch:
         self.closed = True
         current = asyncio.current_task()
         for task in list(self.flights):
-            if task is not current and not task.done():
+            # A task of another event loop (closed, or another thread's) is not ours to end.
+            if task is not current and not task.done() and not task.get_loop().is_closed():
                 self._end(task, _CLOSED)
         if self._handle is not None:
             self._handle.cancel()
