@@ -488,6 +488,10 @@ async def test_cancellation_raised_by_an_attempt_is_not_retried() -> None:
 # --------------------------------------------------------------------------- total deadline
 
 
+# Far beyond any deadline below: a mutant that loses a deadline fails here instead of hanging.
+GIVE_UP = 2.0
+
+
 class DrippingStream(TrackedStream):
     """A body that never ends: a byte every 10 ms, each read far inside any read timeout."""
 
@@ -537,7 +541,8 @@ async def test_a_dripping_body_ends_each_attempt_at_the_deadline(
     transport = RetryTransport(dripping(streams), max_retries=2, sleep=sleep)
     started = asyncio.get_running_loop().time()
     with pytest.raises(httpx.ReadTimeout, match=r"within 0\.05 s") as info:
-        await transport.handle_async_request(timed(method, 0.05))
+        async with asyncio.timeout(GIVE_UP):  # a missing deadline fails here, not hangs
+            await transport.handle_async_request(timed(method, 0.05))
     elapsed = asyncio.get_running_loop().time() - started
     # Retried like any read timeout (idempotent methods only); every body closed.
     assert attempts_of(info.value) == attempts == len(streams)
@@ -791,10 +796,12 @@ async def test_a_shorter_deadline_after_a_longer_one_still_cuts_in_time() -> Non
     slow = asyncio.create_task(transport.handle_async_request(timed("GET", 0.4)))
     await asyncio.sleep(0.02)  # the watch now falls due at the 0.4 s deadline
     with pytest.raises(httpx.ReadTimeout, match=r"within 0\.05 s"):
-        await transport.handle_async_request(timed("GET", 0.05))
+        async with asyncio.timeout(GIVE_UP):
+            await transport.handle_async_request(timed("GET", 0.05))
     assert loop.time() - started < 0.2
     with pytest.raises(httpx.ReadTimeout, match=r"within 0\.4 s"):
-        await slow
+        async with asyncio.timeout(GIVE_UP):
+            await slow
     assert 0.4 <= loop.time() - started < 0.7
     assert all(s.closed for s in streams)
 
@@ -807,7 +814,8 @@ async def test_a_deadline_leaves_the_task_uncancelled() -> None:
     task = asyncio.current_task()
     assert task is not None
     with pytest.raises(httpx.ReadTimeout) as info:
-        await transport.handle_async_request(timed("GET", 0.03))
+        async with asyncio.timeout(GIVE_UP):
+            await transport.handle_async_request(timed("GET", 0.03))
     assert attempts_of(info.value) == 2
     assert task.cancelling() == 0
     await asyncio.sleep(0)  # and no cancellation is pending either
@@ -820,7 +828,8 @@ async def test_the_callers_own_cancellation_is_not_a_timeout() -> None:
     await asyncio.sleep(0.05)
     call.cancel()
     with pytest.raises(asyncio.CancelledError):
-        await call
+        async with asyncio.timeout(GIVE_UP):
+            await call
     assert len(streams) == 1  # not retried
     assert streams[0].closed
 
