@@ -604,7 +604,9 @@ def _unreadable(operation_id: str, response: httpx.Response, what: str) -> Respo
 
 def _unexpected_status(operation_id: str, response: httpx.Response) -> ResponseValidationError:
     """The error for a success status the operation does not answer with (200 for a 201)."""
-    expected = " or ".join(str(status) for status in _success_statuses(operation_id))
+    from posthog_api_client.operations import OPERATIONS
+
+    expected = " or ".join(str(status) for status in OPERATIONS[operation_id].success)
     return _response_error(
         operation_id,
         response,
@@ -612,19 +614,6 @@ def _unexpected_status(operation_id: str, response: httpx.Response) -> ResponseV
         + (f"{expected} was expected" if expected else "another status was expected")
         + " (the API description gives no body for it, so nothing was parsed)",
     )
-
-
-def _success_statuses(operation_id: str) -> list[int]:
-    """The 2xx statuses the generated parser of an operation reads (error path only)."""
-    import inspect
-    import sys
-
-    module = sys.modules[_operation_function(operation_id).__module__]
-    try:
-        source = inspect.getsource(module._parse_response)
-    except (AttributeError, OSError, TypeError):  # no source shipped: say less
-        return []
-    return sorted({int(code) for code in re.findall(r"status_code == (2\d\d)\b", source)})
 
 
 def _response_error(

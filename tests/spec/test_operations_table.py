@@ -11,7 +11,12 @@ def _from_spec() -> dict[str, Operation]:
     spec = load_spec()
     return {
         o.operation_id: Operation(
-            o.operation_id, o.method, o.path, o.op["tags"][0], security_scopes(o.op, spec)
+            o.operation_id,
+            o.method,
+            o.path,
+            o.op["tags"][0],
+            security_scopes(o.op, spec),
+            tuple(sorted(int(code) for code in o.op["responses"] if 200 <= int(code) < 300)),
         )
         for o in operations(spec)
     }
@@ -26,7 +31,7 @@ def test_one_entry_per_spec_operation() -> None:
     assert set(OPERATIONS) == set(_from_spec())
 
 
-def test_method_path_tag_and_scopes_match_the_spec() -> None:
+def test_method_path_tag_scopes_and_success_statuses_match_the_spec() -> None:
     expected = _from_spec()
     mismatches = {
         op_id: (OPERATIONS[op_id], want)
@@ -50,3 +55,18 @@ def test_scope_free_operations_are_exactly_the_ones_the_spec_leaves_open() -> No
     assert open_ops == {op_id for op_id, op in _from_spec().items() if not op.scopes}
     assert "integrations_authorize_retrieve" in open_ops
     assert "llm_prompts_retrieve" not in open_ops
+
+
+def test_success_statuses_are_2xx_and_only_refused_deletes_have_none() -> None:
+    """The call path names these when a server answers another 2xx (200 for a 201)."""
+    assert all(200 <= code < 300 for op in OPERATIONS.values() for code in op.success)
+    without = {op_id for op_id, op in OPERATIONS.items() if not op.success}
+    # PostHog answers 405 to a hard delete of these: they have no success status.
+    assert without == {
+        "dataset_items_destroy",
+        "datasets_destroy",
+        "evaluations_destroy",
+        "llm_prompts_destroy",
+    }
+    assert OPERATIONS["llm_prompts_create"].success == (201,)
+    assert OPERATIONS["llm_prompts_name_archive_create"].success == (200, 204)
