@@ -357,6 +357,87 @@ async def test_a_second_client_timeout_gets_its_own_deadline() -> None:
         assert seconds <= loop.time() - started < seconds + 0.03
 
 
+class SlowToStop(httpx.AsyncByteStream):
+    """A body that never ends and, when cut off, takes 50 ms to clean up before stopping."""
+
+    async def __aiter__(self) -> Any:
+        try:
+            while True:
+                yield b" "
+                await asyncio.sleep(0.01)
+        except asyncio.CancelledError:
+            await asyncio.sleep(0.05)
+            raise
+
+
+async def slow_to_stop(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(200, stream=SlowToStop())
+
+
+async def test_a_deadline_falls_due_while_another_cut_request_cleans_up() -> None:
+    transport = RetryTransport(Inner(slow_to_stop), max_retries=0)
+    other = RetryTransport(Inner(drip), max_retries=0, _watch=transport._watch)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    cut = asyncio.create_task(transport.handle_async_request(timed(0.02)))
+    with pytest.raises(httpx.ReadTimeout):
+        async with asyncio.timeout(GIVE_UP):
+            await other.handle_async_request(timed(0.04))
+    assert 0.04 <= loop.time() - started < 0.06  # while the first is still cleaning up
+    with pytest.raises(httpx.ReadTimeout, match=r"within 0\.02 s"):
+        async with asyncio.timeout(GIVE_UP):
+            await cut
+
+
+async def test_closed_while_a_cut_request_cleans_up_is_closed() -> None:
+    """Cut by its deadline, then by aclose() before it stopped: the call reports the
+    close (TransportClosed), not a cancellation, and its task keeps no cancellation."""
+    transport = RetryTransport(Inner(slow_to_stop), max_retries=2, sleep=no_sleep)
+    done: list[int] = []
+
+    async def call() -> None:
+        with pytest.raises(httpx.TransportError, match="closed"):
+            await transport.handle_async_request(timed(0.02))
+        task = asyncio.current_task()
+        assert task is not None
+        done.append(task.cancelling())
+
+    task = asyncio.create_task(call())
+    await asyncio.sleep(0.04)  # cut at 0.02, cleaning up until 0.07
+    await transport.aclose()
+    async with asyncio.timeout(GIVE_UP):
+        await task
+    assert done == [0]
+
+
+def test_a_request_left_on_a_closed_event_loop_does_not_stop_the_watch() -> None:
+    """A loop closed with a request still in flight (never cancelled): on the next loop,
+    the watch skips it and still cuts that loop's requests at their deadlines."""
+    transport = RetryTransport(Inner(drip), max_retries=0)
+    first = asyncio.new_event_loop()
+
+    async def start() -> None:
+        asyncio.get_running_loop().create_task(transport.handle_async_request(timed(0.01)))
+        await asyncio.sleep(0.005)  # in flight, its deadline set
+
+    first.run_until_complete(start())
+    first.close()
+    time.sleep(0.02)  # its deadline has passed
+
+    async def later() -> float:
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        with pytest.raises(httpx.ReadTimeout):
+            async with asyncio.timeout(GIVE_UP):
+                await transport.handle_async_request(timed(0.03))
+        with pytest.raises(httpx.ReadTimeout):
+            async with asyncio.timeout(GIVE_UP):
+                await transport.handle_async_request(timed(0.03))
+        return loop.time() - started
+
+    assert asyncio.run(later()) < 0.06 + 0.1
+
+
 # ------------------------------------------------------------------ closing
 
 
@@ -439,7 +520,8 @@ def test_a_transport_without_inner_owns_a_real_http_transport() -> None:
     assert isinstance(transport.inner, httpx.AsyncHTTPTransport)
     assert transport.owns_inner
     assert transport.max_retries == 2
-    assert not transport.closed
+    assert transport.closed is False
+    assert transport.with_max_retries(0).owns_inner is False
 
 
 # ------------------------------------------------------------------ attempts recorded
