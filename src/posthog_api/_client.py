@@ -477,6 +477,15 @@ class AsyncPostHog:
                 method=_method(exc),
                 url=_url(exc),
             )
+        if isinstance(exc, httpx.DecodingError):  # read in the transport: the hook saw none
+            return ResponseValidationError(
+                f"{operation_id}: the response body could not be decoded "
+                f"({bounded(str(exc), 200)}); its Content-Encoding does not match it. "
+                "Next: retry, or report it to the server's operator.",
+                method=_method(exc),
+                url=_url(exc),
+                operation=operation_id,
+            )
         if response is not None:
             return _unreadable(operation_id, response, _cause(exc))
         return None
