@@ -388,3 +388,36 @@ async def test_a_connection_error_on_a_first_page_chains_the_cause(
     with pytest.raises(APIConnectionError) as info:
         await h.client.datasets.list().collect()
     assert isinstance(info.value.__cause__, httpx.ConnectError)
+
+
+async def test_a_connection_error_without_a_recorded_attempt_count_says_one_attempt(
+    make_client: MakeClient,
+) -> None:
+    class NoAttributes(httpx.ConnectError):
+        def __setattr__(self, name: str, value: object) -> None:
+            if name.startswith("posthog"):
+                raise AttributeError(name)
+            super().__setattr__(name, value)
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise NoAttributes("refused", request=request)
+
+    h = make_client(refuse, max_retries=0)
+    with pytest.raises(APIConnectionError) as info:
+        await h.client.datasets.list().collect()
+    assert str(info.value) == (
+        f"datasets_list could not reach {HOST} (NoAttributes) after 1 attempt(s). "
+        "Next: check POSTHOG_HOST and the network."
+    )
+
+
+async def test_a_create_answered_200_is_described_word_for_word(make_client: MakeClient) -> None:
+    h = make_client(lambda r: httpx.Response(200, json={"name": "n"}))
+    with pytest.raises(ResponseValidationError) as info:
+        await h.client.datasets.create(name="n")
+    assert str(info.value) == (
+        "datasets_create: the server answered 200 where 201 was expected (the API "
+        "description gives no body for it, so nothing was parsed). Next: upgrade "
+        "posthog-api-async, or report it (the body is on the exception's .body)."
+    )
+    assert (info.value.status_code, info.value.body) == (200, '{"name":"n"}')
