@@ -230,9 +230,7 @@ async def pull(client: AsyncPostHog, directory: Path) -> list[Outcome]:
         if name not in latest or row.version > latest[name][0]:  # a row listed twice
             latest[name] = (row.version, row.prompt)
     if refused:
-        shown = ", ".join(refused[:5]) + (
-            f" and {len(refused) - 5} more" if len(refused) > 5 else ""
-        )
+        shown = _first_five(refused)
         raise ResponseValidationError(
             f"the server returned {len(refused)} prompt name(s) that are not valid prompt "
             f"names ({_validation.PROMPT_NAME_RULE}), so cannot be file names; nothing was "
@@ -333,9 +331,7 @@ def _plan(root: Path, directory: Path, rows: list[tuple[str, int, Any]]) -> list
                 blocked.append(path)
         plan.append(_Planned(name, version, _as_text(content), target, other))
     if too_long:
-        shown = ", ".join(too_long[:5]) + (
-            f" and {len(too_long) - 5} more" if len(too_long) > 5 else ""
-        )
+        shown = _first_five(too_long)
         raise LocalFileError(
             f"{len(too_long)} prompt name(s) are too long for a file name in {directory} "
             f"(NAME.txt or NAME.json must fit in {limit} bytes): {shown}; nothing was "
@@ -683,3 +679,9 @@ def _count(actions: Iterable[str]) -> Iterator[tuple[str, int]]:
     for action in actions:
         totals[action] = totals.get(action, 0) + 1
     return iter(sorted(totals.items()))
+
+
+def _first_five(names: list[str]) -> str:
+    """A list of names for one error line: the first five, then how many more."""
+    more = f" and {len(names) - 5} more" if len(names) > 5 else ""
+    return ", ".join(names[:5]) + more

@@ -176,19 +176,7 @@ class Prompts(Resource):
         name = _validation.prompt_name(name)
         if version is not None and (type(version) is not int or version < 1):
             _validation.integer(version, "version", minimum=1)  # raises, saying why
-        # _fetch's body, inline: this is the SDK's per-call overhead benchmark (row a1).
-        try:
-            model = await self._client._call(
-                "llm_prompts_name_retrieve",
-                LLMPromptPublic,
-                prompt_name=name,
-                version=UNSET if version is None else version,
-            )
-        except NotFoundError as error:
-            raise _prompt_not_found(error, name, version) from None
-        if model.name != name or (version is not None and model.version != version):
-            raise self._not_asked("llm_prompts_name_retrieve", model, name, version)
-        prompt = _prompt(model)
+        prompt = await self._fetch(name, version)
         self._cache.put(prompt, latest=version is None)
         return prompt
 
