@@ -16,18 +16,9 @@ import pytest
 from posthog_api._errors import APIError, ConfigurationError, RateLimitError
 from posthog_api.prompts import Prompt, PromptCache
 
+from .test_cache import Clock, settle
+
 NAME = "support-bot"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 class Fetcher:
@@ -61,11 +52,6 @@ def failing(name: str = NAME, error: BaseException | None = None) -> Fetcher:
     fetch = Fetcher(name)
     fetch.error = APIError("down") if error is None else error
     return fetch
-
-
-async def settle() -> None:
-    for _ in range(5):
-        await asyncio.sleep(0)
 
 
 def fetch_tasks() -> list[asyncio.Task[object]]:
