@@ -12,6 +12,11 @@ GENERATE = PATH="$(abspath $(BIN)):$$PATH" $(BIN)/openapi-python-client generate
 	--path $(SPEC) --config generator-config.yml --custom-template-path templates \
 	--meta none --fail-on-warning --overwrite
 
+# The operation table and the resource namespaces (scripts/gen_sdk.py, templates/sdk/).
+SDK = $(PY) scripts/gen_sdk.py $(SPEC) $(1) && \
+	$(BIN)/ruff check --isolated --no-cache --select F401,I --fix-only --quiet $(1)/operations.py $(1)/resources && \
+	$(BIN)/ruff format --isolated --no-cache --quiet $(1)/operations.py $(1)/resources
+
 .PHONY: install generate check-generated test lint typecheck demo serve bench mutate clean
 
 $(STAMP): pyproject.toml
@@ -27,16 +32,14 @@ install: $(STAMP)
 # Regenerate the low-level client from the spec (then commit spec and generated/ together).
 generate: $(STAMP)
 	$(GENERATE) --output-path $(PKG)
-	$(PY) scripts/gen_operations.py $(SPEC) $(PKG)
-	PATH="$(abspath $(BIN)):$$PATH" ruff format --isolated --no-cache --quiet $(PKG)/operations.py
+	$(call SDK,$(PKG))
 	touch $(PKG)/py.typed
 
 # Fails, with the diff, when generated/ is not what the spec and the pinned generator give.
 check-generated: $(STAMP)
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	$(GENERATE) --output-path $$tmp/posthog_api_client >/dev/null && \
-	$(PY) scripts/gen_operations.py $(SPEC) $$tmp/posthog_api_client && \
-	PATH="$(abspath $(BIN)):$$PATH" ruff format --isolated --no-cache --quiet $$tmp/posthog_api_client/operations.py && \
+	$(call SDK,$$tmp/posthog_api_client) && \
 	touch $$tmp/posthog_api_client/py.typed && \
 	if diff -ru -x __pycache__ -x .ruff_cache $(PKG) $$tmp/posthog_api_client; then \
 		echo "generated/ matches $(SPEC)"; \
