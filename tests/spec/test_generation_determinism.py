@@ -6,56 +6,15 @@ edit without regeneration, or a hand edit of generated/.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from .spec_util import ROOT
+from .generator import generate
+from .spec_util import ROOT, SPEC_PATH
 
-BIN = ROOT / ".venv" / "bin"
 COMMITTED = ROOT / "generated" / "posthog_api_client"
 EXCLUDED = {"__pycache__", ".ruff_cache"}
-
-
-def _generate(target: Path) -> Path:
-    """What `make generate` writes, but into ``target``."""
-    package = target / "posthog_api_client"
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
-    steps = [
-        [
-            str(BIN / "openapi-python-client"),
-            "generate",
-            "--path",
-            "openapi/posthog.yaml",
-            "--config",
-            "generator-config.yml",
-            "--custom-template-path",
-            "templates",
-            "--meta",
-            "none",
-            "--fail-on-warning",
-            "--overwrite",
-            "--output-path",
-            str(package),
-        ],
-        [sys.executable, "scripts/gen_operations.py", "openapi/posthog.yaml", str(package)],
-        [
-            str(BIN / "ruff"),
-            "format",
-            "--isolated",
-            "--no-cache",
-            "--quiet",
-            str(package / "operations.py"),
-        ],
-    ]
-    for step in steps:
-        result = subprocess.run(step, cwd=ROOT, env=env, capture_output=True, text=True)
-        assert result.returncode == 0, f"{step[0]} failed:\n{result.stdout}\n{result.stderr}"
-    (package / "py.typed").touch()
-    return package
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -70,16 +29,15 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def generated_twice(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    if not (BIN / "openapi-python-client").exists():
-        pytest.fail(f"the pinned generator is not installed in {BIN}; run `make install`")
-    first = _generate(tmp_path_factory.mktemp("first"))
-    second = _generate(tmp_path_factory.mktemp("second"))
+    first = generate(SPEC_PATH, tmp_path_factory.mktemp("first") / "posthog_api_client")
+    second = generate(SPEC_PATH, tmp_path_factory.mktemp("second") / "posthog_api_client")
     return first, second
 
 
 def test_two_generations_are_byte_identical(generated_twice: tuple[Path, Path]) -> None:
     first, second = (_tree(p) for p in generated_twice)
     assert "operations.py" in first
+    assert "resources/__init__.py" in first
     assert "py.typed" in first
     assert sorted(first) == sorted(second)
     differing = [name for name in first if first[name] != second[name]]
