@@ -1,36 +1,36 @@
-"""``AsyncPostHog``: configuration, the HTTP stack, resources, and the one call path.
+"""``AsyncPostHog``: the HTTP stack, the namespaces, and the one request path.
 
 The HTTP stack, outermost first::
 
-    httpx.AsyncClient  (base URL, Authorization, User-Agent, timeout, error hook)
+    httpx.AsyncClient  (Authorization, User-Agent, default timeout, your headers)
       RetryTransport   (backoff, Retry-After, per-method rules, DEBUG log)
         the real transport (a connection pool), or the user's own httpx client
 
-Every operation goes through :meth:`AsyncPostHog._call`: the scope check, the generated
-``asyncio_detailed`` function (the only place a request is built), and the mapping of
-what comes back to a model or an exception. Later pages of a list come through
-:meth:`AsyncPostHog._follow`, which fetches the server's ``next`` URL on the same stack.
+Every operation goes through :meth:`AsyncPostHog._request`, called by the generated
+namespace methods with the operation's row of the generated table: the scope check, the
+arguments checked and encoded by the table's ``Param`` rows, the request sent, any status
+of 300 or more turned into the typed error, and the body parsed into the generated model.
 """
 
 from __future__ import annotations
 
-import contextvars
-import importlib
-import math
+import json
 import os
-import re
-from collections.abc import Awaitable, Callable, Iterable
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import quote
 
 import httpx
+from posthog_api_client.resources import NOT_GIVEN, Namespaces
 
 from . import _scopes, _validation
+from ._config import DEFAULT_HOST, DEFAULT_TIMEOUT, ClientConfig, check_headers, check_timeout
 from ._errors import (
     APIConnectionError,
     APIError,
     APITimeoutError,
     ConfigurationError,
-    PostHogError,
+    InvalidRequestError,
     ResponseValidationError,
     ScopeError,
     bounded,
@@ -39,6 +39,7 @@ from ._errors import (
 from ._logging import configure_from_env
 from ._transport import (
     DEFAULT_MAX_RETRIES,
+    MAX_RETRIES_EXTENSION,
     RetryTransport,
     TransportClosed,
     attempts_of,
@@ -47,85 +48,17 @@ from ._transport import (
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from posthog_api_client.client import AuthenticatedClient
+    from posthog_api_client.operations import Operation
 
+    from ._pagination import AsyncPaginator
     from .prompts.cache import PromptCache
-    from .resources import (
-        DatasetItems,
-        Datasets,
-        ErrorTracking,
-        EvaluationRuns,
-        Evaluations,
-        Events,
-        Integrations,
-        LLMAnalytics,
-        Logs,
-        MaxTools,
-        PersistedFolders,
-        Prompts,
-    )
+    from .resources.prompts import Prompts
+    from .resources.soft_delete import DatasetItems, Datasets, Evaluations
 
 T = TypeVar("T")
 
-DEFAULT_HOST = "https://us.posthog.com"
-DEFAULT_TIMEOUT = 30.0
 USER_AGENT = f"posthog-api-async/{__version__} (python; httpx {httpx.__version__})"
-
-
-class _Call:
-    """One operation in progress: the hook names it in errors and records its response.
-
-    A recorded response tells the call path that anything failing afterwards failed
-    while parsing that response, not in the SDK's own code before sending.
-    """
-
-    __slots__ = ("operation", "response")
-
-    def __init__(self, operation: str) -> None:
-        self.operation = operation
-        self.response: httpx.Response | None = None
-
-
-_current: contextvars.ContextVar[_Call | None] = contextvars.ContextVar(
-    "posthog_api_call", default=None
-)
-_functions: dict[str, Callable[..., Awaitable[Any]]] = {}
-
-
-class _Missing:
-    """Marks an option that was not given (None is a meaningful timeout)."""
-
-
-_MISSING = _Missing()
-
-
-def _operation_function(operation_id: str) -> Callable[..., Awaitable[Any]]:
-    """The generated ``asyncio_detailed`` of an operation, imported on first use."""
-    function = _functions.get(operation_id)
-    if function is None:
-        from posthog_api_client.operations import OPERATIONS
-
-        tag = OPERATIONS[operation_id].tag
-        module = importlib.import_module(f"posthog_api_client.api.{tag}.{operation_id}")
-        function = _functions[operation_id] = module.asyncio_detailed
-    return function
-
-
-async def _raise_for_status(response: httpx.Response) -> None:
-    """httpx response hook: turn any non-2xx answer into the typed exception.
-
-    Running here, before the generated code parses the body, means an HTML 502 page or an
-    empty 405 becomes ``InternalServerError`` / ``MethodNotAllowedError`` rather than a
-    JSON decoding error.
-    """
-    call = _current.get()
-    if call is not None:
-        call.response = response
-    if response.status_code < 300:
-        return
-    await response.aread()
-    operation = None if call is None else call.operation
-    raise status_error(response, operation=operation, attempts=attempts_of(response))
+_JSON = {"Content-Type": "application/json"}
 
 
 class _ClientTransport(httpx.AsyncBaseTransport):
@@ -141,12 +74,36 @@ class _ClientTransport(httpx.AsyncBaseTransport):
         """The user's client belongs to the user: it is not closed here."""
 
 
-class AsyncPostHog:
+class _Options:
+    """Per-request options, checked: ``timeout``, ``max_retries``, ``extra_headers``."""
+
+    __slots__ = ("headers", "max_retries", "timeout")
+
+    def __init__(self, timeout: Any, max_retries: Any, extra_headers: Any) -> None:
+        self.timeout = (
+            httpx.USE_CLIENT_DEFAULT
+            if timeout is NOT_GIVEN
+            else check_timeout(timeout, InvalidRequestError)
+        )
+        if max_retries is not NOT_GIVEN:
+            try:
+                max_retries = check_max_retries(max_retries)
+            except ConfigurationError as exc:
+                raise InvalidRequestError(str(exc)) from None
+        self.max_retries = max_retries
+        self.headers = check_headers(extra_headers, "extra_headers", InvalidRequestError)
+
+
+_DEFAULTS = _Options(NOT_GIVEN, NOT_GIVEN, None)
+
+
+class AsyncPostHog(Namespaces):
     """An async client for PostHog's LLM-analytics and environment API.
 
     Arguments fall back to the environment: ``POSTHOG_PERSONAL_API_KEY``,
     ``POSTHOG_PROJECT_ID`` and ``POSTHOG_HOST``. ``scopes``, when given, is what the key
     may do; calls that need more raise :class:`ScopeError` before anything is sent.
+    ``headers`` are sent with every request.
 
     The prompt cache keeps the latest of a prompt fresh for ``prompt_cache_ttl`` seconds,
     then serves it stale (refreshing in the background) for up to
@@ -163,18 +120,11 @@ class AsyncPostHog:
     but never a given ``http_client``.
     """
 
+    # The generated Namespaces annotate the rest; these are src's extended classes.
     prompts: Prompts
     datasets: Datasets
     dataset_items: DatasetItems
     evaluations: Evaluations
-    evaluation_runs: EvaluationRuns
-    llm_analytics: LLMAnalytics
-    logs: Logs
-    integrations: Integrations
-    persisted_folders: PersistedFolders
-    error_tracking: ErrorTracking
-    events: Events
-    max_tools: MaxTools
 
     def __init__(
         self,
@@ -185,6 +135,7 @@ class AsyncPostHog:
         scopes: Iterable[str] | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         prompt_cache_ttl: float = 60.0,
@@ -194,125 +145,104 @@ class AsyncPostHog:
         prompt_cache_pinned_ttl: float = 3600.0,
     ) -> None:
         configure_from_env()
-        key = api_key if api_key is not None else os.environ.get("POSTHOG_PERSONAL_API_KEY")
-        if not key:
-            raise ConfigurationError(
-                "no API key: pass api_key=... or set POSTHOG_PERSONAL_API_KEY "
-                "to a personal API key (it starts with phx_)"
-            )
-        if not isinstance(key, str):
-            raise ConfigurationError(f"api_key must be a str, got {type(key).__name__}")
-        if not _TOKEN.fullmatch(key):
-            # Never echoed: httpx would put it in a header error (and every traceback).
-            raise ConfigurationError(
-                "the API key is not a plain token: it may hold only visible ASCII characters "
-                "(a personal API key looks like phx_...); remove spaces, quotes, newlines, "
-                "control or non-ASCII characters in or around it"
-            )
-        project = project_id if project_id is not None else os.environ.get("POSTHOG_PROJECT_ID")
-        if project is None or project == "":
-            raise ConfigurationError(
-                "no project id: pass project_id=... or set POSTHOG_PROJECT_ID "
-                "(the number in your PostHog project settings)"
-            )
-        try:
-            self.project_id = _validation.project_id(project)
-        except ValueError as exc:
-            raise ConfigurationError(str(exc)) from None
-        self.host = _normalize_host(host or os.environ.get("POSTHOG_HOST") or DEFAULT_HOST)
-        self.scopes = None if scopes is None else _normalize_scopes(scopes)
-        self.max_retries = check_max_retries(max_retries)
-        self.timeout = _check_timeout(timeout)
-        self._api_key = key
+        config = ClientConfig.build(
+            api_key=api_key if api_key is not None else os.environ.get("POSTHOG_PERSONAL_API_KEY"),
+            project_id=project_id
+            if project_id is not None
+            else os.environ.get("POSTHOG_PROJECT_ID"),
+            host=host or os.environ.get("POSTHOG_HOST") or DEFAULT_HOST,
+            scopes=scopes,
+            timeout=timeout,
+            max_retries=max_retries,
+            headers=headers,
+            prompt_cache_ttl=prompt_cache_ttl,
+            prompt_cache_size=prompt_cache_size,
+            prompt_cache_max_stale=prompt_cache_max_stale,
+            prompt_cache_error_cooldown=prompt_cache_error_cooldown,
+            prompt_cache_pinned_ttl=prompt_cache_pinned_ttl,
+        )
+        # Kept for with_options(host=...): the user's transport is reused, our pool is not.
+        self._given = (
+            None
+            if http_client is None and transport is None
+            else (_inner_transport(http_client, transport))
+        )
+        inner = self._given or _inner_transport(None, None)
+        transport_ = RetryTransport(inner, max_retries=config.max_retries)
+        self._setup(config, transport_, _new_cache(config), owns_cache=True)
+
+    def _setup(
+        self, config: ClientConfig, transport: RetryTransport, cache: PromptCache, owns_cache: bool
+    ) -> None:
+        self._config = config
+        self.project_id = config.project_id
+        self.host = config.host
+        self.scopes = config.scopes
+        self.timeout = config.timeout
+        self.max_retries = config.max_retries
         self._denied: dict[str, tuple[str, ...]] = {}
-        if self.scopes is not None:
+        if config.scopes is not None:
             from posthog_api_client.operations import OPERATIONS
 
             self._denied = _scopes.denied_operations(
-                self.scopes, {op: o.scopes for op, o in OPERATIONS.items()}
+                config.scopes, {op: o.scopes for op, o in OPERATIONS.items()}
             )
-        inner: httpx.AsyncBaseTransport
-        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
-            raise ConfigurationError(
-                f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}"
-                + (" (the SDK is async: use httpx.AsyncClient)" if _is_sync(http_client) else "")
-            )
-        if transport is not None and not isinstance(transport, httpx.AsyncBaseTransport):
-            raise ConfigurationError(
-                "transport must be an httpx.AsyncBaseTransport (such as httpx.MockTransport "
-                f"or httpx.AsyncHTTPTransport), got {type(transport).__name__}"
-            )
-        if http_client is not None and transport is not None:
-            raise ConfigurationError(
-                "pass http_client= or transport=, not both: transport= replaces the "
-                "connection pool under the SDK's own client; http_client= sends through yours"
-            )
-        if transport is not None:
-            inner = transport
-        elif http_client is not None:
-            inner = _ClientTransport(http_client)
-        else:
-            inner = httpx.AsyncHTTPTransport(
-                limits=httpx.Limits(max_connections=100, max_keepalive_connections=20)
-            )
-        from .prompts.cache import PromptCache
-
-        # Before _build: the prompts namespace attached there holds on to the cache.
-        # for_client checks every option; its ConfigurationError names the prompt_cache_* one.
-        self._prompt_cache: PromptCache = PromptCache.for_client(
-            size=prompt_cache_size,
-            ttl=prompt_cache_ttl,
-            pinned_ttl=prompt_cache_pinned_ttl,
-            max_stale=prompt_cache_max_stale,
-            error_cooldown=prompt_cache_error_cooldown,
-        )
-        self._owner = True
-        self._build(RetryTransport(inner, max_retries=max_retries))
-
-    def _build(self, transport: RetryTransport) -> None:
-        from posthog_api_client.client import AuthenticatedClient
-
+        self._prompt_cache = cache
+        self._owns_cache = owns_cache  # closes it on aclose
         self._transport = transport
         self._http = httpx.AsyncClient(
-            base_url=self.host,
-            headers={
-                "Authorization": f"Bearer {self._api_key}",
-                "User-Agent": USER_AGENT,
-                "Accept": "application/json",
-            },
-            timeout=self.timeout,
+            headers=[
+                ("Authorization", f"Bearer {config.api_key}"),
+                ("User-Agent", USER_AGENT),
+                ("Accept", "application/json"),
+                *config.headers,
+            ],
+            timeout=config.timeout,
             transport=transport,
-            event_hooks={"response": [_raise_for_status]},
         )
-        # The key lives only in the httpx client's headers; the generated client gets a
-        # placeholder token so that its attrs repr can never show the secret.
-        self._generated: AuthenticatedClient = AuthenticatedClient(
-            base_url=self.host, token="[set on the HTTP client]"
-        ).set_async_httpx_client(self._http)
         from . import resources
 
         resources.attach(self)
 
     # -- lifecycle -----------------------------------------------------------------
 
-    def with_options(
-        self,
-        *,
-        timeout: float | httpx.Timeout | _Missing | None = _MISSING,
-        max_retries: int | None = None,
-    ) -> AsyncPostHog:
-        """A copy with other timeout/retry settings that shares the connection pool and cache.
+    def with_options(self, **options: Any) -> AsyncPostHog:
+        """A copy with other options: any of the constructor's but ``http_client``/``transport``.
 
-        Closing the copy leaves the original (and its pool) open.
+        The copy is checked as a new client is. With the same host it shares the connection
+        pool (closing the copy leaves it open; closing the original ends both); with the
+        same key, project, host and cache options it shares the prompt cache too.
         """
+        unknown = set(options) - set(ClientConfig.__dataclass_fields__)
+        if unknown:
+            raise ConfigurationError(
+                f"with_options() got unknown option(s) {', '.join(sorted(unknown))}; it "
+                f"accepts {', '.join(ClientConfig.__dataclass_fields__)}"
+            )
+        if "timeout" in options and options["timeout"] is NOT_GIVEN:
+            del options["timeout"]
+        if options.get("max_retries", 0) is None:  # with_options(max_retries=None): unchanged
+            del options["max_retries"]
+        current = dict(vars(self._config))
+        config = ClientConfig.build(**{**current, **options})
         clone = object.__new__(AsyncPostHog)
-        clone.__dict__.update({k: v for k, v in self.__dict__.items() if not k.startswith("_http")})
-        if not isinstance(timeout, _Missing):
-            clone.timeout = _check_timeout(timeout)
-        if max_retries is not None:
-            clone.max_retries = check_max_retries(max_retries)
-        clone._owner = False
-        clone._build(self._transport.with_max_retries(clone.max_retries))
+        clone._given = self._given
+        if config.host == self._config.host:
+            transport = self._transport.with_max_retries(config.max_retries)
+        elif self._given is not None:  # the user's transport: shared, never closed by us
+            transport = RetryTransport(self._given, max_retries=config.max_retries)
+            transport = transport.with_max_retries(config.max_retries)
+        else:  # another host: a pool of its own, closed with the copy
+            transport = RetryTransport(_inner_transport(None, None), max_retries=config.max_retries)
+        same_prompts = (
+            all(
+                getattr(config, name) == getattr(self._config, name)
+                for name in ("api_key", "project_id", "host")
+            )
+            and config.cache_options() == self._config.cache_options()
+        )
+        cache = self._prompt_cache if same_prompts else _new_cache(config)
+        clone._setup(config, transport, cache, owns_cache=not same_prompts)
         return clone
 
     async def aclose(self) -> None:
@@ -322,7 +252,7 @@ class AsyncPostHog:
         included, raises ``ConfigurationError``.
         """
         self.prompts._on_close()
-        if self._owner:
+        if self._owns_cache:
             await self._prompt_cache.aclose()
         await self._http.aclose()
 
@@ -339,57 +269,185 @@ class AsyncPostHog:
             f"scopes={scopes}, max_retries={self.max_retries})"
         )
 
-    # -- the call path -------------------------------------------------------------
+    # -- the request path ----------------------------------------------------------
 
-    @overload
-    async def _call(self, operation_id: str, expect: type[T], /, **kwargs: Any) -> T: ...
-
-    @overload
-    async def _call(self, operation_id: str, expect: None, /, **kwargs: Any) -> None: ...
-
-    async def _call(self, operation_id: str, expect: type[T] | None, /, **kwargs: Any) -> T | None:
-        """Run one generated operation and return its parsed model, or raise."""
-        if self._denied and operation_id in self._denied:
-            raise self._scope_error(operation_id)
-        function = _functions.get(operation_id) or _operation_function(operation_id)
-        call = _Call(operation_id)
-        token = _current.set(call)
-        try:
-            response = await function(client=self._generated, project_id=self.project_id, **kwargs)
-        except APIError:
-            raise
-        except Exception as exc:
-            error = self._translate(operation_id, exc, call.response)
-            if error is None:
-                raise
-            # A parse error's text may quote the body: the message holds a bounded part.
-            raise error from (None if isinstance(error, ResponseValidationError) else exc)
-        finally:
-            _current.reset(token)
-            # Timer handles (asyncio.timeout's, httpx's) keep a copy of the context until
-            # they fall due: a response left on the call would live on in it for `timeout`.
-            seen, call.response = call.response, None
-        if expect is None:
-            return None
-        parsed = response.parsed
-        assert seen is not None  # the hook saw the answer that was parsed
-        if type(parsed) is expect or isinstance(parsed, expect):
-            problem = _validation.response_problem(parsed)
-            if problem is None:
-                return parsed
-            raise _unreadable(operation_id, seen, f"has a field the SDK cannot use: {problem}")
-        if parsed is None:  # the generated parser reads only the statuses the API gives
-            raise _unexpected_status(operation_id, seen)
-        raise _unreadable(
-            operation_id, seen, f"is not {expect.__name__} (got {type(parsed).__name__})"
+    async def _request(
+        self,
+        operation: Operation,
+        cast_to: type[T] | None,
+        *,
+        path: Mapping[str, Any] | None = None,
+        query: Mapping[str, Any] | None = None,
+        body: Any = None,
+        body_model: type[Any] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        timeout: Any = NOT_GIVEN,
+        max_retries: Any = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Run one operation: check, encode, send, map errors, parse. See the module doc."""
+        if self._denied and operation.operation_id in self._denied:
+            raise self._scope_error(operation)
+        url, params = self._url(operation, path, query, extra_query)
+        content = None
+        if body_model is not None:
+            content = _body(operation, body_model, body, fields or {})
+        options = (
+            _DEFAULTS
+            if timeout is NOT_GIVEN and max_retries is NOT_GIVEN and extra_headers is None
+            else _Options(timeout, max_retries, extra_headers)
         )
+        return await self._send(operation, cast_to, operation.method, url, params, content, options)
 
-    async def _follow(self, operation_id: str, page_model: type[T], url: str) -> T:
-        """Fetch a pagination ``next`` URL through the same stack, on the same origin only."""
-        if self._denied and operation_id in self._denied:
-            raise self._scope_error(operation_id)
-        from ._pagination import results_problem, url_origin  # _pagination imports us
+    def _paginate(
+        self,
+        operation: Operation,
+        page_model: type[Any],
+        *,
+        path: Mapping[str, Any] | None = None,
+        query: Mapping[str, Any] | None = None,
+        page_size: int | None = None,
+        concurrency: int = 1,
+        timeout: Any = NOT_GIVEN,
+        max_retries: Any = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+    ) -> AsyncPaginator[Any]:
+        """A paginator over a list operation; its arguments are checked now, pages fetched later."""
+        from ._pagination import AsyncPaginator
 
+        url, params = self._url(operation, path, query, extra_query)
+        options = _Options(timeout, max_retries, extra_headers)
+        return AsyncPaginator(
+            self, operation, page_model, url, params, options,
+            page_size=page_size, concurrency=concurrency,
+        )  # fmt: skip
+
+    def _url(
+        self,
+        operation: Operation,
+        path: Mapping[str, Any] | None,
+        query: Mapping[str, Any] | None,
+        extra_query: Mapping[str, Any] | None,
+    ) -> tuple[str, list[tuple[str, str]]]:
+        """The operation's URL and query pairs, every argument checked by its ``Param``."""
+        values = {**(path or {}), **(query or {})}
+        segments = {"project_id": self.project_id}
+        params: list[tuple[str, str]] = []
+        for param in operation.params:
+            value = values.get(param.name)
+            if value is None:
+                if param.required:
+                    raise InvalidRequestError(
+                        f"posthog.{operation.call}: {param.name} is required, got None"
+                    )
+                continue
+            text = _validation.param_text(param, value, f"posthog.{operation.call}: {param.name}")
+            if param.location == "path":
+                # quote everything: a "/" or ".." in an id must not reach another endpoint
+                segments[param.wire] = quote(str(text), safe="")
+            elif isinstance(text, list):
+                params.extend((param.wire, item) for item in text)
+            else:
+                params.append((param.wire, text))
+        if extra_query is not None:
+            params.extend(_validation.extra_query(extra_query))
+        return self.host + operation.path.format_map(segments), params
+
+    async def _send(
+        self,
+        operation: Operation,
+        cast_to: type[T] | None,
+        method: str,
+        url: str | httpx.URL,
+        params: list[tuple[str, str]] | None,
+        content: bytes | None,
+        options: _Options,
+    ) -> Any:
+        """Send one request and return its parsed body; every failure is a typed error."""
+        if self._http.is_closed:
+            raise _closed(operation)
+        request = self._http.build_request(
+            method,
+            url,
+            params=tuple(params) if params else None,
+            content=content,
+            headers=[*options.headers, *_JSON.items()] if content is not None else options.headers,
+            timeout=options.timeout,
+        )
+        if options.max_retries is not NOT_GIVEN:
+            request.extensions[MAX_RETRIES_EXTENSION] = options.max_retries
+        try:
+            response = await self._http.send(request)
+        except TransportClosed:  # the pool was closed, under a with_options copy too
+            raise _closed(operation) from None
+        except httpx.TimeoutException as exc:
+            raise APITimeoutError(
+                f"posthog.{operation.call} timed out ({type(exc).__name__}) after "
+                f"{attempts_of(exc) or 1} attempt(s). Next: raise the timeout (timeout=... on "
+                "the call or with_options(timeout=...)) or check the network.",
+                method=request.method,
+                url=_shown_url(request),
+            ) from exc
+        except httpx.TransportError as exc:
+            raise APIConnectionError(
+                f"posthog.{operation.call} could not reach {self.host} ({type(exc).__name__}) "
+                f"after {attempts_of(exc) or 1} attempt(s). Next: check POSTHOG_HOST and the "
+                "network.",
+                method=request.method,
+                url=_shown_url(request),
+            ) from exc
+        except httpx.DecodingError as exc:
+            raise ResponseValidationError(
+                f"posthog.{operation.call}: the response body could not be decoded "
+                f"({bounded(str(exc), 200)}); its Content-Encoding does not match it. "
+                "Next: retry, or report it to the server's operator.",
+                method=request.method,
+                url=_shown_url(request),
+                operation=operation.operation_id,
+            ) from None
+        status = response.status_code
+        if status >= 300:
+            raise status_error(
+                response,
+                operation=operation.operation_id,
+                call=f"posthog.{operation.call}",
+                attempts=attempts_of(response),
+            )
+        if cast_to is None or (status == 204 and not response.content):
+            return None
+        if operation.success and status not in operation.success:
+            expected = " or ".join(str(code) for code in operation.success)
+            raise _unreadable(
+                operation,
+                response,
+                f"the server answered {status} where {expected} was expected",
+            )
+        try:
+            data = response.json()
+            parsed = cast_to.from_dict(data)  # type: ignore[attr-defined]
+        except Exception as exc:  # RecursionError too: whatever the server's body holds
+            raise _unreadable(operation, response, f"the {status} response {_cause(exc)}") from None
+        problem = _validation.response_problem(parsed)
+        if problem is None and type(data) is dict and "results" in data:
+            problem = _results_problem(data["results"])  # the parser reads {} and "" as []
+        if problem is not None:
+            raise _unreadable(
+                operation, response, f"the {status} response has a field the SDK cannot use: "
+                f"{problem}"
+            )  # fmt: skip
+        return parsed
+
+    async def _follow(
+        self, operation: Operation, page_model: type[T], url: str, options: _Options
+    ) -> T:
+        """Fetch a pagination ``next`` URL through the same path, on the same origin only."""
+        if self._denied and operation.operation_id in self._denied:
+            raise self._scope_error(operation)
+        from ._pagination import url_origin  # _pagination imports this module
+
+        what = f"posthog.{operation.call}: the server's next-page URL"
         origin = httpx.URL(self.host)
         try:
             target = origin.join(url)  # a relative next URL stays on the configured origin
@@ -401,198 +459,100 @@ class AsyncPostHog:
         except (httpx.InvalidURL, ValueError) as exc:  # IDNA and Unicode errors are ValueErrors
             # from None: the original error quotes the whole URL, whose query may hold a token.
             raise APIError(
-                f"{operation_id}: the server's next-page URL (at {url_origin(url)}) cannot be "
-                f"parsed ({type(exc).__name__}); paging stopped. The pages before it were "
-                "delivered; report the URL to the server's operator."
+                f"{what} (at {url_origin(url)}) cannot be parsed ({type(exc).__name__}); paging "
+                "stopped. The pages before it were delivered; report the URL to the server's "
+                "operator."
             ) from None
         if target.scheme not in ("http", "https"):  # javascript:, file:, mailto:, ...
             raise APIError(
-                f"{operation_id}: the server's next-page URL has the scheme "
-                f"{bounded(target.scheme, 20)}:, not http(s); it was not followed. Paging "
-                "stopped. The pages before it were delivered; report the URL to the server's "
-                "operator."
+                f"{what} has the scheme {bounded(target.scheme, 20)}:, not http(s); it was not "
+                "followed. Paging stopped. The pages before it were delivered; report the URL "
+                "to the server's operator."
             )
         if elsewhere:
             raise APIError(
-                f"{operation_id}: the server's next-page URL points at {url_origin(str(target))}"
-                f", not {self.host}; it was not followed so that the API key is never sent to "
-                "another host. Paging stopped."
+                f"{what} points at {url_origin(str(target))}, not {self.host}; it was not "
+                "followed so that the API key is never sent to another host. Paging stopped."
             )
-        call = _Call(operation_id)
-        token = _current.set(call)
-        try:
-            response = await self._http.get(target)
-        except APIError:
-            raise
-        except Exception as exc:
-            error = self._translate(operation_id, exc, call.response)
-            if error is None:
-                raise
-            raise error from (None if isinstance(error, ResponseValidationError) else exc)
-        finally:
-            _current.reset(token)
-            call.response = None  # see _call: contexts outlive the call in timer handles
-        try:
-            body = response.json()
-            page = page_model.from_dict(body)  # type: ignore[attr-defined]
-        except Exception as exc:  # RecursionError too: any body the parser cannot read
-            raise _unreadable(operation_id, response, _cause(exc)) from None
-        problem = _validation.response_problem(page)
-        if problem is None and not page.results:  # the parser reads {} and "" as []
-            problem = results_problem(body)
-        if problem is not None:
-            raise _unreadable(operation_id, response, f"has a field of the wrong type: {problem}")
-        return page  # type: ignore[no-any-return]
+        return await self._send(operation, page_model, "GET", target, None, None, options)  # type: ignore[no-any-return]
 
-    def _translate(
-        self, operation_id: str, exc: Exception, response: httpx.Response | None = None
-    ) -> PostHogError | None:
-        """Map what escaped a request to the SDK's exception tree (None: leave it be).
-
-        ``response`` is the answer the response hook saw, if one came: an error other than
-        a transport one after it is a failure to parse it. Anything else (a TypeError from
-        a bad keyword in the SDK's own code, say) is no response's fault and propagates.
-        """
-        if isinstance(exc, TransportClosed) or (
-            isinstance(exc, RuntimeError) and self._http.is_closed
-        ):
-            # TransportClosed: the pool was closed, under this copy too (with_options).
-            return ConfigurationError(
-                f"{operation_id}: this AsyncPostHog is closed (aclose() or the end of its "
-                "'async with'), or the client it was copied from with with_options() is, so "
-                "nothing is sent. Next: create a new client."
-            )
-        if isinstance(exc, httpx.TimeoutException):
-            return APITimeoutError(
-                f"{operation_id} timed out ({type(exc).__name__}) after "
-                f"{attempts_of(exc) or 1} attempt(s). Next: raise the timeout with "
-                "with_options(timeout=...) or check the network.",
-                method=_method(exc),
-                url=_url(exc),
-            )
-        if isinstance(exc, httpx.TransportError):
-            return APIConnectionError(
-                f"{operation_id} could not reach {self.host} ({type(exc).__name__}) after "
-                f"{attempts_of(exc) or 1} attempt(s). Next: check POSTHOG_HOST and the network.",
-                method=_method(exc),
-                url=_url(exc),
-            )
-        if isinstance(exc, httpx.DecodingError):  # read in the transport: the hook saw none
-            return ResponseValidationError(
-                f"{operation_id}: the response body could not be decoded "
-                f"({bounded(str(exc), 200)}); its Content-Encoding does not match it. "
-                "Next: retry, or report it to the server's operator.",
-                method=_method(exc),
-                url=_url(exc),
-                operation=operation_id,
-            )
-        if response is not None:
-            return _unreadable(operation_id, response, _cause(exc))
-        return None
-
-    def _scope_error(self, operation_id: str) -> ScopeError:
-        lacking = self._denied[operation_id]
+    def _scope_error(self, operation: Operation) -> ScopeError:
+        lacking = self._denied[operation.operation_id]
         granted = sorted(self.scopes or ())
         return ScopeError(
-            f"{operation_id} needs the API key scope(s) {', '.join(lacking)}, which the "
-            f"client was told the key lacks (granted: {', '.join(granted) or 'none'}). "
+            f"posthog.{operation.call} needs the API key scope(s) {', '.join(lacking)}, which "
+            f"the client was told the key lacks (granted: {', '.join(granted) or 'none'}). "
             "Next: add the scope to the key in PostHog and to scopes=[...].",
-            operation=operation_id,
+            operation=operation.operation_id,
             missing=lacking,
             granted=granted,
         )
 
 
-_TOKEN = re.compile(r"[\x21-\x7e]+")
-
-
-def _is_sync(value: object) -> bool:
-    return isinstance(value, (httpx.Client, httpx.BaseTransport))
-
-
-def _normalize_scopes(scopes: object) -> frozenset[str]:
-    if isinstance(scopes, (bytes, bytearray)) or not isinstance(scopes, Iterable):
+def _inner_transport(http_client: object, transport: object) -> httpx.AsyncBaseTransport:
+    """The transport under the retries: the user's, one over their client, or a new pool."""
+    if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
+        sync = isinstance(http_client, (httpx.Client, httpx.BaseTransport))
         raise ConfigurationError(
-            "scopes must be a list of strings such as ['llm_prompt:read'], got "
-            f"{type(scopes).__name__}"
+            f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}"
+            + (" (the SDK is async: use httpx.AsyncClient)" if sync else "")
         )
-    return _scopes.normalize(scopes)
-
-
-def _check_timeout(value: object) -> float | httpx.Timeout | None:
-    """A ``timeout`` setting, checked: seconds > 0, None (no limit) or an httpx.Timeout."""
-    if isinstance(value, httpx.Timeout):
-        for phase in ("connect", "read", "write", "pool"):
-            seconds = getattr(value, phase)
-            if seconds is not None and not _is_seconds(seconds):
-                raise ConfigurationError(
-                    f"timeout: the httpx.Timeout's {phase} must be a finite number of seconds "
-                    f"> 0 (0 times every request out at once), or None for no limit; got "
-                    f"{_short_repr(seconds)}"
-                )
-        return value
-    if value is None or _is_seconds(value):
-        return value  # type: ignore[return-value]
-    raise ConfigurationError(
-        "timeout must be a finite number of seconds > 0 (0 times every request out at once), "
-        f"None (no limit) or an httpx.Timeout, got {_short_repr(value)}"
+    if transport is not None and not isinstance(transport, httpx.AsyncBaseTransport):
+        raise ConfigurationError(
+            "transport must be an httpx.AsyncBaseTransport (such as httpx.MockTransport "
+            f"or httpx.AsyncHTTPTransport), got {type(transport).__name__}"
+        )
+    if http_client is not None and transport is not None:
+        raise ConfigurationError(
+            "pass http_client= or transport=, not both: transport= replaces the "
+            "connection pool under the SDK's own client; http_client= sends through yours"
+        )
+    if transport is not None:
+        return transport
+    if http_client is not None:
+        return _ClientTransport(http_client)
+    return httpx.AsyncHTTPTransport(
+        limits=httpx.Limits(max_connections=100, max_keepalive_connections=20)
     )
 
 
-def _short_repr(value: object) -> str:
-    """A short repr, or the type's name where the repr would be long (10**400, say)."""
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
-        return f"an int of {len(str(abs(value)))} digits"
-    text = repr(value)
-    return text if len(text) <= 40 else type(value).__name__
+def _new_cache(config: ClientConfig) -> PromptCache:
+    from .prompts.cache import PromptCache
+
+    # for_client checks every option; its ConfigurationError names the prompt_cache_* one.
+    return PromptCache.for_client(**config.cache_options())
 
 
-def _is_seconds(value: object) -> bool:
-    """A finite int or float > 0 (not a bool, not NaN or infinity: use None for no limit).
-
-    0 is refused too: every call would time out at once.
-    """
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
-        return False
+def _body(operation: Operation, model: type[Any], body: Any, fields: Mapping[str, Any]) -> bytes:
+    """The JSON body from a ready model, a dict, or keyword fields, checked against ``model``."""
+    what = f"posthog.{operation.call}"
+    given = {k: v for k, v in fields.items() if v is not NOT_GIVEN}
+    if isinstance(body, model):
+        if given:
+            raise InvalidRequestError(f"{what}: pass either body=... or keyword fields, not both")
+        data = body.to_dict()
+    else:
+        if body is not None:
+            if not isinstance(body, Mapping):
+                raise InvalidRequestError(
+                    f"{what}: body must be a {model.__name__} or a dict, got {type(body).__name__}"
+                )
+            given = {**body, **given}
+        open_ended = any(a.name == "additional_properties" for a in model.__attrs_attrs__)
+        checked = _validation.body_dict(what, model, given, open_ended=open_ended)
+        data = model.from_dict(checked).to_dict()
     try:
-        return math.isfinite(value) and value > 0
-    except OverflowError:  # an int too large for a float
-        return False
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+    except (TypeError, ValueError) as exc:
+        raise InvalidRequestError(f"{what}: the body is not JSON: {exc}") from None
 
 
-def _normalize_host(host: str) -> str:
-    if not isinstance(host, str):
-        raise ConfigurationError(f"host must be a URL string, got {type(host).__name__}")
-    # Credentials in the host are never echoed back in an error message.
-    shown = re.sub(r"//[^/?#]*@", "//[credentials]@", host)
-    if shown != host:
-        raise ConfigurationError(
-            f"host {shown!r} must not contain credentials; pass the key as api_key=..."
-        )
-    shown = bounded(shown, 200)
-    try:
-        url = httpx.URL(host.strip())
-        name = url.host  # decodes an xn-- label: idna.IDNAError when it is not punycode
-    except (httpx.InvalidURL, TypeError):
-        raise ConfigurationError(
-            f"host {shown!r} is not a URL; use one such as https://us.posthog.com"
-        ) from None
-    except ValueError as exc:  # idna.IDNAError, a UnicodeError: e.g. http://xn--zz.com
-        raise ConfigurationError(
-            f"host {shown!r} has a host name that is not valid internationalised (IDNA) "
-            f"text ({type(exc).__name__}); use one such as https://us.posthog.com"
-        ) from None
-    if url.scheme not in ("http", "https") or not name:
-        raise ConfigurationError(
-            f"host {shown!r} must be an http(s) URL such as https://us.posthog.com"
-        )
-    if url.userinfo:
-        raise ConfigurationError("host must not contain credentials; use api_key=...")
-    if url.port is not None and not 1 <= url.port <= 65535:
-        raise ConfigurationError(
-            f"host {shown!r} has port {url.port}; a port is a number from 1 to 65535"
-        )
-    return str(url.copy_with(query=None, fragment=None)).rstrip("/")
+def _closed(operation: Operation) -> ConfigurationError:
+    return ConfigurationError(
+        f"posthog.{operation.call}: this AsyncPostHog is closed (aclose() or the end of its "
+        "'async with'), or the client it was copied from with with_options() is, so nothing "
+        "is sent. Next: create a new client."
+    )
 
 
 def _cause(exc: BaseException) -> str:
@@ -602,57 +562,27 @@ def _cause(exc: BaseException) -> str:
     return f"could not be parsed ({type(exc).__name__}: {bounded(str(exc), 200)})"
 
 
-def _unreadable(operation_id: str, response: httpx.Response, what: str) -> ResponseValidationError:
-    """The error for a response the SDK cannot use; ``what`` says what is wrong with it."""
-    return _response_error(
-        operation_id,
-        response,
-        f"the {response.status_code} response {what}, which does not match the API description",
-    )
+def _results_problem(results: object) -> str | None:
+    if type(results) is list:
+        return None
+    return f"results is {type(results).__name__} {bounded(repr(results), 60)}, expected a list"
 
 
-def _unexpected_status(operation_id: str, response: httpx.Response) -> ResponseValidationError:
-    """The error for a success status the operation does not answer with (200 for a 201)."""
-    from posthog_api_client.operations import OPERATIONS
-
-    expected = " or ".join(str(status) for status in OPERATIONS[operation_id].success)
-    return _response_error(
-        operation_id,
-        response,
-        f"the server answered {response.status_code} where "
-        + (f"{expected} was expected" if expected else "another status was expected")
-        + " (the API description gives no body for it, so nothing was parsed)",
-    )
-
-
-def _response_error(
-    operation_id: str, response: httpx.Response, what: str
+def _unreadable(
+    operation: Operation, response: httpx.Response, what: str
 ) -> ResponseValidationError:
-    try:
-        body: Any = response.text
-    except httpx.ResponseNotRead:  # the body itself could not be read (e.g. bad gzip)
-        body = None
+    """The error for a response the SDK cannot use; ``what`` says what is wrong with it."""
     request = response.request
     return ResponseValidationError(
-        f"{operation_id}: {what}. Next: upgrade posthog-api-async, or report it (the body is "
-        "on the exception's .body).",
+        f"posthog.{operation.call}: {what}, which does not match the API description. Next: "
+        "upgrade posthog-api-async, or report it (the body is on the exception's .body).",
         method=request.method,
-        url=str(request.url.copy_with(query=None)),
+        url=_shown_url(request),
         status_code=response.status_code,
-        body=body,
-        operation=operation_id,
+        body=response.text,
+        operation=operation.operation_id,
     )
 
 
-def _method(exc: httpx.HTTPError) -> str | None:
-    try:
-        return exc.request.method
-    except RuntimeError:
-        return None
-
-
-def _url(exc: httpx.HTTPError) -> str | None:
-    try:
-        return str(exc.request.url.copy_with(query=None))
-    except RuntimeError:
-        return None
+def _shown_url(request: httpx.Request) -> str:
+    return str(request.url.copy_with(query=None))

@@ -335,6 +335,7 @@ def status_error(
     response: httpx.Response,
     *,
     operation: str | None = None,
+    call: str | None = None,
     body: Any = ...,
     attempts: int | None = None,
 ) -> APIStatusError:
@@ -349,7 +350,8 @@ def status_error(
     envelope = body if isinstance(body, dict) else {}
     detail = envelope.get("detail") if isinstance(envelope.get("detail"), str) else None
     path = bounded(request.url.path, 200)  # a next-page URL from the server can be long
-    what = f"{operation} ({method} {path})" if operation else f"{method} {path}"
+    named = call or operation  # what the user called (posthog.datasets.create), else the id
+    what = f"{named} ({method} {path})" if named else f"{method} {path}"
     text = f"{what} failed with {status}"
     if detail and detail.strip().rstrip("."):
         # The server's detail usually ends with '.'; the hint below adds its own. The full

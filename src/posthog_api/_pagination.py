@@ -28,7 +28,9 @@ from . import _validation
 from ._errors import APIError, _str_or_none, bounded
 
 if TYPE_CHECKING:
-    from ._client import AsyncPostHog
+    from posthog_api_client.operations import Operation
+
+    from ._client import AsyncPostHog, _Options
 
 T = TypeVar("T")
 
@@ -73,9 +75,11 @@ class AsyncPaginator(Generic[T]):
     def __init__(
         self,
         client: AsyncPostHog,
-        operation_id: str,
+        operation: Operation,
         page_model: type[Any],
-        params: dict[str, Any],
+        url: str,
+        params: list[tuple[str, str]],
+        options: _Options,
         *,
         page_size: int | None = None,
         concurrency: int = 1,
@@ -84,22 +88,29 @@ class AsyncPaginator(Generic[T]):
             _validation.integer(page_size, "page_size", minimum=1)
         _validation.integer(concurrency, "concurrency", minimum=1)
         self._client = client
-        self._operation_id = operation_id
+        self._operation = operation
         self._page_model = page_model
-        self._params = params
+        self._url = url
+        self._params = params  # checked and encoded by the client
+        self._options = options
         self._page_size = page_size
         self._concurrency = concurrency
         self._origin: httpx.URL | None = None  # the client's host, parsed when first needed
 
     def __repr__(self) -> str:
-        return f"AsyncPaginator({self._operation_id}, page_size={self._page_size})"
+        return f"AsyncPaginator(posthog.{self._operation.call}, page_size={self._page_size})"
+
+    async def _get(self, params: list[tuple[str, str]]) -> Any:
+        client, operation = self._client, self._operation
+        if client._denied and operation.operation_id in client._denied:
+            raise client._scope_error(operation)
+        return await client._send(
+            operation, self._page_model, "GET", self._url, params, None, self._options
+        )
 
     async def _first(self) -> Page[T]:
-        params = dict(self._params)
-        if self._page_size is not None:
-            params["limit"] = self._page_size
-        model = await self._client._call(self._operation_id, self._page_model, **params)
-        return Page.from_model(model)
+        limit = [] if self._page_size is None else [("limit", str(self._page_size))]
+        return Page.from_model(await self._get(self._params + limit))
 
     def __await__(self) -> Generator[Any, None, Page[T]]:
         return self._first().__await__()
@@ -126,11 +137,13 @@ class AsyncPaginator(Generic[T]):
         while page.results and page.next is not None:
             if page.next in followed:  # a server answering the same next URL forever
                 raise APIError(  # the origin only: a next URL's query may hold a token
-                    f"{self._operation_id}: the server sent the same next-page URL (at "
+                    f"posthog.{self._operation.call}: the server sent the same next-page URL (at "
                     f"{url_origin(page.next)}) twice; stopped paging instead of looping forever"
                 )
             followed.add(page.next)
-            model = await self._client._follow(self._operation_id, self._page_model, page.next)
+            model = await self._client._follow(
+                self._operation, self._page_model, page.next, self._options
+            )
             page = Page.from_model(model)
             yield page
 
@@ -149,7 +162,7 @@ class AsyncPaginator(Generic[T]):
             return None
         offset, limit = params
         step = len(first.results)
-        if offset != _int_or_zero(self._params.get("offset")) + step:
+        if offset != step:
             return None
         return offset, limit, step
 
@@ -214,9 +227,8 @@ class AsyncPaginator(Generic[T]):
             if not window and bound is not None and upcoming >= bound:
                 bound = None  # the server says there is more than its count
             while len(window) < self._concurrency and (bound is None or upcoming < bound):
-                params = {**self._params, "limit": limit, "offset": upcoming}
-                call = self._client._call(self._operation_id, self._page_model, **params)
-                window.append((upcoming, asyncio.ensure_future(call)))
+                params = [*self._params, ("limit", str(limit)), ("offset", str(upcoming))]
+                window.append((upcoming, asyncio.ensure_future(self._get(params))))
                 upcoming += step
 
         try:
@@ -295,24 +307,8 @@ def url_origin(url: str) -> str:
     return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
 
 
-def results_problem(body: object) -> str | None:
-    """What is wrong with a page body's ``results`` if it is not a list, else None.
-
-    The generated parser loops over whatever ``results`` holds, so ``{}`` or ``""`` would
-    pass as an empty page; anything else that is not a list fails in the parser already.
-    """
-    results = body.get("results") if type(body) is dict else []
-    if type(results) is list:
-        return None
-    return f"results is {type(results).__name__} {bounded(repr(results), 60)}, expected a list"
-
-
 def _decimal(text: str) -> int | None:
     """A non-negative ASCII decimal of at most 18 digits, else None."""
     if len(text) <= 18 and text.isascii() and text.isdigit():  # "".isdigit() is False
         return int(text)
     return None
-
-
-def _int_or_zero(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0

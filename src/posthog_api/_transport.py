@@ -81,6 +81,8 @@ DEFAULT_MAX_RETRIES = 2
 
 ATTEMPTS_EXTENSION = "posthog_api.attempts"
 """Key in ``httpx.Response.extensions`` holding the number of attempts made."""
+MAX_RETRIES_EXTENSION = "posthog_api.max_retries"
+"""Key in ``httpx.Request.extensions``: this request's ``max_retries`` (a call's option)."""
 ATTEMPTS_ATTRIBUTE = "posthog_api_attempts"
 """Attribute set on the exception that ended the retries: the number of attempts made."""
 
@@ -388,7 +390,7 @@ class RetryTransport(httpx.AsyncBaseTransport):
             raise TransportClosed(_CLOSED_MESSAGE, request=request)
         idempotent = request.method in _IDEMPOTENT_METHODS
         retryable_errors = _IDEMPOTENT_RETRY_ERRORS if idempotent else _UNSENT_ERRORS
-        max_attempts = self._max_retries + 1
+        max_attempts = request.extensions.get(MAX_RETRIES_EXTENSION, self._max_retries) + 1
         debug = _logger.isEnabledFor(logging.DEBUG)
         inner = self._inner
         phases = request.extensions.get("timeout")

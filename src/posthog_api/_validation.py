@@ -7,13 +7,19 @@ errors that say what was wrong and how to fix it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
+import math
 import re
 import uuid
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from ._errors import InvalidRequestError
+
+if TYPE_CHECKING:
+    from posthog_api_client.operations import Param
 
 PROMPT_NAME_RULE = "1 to 255 characters, only letters, digits, '_' and '-'"
 _PROMPT_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,255}$")
@@ -445,3 +451,105 @@ def json_query(value: object, what: str) -> str:
         elif isinstance(item, (list, tuple)):
             pending.extend(item)
     return text
+
+
+# -- path and query parameters, by the generated operation table ----------------------
+
+
+def param_text(param: Param, value: object, what: str) -> str | list[str]:
+    """A path or query argument checked against its ``Param`` and encoded as text.
+
+    An array is one comma-joined text (``explode`` false), or a list of texts sent as a
+    repeated parameter; a ``json`` parameter is one compact JSON text whatever it holds.
+    """
+    if param.kind == "json":
+        if isinstance(value, (str, bytes, bytearray, Mapping, set, frozenset)) and param.array:
+            raise InvalidRequestError(
+                f"{what} must be a list (in order), got {type(value).__name__}; wrap a single "
+                "value in a list (the SDK encodes it as JSON)"
+            )
+        if param.array and isinstance(value, Iterable):
+            value = [v.to_dict() if hasattr(v, "to_dict") else v for v in value]
+        return json_query(value, what)
+    if not param.array:
+        return _scalar_text(param, value, what)
+    if isinstance(value, (str, bytes, bytearray, Mapping, set, frozenset)) or not isinstance(
+        value, Iterable
+    ):
+        raise InvalidRequestError(
+            f"{what} must be a list (in order), got {type(value).__name__}; wrap a single "
+            "value in a list"
+        )
+    texts = [_scalar_text(param, item, f"{what}[{i}]") for i, item in enumerate(value)]
+    return texts if param.explode else ",".join(texts)
+
+
+def _scalar_text(param: Param, value: object, what: str) -> str:
+    kind = param.kind
+    if kind == "str":
+        if not isinstance(value, str):
+            raise InvalidRequestError(f"{what} must be a str, got {type(value).__name__}")
+        if param.max_length is not None and len(value) > param.max_length:
+            raise InvalidRequestError(
+                f"{what} must be at most {param.max_length} characters, got {len(value)}"
+            )
+        if param.pattern is not None and not re.fullmatch(param.pattern, value):
+            raise InvalidRequestError(
+                f"{what} {_shown(value)} does not match {param.pattern} (the API refuses it)"
+            )
+        return value
+    if kind == "int":
+        number = integer(value, what, minimum=param.minimum)
+        if param.maximum is not None and number > param.maximum:
+            raise InvalidRequestError(f"{what} must be <= {param.maximum}, got {number}")
+        return str(number)
+    if kind == "uuid":
+        return str(uuid_id(value, what))
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise InvalidRequestError(f"{what} must be True or False, got {_shown(value)}")
+        return "true" if value else "false"
+    if kind == "enum":
+        text = getattr(value, "value", value)  # a generated enum member, or its value
+        if text not in param.values:
+            raise InvalidRequestError(
+                f"{what} must be one of {', '.join(param.values)}, got {_shown(value)}"
+            )
+        return str(text)
+    if kind == "datetime":
+        if isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                value = datetime.datetime.fromisoformat(value)
+        if not isinstance(value, datetime.datetime):
+            raise InvalidRequestError(
+                f"{what} must be a datetime or an ISO 8601 string, got {_shown(value)}"
+            )
+        return value.isoformat()
+    if kind == "number":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise InvalidRequestError(f"{what} must be a number, got {type(value).__name__}")
+        if not math.isfinite(value):
+            raise InvalidRequestError(f"{what} must be a finite number, got {value!r}")
+        return repr(value) if isinstance(value, float) else str(value)
+    raise AssertionError(f"parameter kind {kind!r} unknown to this SDK version")
+
+
+def extra_query(value: object) -> list[tuple[str, str]]:
+    """``extra_query=`` as query pairs: str keys; str, int, float or bool values (or lists)."""
+    if not isinstance(value, Mapping):
+        raise InvalidRequestError(f"extra_query must be a dict, got {type(value).__name__}")
+    pairs: list[tuple[str, str]] = []
+    for key, item in value.items():
+        if not isinstance(key, str):
+            raise InvalidRequestError(f"extra_query keys must be str, got {_shown(key)}")
+        for one in item if isinstance(item, (list, tuple)) else [item]:
+            if isinstance(one, bool):
+                pairs.append((key, "true" if one else "false"))
+            elif isinstance(one, (str, int, float)):
+                pairs.append((key, str(one)))
+            else:
+                raise InvalidRequestError(
+                    f"extra_query[{key!r}] must be a str, int, float or bool (or a list of "
+                    f"them), got {type(one).__name__}"
+                )
+    return pairs

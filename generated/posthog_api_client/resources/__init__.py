@@ -17,6 +17,24 @@ from .max_tools import MaxTools
 from .persisted_folders import PersistedFolders
 from .prompts import Prompts
 
+
+class Namespaces:
+    """The namespaces as typed attributes; ``AsyncPostHog`` inherits them."""
+
+    dataset_items: DatasetItems
+    datasets: Datasets
+    error_tracking: ErrorTracking
+    evaluation_runs: EvaluationRuns
+    evaluations: Evaluations
+    events: Events
+    integrations: Integrations
+    llm_analytics: LLMAnalytics
+    logs: Logs
+    max_tools: MaxTools
+    persisted_folders: PersistedFolders
+    prompts: Prompts
+
+
 # The attribute each namespace has on AsyncPostHog (posthog.datasets ...).
 NAMESPACES: dict[str, type[Namespace]] = {
     "dataset_items": DatasetItems,
@@ -33,10 +51,12 @@ NAMESPACES: dict[str, type[Namespace]] = {
     "prompts": Prompts,
 }
 
+
 __all__ = [
     "NAMESPACES",
     "NOT_GIVEN",
     "Namespace",
+    "Namespaces",
     "NotGiven",
     "DatasetItems",
     "Datasets",
