@@ -109,8 +109,16 @@ class Operation:
     body_fields: list[Field] = field(default_factory=list)
     open_ended: bool = False
     response_model: str | None = None
+    may_be_empty: bool = False  # a 2xx without a body (204) next to one with a model
     page_model: str | None = None
     item_model: str | None = None
+
+    @property
+    def returns(self) -> str:
+        """The method's return annotation."""
+        if self.response_model is None:
+            return "None"
+        return self.response_model + (" | None" if self.may_be_empty else "")
 
     @property
     def call(self) -> str:
@@ -352,7 +360,9 @@ def _responses(spec: Spec, operation: Operation, op: dict[str, Any]) -> None:
     for code in operation.success:
         response = spec.resolve(op["responses"][str(code)])
         schema = response.get("content", {}).get("application/json", {}).get("schema")
-        if schema is not None:
+        if schema is None:
+            operation.may_be_empty = True
+        else:
             name = spec.ref_name(schema)
             if name is None:
                 raise SpecError(f"{operation.operation_id}: a {code} body must be a $ref'd model")

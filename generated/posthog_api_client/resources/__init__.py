@@ -51,7 +51,6 @@ NAMESPACES: dict[str, type[Namespace]] = {
     "prompts": Prompts,
 }
 
-
 __all__ = [
     "NAMESPACES",
     "NOT_GIVEN",

@@ -46,7 +46,7 @@ class Prompts(Namespace):
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
-    ) -> LLMPrompt:
+    ) -> LLMPrompt | None:
         """Archive a prompt.
 
         Soft-deletes every version of the name. The server answers 204 with no body;
