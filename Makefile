@@ -17,7 +17,7 @@ SDK = $(PY) scripts/gen_sdk.py $(SPEC) $(1) && \
 	$(BIN)/ruff check --isolated --no-cache --select F401,I --fix-only --quiet $(1)/operations.py $(1)/resources && \
 	$(BIN)/ruff format --isolated --no-cache --quiet $(1)/operations.py $(1)/resources
 
-.PHONY: install generate check-generated test lint typecheck demo serve bench mutate clean
+.PHONY: install generate check-generated test test-slow lint typecheck demo serve bench mutate clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -49,6 +49,10 @@ check-generated: $(STAMP)
 
 test: $(STAMP) check-generated
 	$(PY) -m pytest -q
+
+# The tests marked slow, which `make test` leaves out (pyproject.toml's addopts).
+test-slow: $(STAMP)
+	$(PY) -m pytest -q -m slow
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts bench examples
