@@ -10,6 +10,9 @@ the remaining pages are fetched by offset, N at a time, and still yielded in ser
 the offsets come from what the first page and its ``next`` URL say (a server may cap the
 page size), and any page that breaks that plan hands over to ``next`` URLs, so the items
 are always those that sequential paging gives.
+
+``CursorPaginator`` is the second strategy, for keyset lists (a prompt's history by
+``before_version``): the same ``await``, ``async for``, ``.pages()`` and ``.collect()``.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import asyncio
 import contextlib
 import re
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterator, Generator
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
@@ -69,7 +72,38 @@ class Page(Generic[T]):
         )
 
 
-class AsyncPaginator(Generic[T]):
+class _Paginator(Generic[T]):
+    """What every paginator gives from its ``pages()``: ``await``, ``async for``, ``collect``."""
+
+    async def _first(self) -> Page[T]:
+        raise NotImplementedError
+
+    def pages(self) -> AsyncGenerator[Page[T], None]:
+        raise NotImplementedError
+
+    def __await__(self) -> Generator[Any, None, Page[T]]:
+        return self._first().__await__()
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        async with contextlib.aclosing(self.pages()) as pages:
+            async for page in pages:
+                for item in page.results:
+                    yield item
+
+    async def collect(self, max_items: int | None = None) -> list[T]:
+        """Every item (or the first ``max_items``) as a list."""
+        items: list[T] = []
+        if max_items is not None and max_items <= 0:
+            return items
+        async with contextlib.aclosing(self.pages()) as pages:
+            async for page in pages:
+                items.extend(page.results)
+                if max_items is not None and len(items) >= max_items:
+                    return items[:max_items]
+        return items
+
+
+class AsyncPaginator(_Paginator[T]):
     """A lazily fetched list; see the module docstring."""
 
     def __init__(
@@ -111,9 +145,6 @@ class AsyncPaginator(Generic[T]):
     async def _first(self) -> Page[T]:
         limit = [] if self._page_size is None else [("limit", str(self._page_size))]
         return Page.from_model(await self._get(self._params + limit))
-
-    def __await__(self) -> Generator[Any, None, Page[T]]:
-        return self._first().__await__()
 
     async def pages(self) -> AsyncGenerator[Page[T], None]:
         page = await self._first()
@@ -252,23 +283,81 @@ class AsyncPaginator(Generic[T]):
         finally:
             await _cancel(window)
 
-    async def __aiter__(self) -> AsyncIterator[T]:
-        async with contextlib.aclosing(self.pages()) as pages:
-            async for page in pages:
-                for item in page.results:
-                    yield item
 
-    async def collect(self, max_items: int | None = None) -> list[T]:
-        """Every item (or the first ``max_items``) as a list."""
-        items: list[T] = []
-        if max_items is not None and max_items <= 0:
-            return items
-        async with contextlib.aclosing(self.pages()) as pages:
-            async for page in pages:
-                items.extend(page.results)
-                if max_items is not None and len(items) >= max_items:
-                    return items[:max_items]
-        return items
+class CursorPage(Page[T]):
+    """A page of a keyset list: no ``count`` or ``next`` URL, but ``has_more``."""
+
+    __slots__ = ("has_more",)
+
+    def __init__(self, results: list[T], has_more: bool) -> None:
+        super().__init__(results, None, None, None)
+        self.has_more = has_more
+
+    def has_next_page(self) -> bool:
+        return self.has_more and bool(self.results)
+
+    def __repr__(self) -> str:
+        return f"CursorPage(results=<{len(self.results)} items>, has_more={self.has_more})"
+
+
+class CursorPaginator(_Paginator[T]):
+    """A list paged by a cursor: each page is asked for with the key of the last item before.
+
+    ``fetch(cursor)`` returns a page's items and whether more follow (``cursor`` None: from
+    the start); ``key(item)`` is an item's key, falling from page to page (PostHog's prompt
+    history by ``before_version``). A page whose keys are not all below its cursor (a server
+    ignoring it, which would send that page forever) or a last key that is not a positive
+    int stops paging with :class:`APIError`; the pages before it were delivered.
+    """
+
+    def __init__(
+        self,
+        fetch: Callable[[int | None], Awaitable[tuple[list[T], bool]]],
+        start: int | None,
+        *,
+        key: Callable[[T], object],
+        what: str,
+        cursor: str,
+    ) -> None:
+        self._fetch = fetch
+        self._start = start
+        self._key = key
+        self._what = what  # e.g. "posthog.prompts.versions('greet')", for error messages
+        self._cursor = cursor  # the query parameter, e.g. "before_version"
+
+    def __repr__(self) -> str:
+        return f"CursorPaginator({self._what}, {self._cursor}={self._start})"
+
+    async def _page(self, cursor: int | None) -> CursorPage[T]:
+        items, more = await self._fetch(cursor)
+        if cursor is not None:
+            for item in items:
+                key = self._key(item)
+                if type(key) is not int or key >= cursor:
+                    raise APIError(
+                        f"{self._what}: asked for the page before {cursor} ({self._cursor}="
+                        f"{cursor}), the server repeated the page (it sent keys that are not "
+                        "below it); stopped paging instead of looping forever. The pages "
+                        "before this one were delivered."
+                    )
+        return CursorPage(list(items), more)
+
+    async def _first(self) -> Page[T]:
+        return await self._page(self._start)
+
+    async def pages(self) -> AsyncGenerator[Page[T], None]:
+        page = await self._page(self._start)
+        yield page
+        while page.has_next_page():
+            cursor = self._key(page.results[-1])
+            if type(cursor) is not int or cursor < 1:
+                raise APIError(
+                    f"{self._what}: the page ends in a key ({self._cursor}) that is not a "
+                    f"positive int ({bounded(repr(cursor), 40)}), so the next page cannot be "
+                    "asked for; stopped paging. The pages before it were delivered."
+                )
+            page = await self._page(cursor)
+            yield page
 
 
 def _ends_the_list(page: Page[Any], found: tuple[int, int] | None, at: int, step: int) -> bool:
