@@ -194,7 +194,7 @@ PROMPT_NAME_CALLS: dict[str, tuple[str, str, Callable[[AsyncPostHog, Any], Await
     "versions": (
         "GET",
         "{env}/llm_prompts/resolve/name/{name}/",
-        lambda c, n: c.prompts.versions(n).__anext__(),
+        lambda c, n: c.prompts.versions(n),
     ),
 }
 
@@ -268,7 +268,9 @@ def test_a_cached_latest_is_not_a_way_around_the_cache_ttl_check(value: Any) -> 
         pytest.param(lambda c: c.prompts.prefetch([None]), id="prefetch-None"),
         pytest.param(lambda c: c.prompts.diff("p", 1, math.nan), id="diff-nan"),
         pytest.param(lambda c: c.prompts.resolve("p", limit=101), id="limit-too-big"),
-        pytest.param(lambda c: c.prompts.update("p", str.upper, max_attempts=0), id="attempts"),
+        pytest.param(
+            lambda c: c.prompts.publish_with("p", str.upper, max_attempts=0), id="attempts"
+        ),
     ],
 )
 def test_other_prompt_arguments_are_refused_before_sending(call: Any) -> None:
@@ -303,10 +305,10 @@ UUID_CALLS: dict[str, tuple[str, str, Callable[[AsyncPostHog, Any], Awaitable[An
         lambda c, i: c.evaluations.soft_delete(i),
     ),
     "prompts.retrieve": ("GET", "{env}/llm_prompts/{id}/", lambda c, i: c.prompts.retrieve(i)),
-    "prompts.patch_version": (
+    "prompts.update": (
         "PATCH",
         "{env}/llm_prompts/{id}/",
-        lambda c, i: c.prompts.patch_version(i, deleted=True),
+        lambda c, i: c.prompts.update(i, deleted=True),
     ),
 }
 

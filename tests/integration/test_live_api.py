@@ -64,7 +64,7 @@ async def test_prompt_lifecycle_end_to_end(
     assert "+Hello {{customer}} on {{plan}}." in diff.unified
 
     # update: read-modify-publish
-    v3 = await prompts.update(name, lambda text: text + "\nBe brief.")
+    v3 = await prompts.publish_with(name, lambda text: text + "\nBe brief.")
     assert v3.version == 3 and v3.prompt == "Hello {{customer}} on {{plan}}.\nBe brief."
 
     # publish_if_changed with equal content: no new version, no PATCH sent
@@ -275,7 +275,7 @@ async def test_soft_delete_hides_rows(client: AsyncPostHog) -> None:
     # one prompt version soft-deleted: it disappears from the history and the latest
     await client.prompts.create("soft", "v1")
     v2 = await client.prompts.publish("soft", "v2", base_version=1)
-    await client.prompts.patch_version(v2.id, deleted=True)
+    await client.prompts.update(v2.id, deleted=True)
     assert (await client.prompts.get("soft")).version == 1
     assert [v.version async for v in client.prompts.versions("soft")] == [1]
 

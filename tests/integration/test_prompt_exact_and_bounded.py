@@ -1,4 +1,4 @@
-"""``publish_if_changed``, ``update`` and ``diff`` on the local server over loopback (issue 9).
+"""``publish_if_changed``, ``publish_with``, ``diff`` over loopback on the local server (issue 9).
 
 Content compares as exact JSON (``true`` is not ``1``); a diff of two ~1 MB versions is
 bounded and computed off the event loop.
@@ -48,16 +48,16 @@ async def test_publish_if_changed_publishes_a_change_of_json_type_only(
     assert stored[-1][1]["stream"] is True and type(stored[-1][1]["top_p"]) is float
 
 
-async def test_update_publishes_a_change_of_json_type_only(
+async def test_publish_with_publishes_a_change_of_json_type_only(
     client: AsyncPostHog, server: Server
 ) -> None:
     await client.prompts.create("flags", {"enabled": 1, "weight": 0})
 
-    updated = await client.prompts.update("flags", lambda c: {**c, "enabled": True})
+    updated = await client.prompts.publish_with("flags", lambda c: {**c, "enabled": True})
     assert updated.version == 2
-    updated = await client.prompts.update("flags", lambda c: {**c, "weight": 0.0})
+    updated = await client.prompts.publish_with("flags", lambda c: {**c, "weight": 0.0})
     assert updated.version == 3
-    unchanged = await client.prompts.update("flags", lambda c: dict(reversed(c.items())))
+    unchanged = await client.prompts.publish_with("flags", lambda c: dict(reversed(c.items())))
     assert unchanged.version == 3
     assert versions(server, "flags")[-1][1] == {"enabled": True, "weight": 0.0}
 

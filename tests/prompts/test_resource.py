@@ -183,7 +183,7 @@ async def test_twenty_concurrent_publishers_one_wins(env: Env) -> None:
     assert "latest is now version 2" in str(conflicts[0])
 
 
-async def test_update_rereads_and_retries_on_conflict(env: Env) -> None:
+async def test_publish_with_rereads_and_retries_on_conflict(env: Env) -> None:
     posthog, other = env.client(), env.client()
     await posthog.prompts.create("bot", "base")
     calls = 0
@@ -196,7 +196,7 @@ async def test_update_rereads_and_retries_on_conflict(env: Env) -> None:
             await other.prompts.publish("bot", text + " +theirs", base_version=latest.version)
         return text + " +mine"
 
-    updated = await posthog.prompts.update("bot", edit)
+    updated = await posthog.prompts.publish_with("bot", edit)
     assert calls == 2
     assert (updated.version, updated.prompt) == (3, "base +theirs +mine")
 
@@ -206,8 +206,10 @@ async def test_update_rereads_and_retries_on_conflict(env: Env) -> None:
         return text + "?"
 
     with pytest.raises(PromptVersionConflict):
-        await posthog.prompts.update("bot", always_loses, max_attempts=2)
-    assert (await posthog.prompts.update("bot", lambda t: t)).version == 5  # no-op: no version
+        await posthog.prompts.publish_with("bot", always_loses, max_attempts=2)
+    assert (
+        await posthog.prompts.publish_with("bot", lambda t: t)
+    ).version == 5  # no-op: no version
 
 
 async def test_publish_if_changed(env: Env) -> None:

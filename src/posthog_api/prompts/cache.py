@@ -576,7 +576,7 @@ class PromptCache:
         self._closed = True
         self._inflight.clear()
         self._cooldowns.clear()
-        self._entries.clear()  # in place: the client's hot path holds this very dict
+        self._entries.clear()
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()

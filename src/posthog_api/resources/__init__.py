@@ -1,51 +1,39 @@
-"""Resource namespaces: one class per resource area, attached to ``AsyncPostHog``."""
+"""The namespaces of ``AsyncPostHog``: the generated ones, extended where src adds a method.
 
-from __future__ import annotations
+Every tag of the spec is a generated namespace (``posthog_api_client.resources``); ``attach``
+sets one attribute per entry of its ``NAMESPACES``, so a new tag needs no edit here. The
+classes annotated on :class:`Namespaces` below replace the generated class of the same
+attribute: they add what is not one operation (``soft_delete``, the prompts library).
+"""
 
+# No `from __future__ import annotations`: EXTENDED reads the annotations as classes.
 from typing import TYPE_CHECKING
 
-from .dataset_items import DatasetItems
-from .datasets import Datasets
-from .error_tracking import ErrorTracking
-from .evaluations import EvaluationRuns, Evaluations
-from .events import Events
-from .integrations import Integrations
-from .llm_analytics import LLMAnalytics
-from .logs import Logs
-from .max_tools import MaxTools
-from .persisted_folders import PersistedFolders
+from posthog_api_client import resources as generated
+
 from .prompts import Prompts
+from .soft_delete import DatasetItems, Datasets, Evaluations
 
 if TYPE_CHECKING:
     from .._client import AsyncPostHog
 
-__all__ = [
-    "DatasetItems",
-    "Datasets",
-    "ErrorTracking",
-    "EvaluationRuns",
-    "Evaluations",
-    "Events",
-    "Integrations",
-    "LLMAnalytics",
-    "Logs",
-    "MaxTools",
-    "PersistedFolders",
-    "Prompts",
-    "attach",
-]
+__all__ = ["EXTENDED", "DatasetItems", "Datasets", "Evaluations", "Namespaces", "Prompts", "attach"]
 
 
-def attach(client: AsyncPostHog) -> None:
-    client.prompts = Prompts(client)
-    client.datasets = Datasets(client)
-    client.dataset_items = DatasetItems(client)
-    client.evaluations = Evaluations(client)
-    client.evaluation_runs = EvaluationRuns(client)
-    client.llm_analytics = LLMAnalytics(client)
-    client.logs = Logs(client)
-    client.integrations = Integrations(client)
-    client.persisted_folders = PersistedFolders(client)
-    client.error_tracking = ErrorTracking(client)
-    client.events = Events(client)
-    client.max_tools = MaxTools(client)
+class Namespaces(generated.Namespaces):
+    """The generated namespace attributes, re-annotated where src extends the class."""
+
+    datasets: Datasets
+    dataset_items: DatasetItems
+    evaluations: Evaluations
+    prompts: Prompts
+
+
+# attribute -> the src class that replaces the generated one
+EXTENDED: dict[str, type[generated.Namespace]] = dict(Namespaces.__annotations__)
+
+
+def attach(client: "AsyncPostHog") -> None:
+    """Give ``client`` one instance of every namespace (``client.datasets`` ...)."""
+    for attribute, namespace in generated.NAMESPACES.items():
+        setattr(client, attribute, EXTENDED.get(attribute, namespace)(client))

@@ -1,11 +1,13 @@
-"""``posthog.prompts``: named prompts with immutable, numbered versions.
+"""``posthog.prompts``: the prompts library on top of the generated namespace.
 
 ``get`` is the hot path of an application that fetches its prompt on every LLM call: a
-fresh cache hit is one dictionary lookup and returns a prebuilt object (no validation,
-locks, logging or allocation: anything that reached the cache was validated on the way
-in). Misses, expiry, single-flight and stale-while-revalidate live in
-:class:`~posthog_api.prompts.PromptCache`. Writes (``create``, ``publish``, ``update``,
-``archive``) go through the cache so this process never reads its own stale version.
+fresh cache hit is one call of :meth:`PromptCache.get_fresh` (bound once, per client)
+returning a prebuilt object (no validation, locks, logging or allocation: anything that
+reached the cache was validated on the way in). Misses, expiry, single-flight and
+stale-while-revalidate live in :class:`~posthog_api.prompts.PromptCache`. Writes
+(``create``, ``publish``, ``update``, ``archive``) go through the cache so this process
+never reads its own stale version. The rest (``list``, ``retrieve``, ``delete``) is the
+generated namespace's, unchanged.
 """
 
 from __future__ import annotations
@@ -13,20 +15,19 @@ from __future__ import annotations
 import asyncio
 import inspect
 import time
-from collections.abc import AsyncIterator, Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypedDict, Unpack
+from uuid import UUID
 
+import httpx
 from posthog_api_client.models import (
     LLMPrompt,
     LLMPromptPublic,
-    LLMPromptPublish,
-    LLMPromptRequest,
     LLMPromptResolveResponse,
     LLMPromptVersionSummary,
-    PaginatedLLMPromptList,
-    PatchedLLMPrompt,
 )
-from posthog_api_client.types import UNSET, Unset
+from posthog_api_client.resources import NotGiven, prompts
+from posthog_api_client.types import Unset
 
 from .. import _validation
 from .._errors import (
@@ -40,29 +41,43 @@ from .._errors import (
     ResponseValidationError,
     _rebuild,
 )
-from .._pagination import AsyncPaginator
+from .._pagination import CursorPaginator
 from .._validation import _shown
 from ..prompts import Prompt, PromptDiff, diff_prompts
 from ..prompts.cache import CacheStats, closed_error, new_prompt
 from ..prompts.diff import same_content
-from ._base import Resource, unset_if_none
+
+__all__ = ["Prompts", "RequestOptions"]
 
 Fallback = str | Callable[[], Any]
 
 
-class Prompts(Resource):
-    __slots__ = ("_cache", "_entries")
+class RequestOptions(TypedDict, total=False):
+    """The per-request options of every generated method, passed on as they are."""
+
+    timeout: float | httpx.Timeout | NotGiven | None
+    max_retries: int | NotGiven
+    extra_headers: Mapping[str, str] | None
+    extra_query: Mapping[str, Any] | None
+
+
+def _closed_miss(name: object, version: object = None, ttl: object = None) -> None:
+    """``get_fresh`` of a closed client: never a hit, so every get takes the slow path."""
+    return None
+
+
+class Prompts(prompts.Prompts):
+    __slots__ = ("_cache", "_get_fresh")
 
     def __init__(self, client: Any) -> None:
         super().__init__(client)
         self._cache = client._prompt_cache
-        # The cache's own table, read directly by get()'s hot path; rebound to an empty
-        # dict when this client closes, so that a closed client's hits miss (and raise).
-        self._entries = self._cache._entries
+        # Bound once: the hot path then costs one call, not an attribute walk and a bind.
+        self._get_fresh: Callable[..., Prompt | None] = self._cache.get_fresh
 
     def _on_close(self) -> None:
         """Called by ``AsyncPostHog.aclose``: from now on every ``get`` takes the slow path."""
-        self._entries = {}
+        self._get_fresh = _closed_miss
 
     # -- reading ---------------------------------------------------------------------
 
@@ -86,42 +101,25 @@ class Prompts(Resource):
         ``cache``, ``stale`` or ``fallback`` served it. On a closed client it raises
         :class:`ConfigurationError`, fallback or not: that is a bug to fix, not an outage.
         """
-        if version_id is None and cache_ttl is None:
-            # The hot path, PromptCache.get_fresh inlined (a method call is a third of
-            # the budget): one lookup, one clock read, and the cached object (made by the
-            # entry's first hit).
-            try:
-                entry = self._entries.get((name, version))
-            except TypeError:  # an unhashable name or version: refused just below
-                entry = None
-            # type(version) is int: 1.0 and True hash like 1 but are refused when uncached.
-            if (
-                entry is not None
-                and self._cache._clock() < entry.expires
-                and (version is None or type(version) is int)
-            ):
-                entry.used = True
-                self._cache._hits += 1
-                return entry.value or entry.cached()  # type: ignore[no-any-return]
-        else:
+        if cache_ttl is not None and (
             # Checked before the cache is consulted, so a hit cannot let NaN or True through.
-            if cache_ttl is not None and (
-                isinstance(cache_ttl, bool)
-                or not isinstance(cache_ttl, (int, float))
-                or not cache_ttl >= 0  # NaN too
-            ):
-                raise InvalidRequestError(f"cache_ttl must be a number >= 0, got {cache_ttl!r}")
-            if version_id is None and not self._client._http.is_closed:
-                try:
-                    hit = self._cache.get_fresh(name, version, cache_ttl)
-                except TypeError:  # an unhashable name or version: refused just below
-                    hit = None
-                if hit is not None and (version is None or type(version) is int):
-                    return hit  # type: ignore[no-any-return]
+            isinstance(cache_ttl, bool)
+            or not isinstance(cache_ttl, (int, float))
+            or not cache_ttl >= 0  # NaN too
+        ):
+            raise InvalidRequestError(f"cache_ttl must be a number >= 0, got {cache_ttl!r}")
+        # type(version) is int: 1.0 and True hash like 1 but are refused below, uncached.
+        if version_id is None and (version is None or type(version) is int):
+            try:
+                hit = self._get_fresh(name, version, cache_ttl)
+            except TypeError:  # an unhashable name: refused just below
+                hit = None
+            if hit is not None:
+                return hit
         name = _validation.prompt_name(name)
         if version is not None:
             _validation.integer(version, "version", minimum=1)
-        if self._client._http.is_closed:
+        if self._get_fresh is _closed_miss:
             raise closed_error(f"prompts.get({name!r})")
         try:
             if version_id is not None:
@@ -138,31 +136,19 @@ class Prompts(Resource):
                 raise
             return await _use_fallback(name, version, fallback, error)
 
-    async def _fetch(self, name: str, version: int | None) -> Prompt:
+    async def _fetch(
+        self, name: str, version: int | None, options: RequestOptions | None = None
+    ) -> Prompt:
         try:
-            model = await self._client._call(
-                "llm_prompts_name_retrieve",
-                LLMPromptPublic,
-                prompt_name=name,
-                version=UNSET if version is None else version,
-            )
+            model = await super().fetch(name, version=version, **(options or {}))
         except NotFoundError as error:
             raise _prompt_not_found(error, name, version) from None
         if model.name != name or (version is not None and model.version != version):
             raise self._not_asked("llm_prompts_name_retrieve", model, name, version)
         return _prompt(model)
 
-    async def _by_version_id(self, name: str, version_id: Any) -> Prompt:
-        try:
-            resolved = await self._client._call(
-                "llm_prompts_resolve_name_retrieve",
-                LLMPromptResolveResponse,
-                prompt_name=name,
-                version_id=version_id,
-                limit=1,
-            )
-        except NotFoundError as error:
-            raise _prompt_not_found(error, name, None) from None
+    async def _by_version_id(self, name: str, version_id: UUID) -> Prompt:
+        resolved = await self.resolve(name, version_id=version_id, limit=1)
         if resolved.prompt.name != name:
             raise self._not_asked(
                 "llm_prompts_resolve_name_retrieve", resolved.prompt, name, None, resolved
@@ -171,12 +157,15 @@ class Prompts(Resource):
         self._cache.put(prompt, latest=False)
         return prompt
 
-    async def fetch(self, name: str, version: int | None = None) -> Prompt:
+    # The generated fetch returns the API's row; this one a Prompt, and it refreshes the cache.
+    async def fetch(  # type: ignore[override]
+        self, name: str, version: int | None = None, **options: Unpack[RequestOptions]
+    ) -> Prompt:
         """Like :meth:`get` but always from the API, bypassing (and then refreshing) the cache."""
         name = _validation.prompt_name(name)
         if version is not None and (type(version) is not int or version < 1):
             _validation.integer(version, "version", minimum=1)  # raises, saying why
-        prompt = await self._fetch(name, version)
+        prompt = await self._fetch(name, version, options)
         self._cache.put(prompt, latest=version is None)
         return prompt
 
@@ -200,10 +189,10 @@ class Prompts(Resource):
         operation = OPERATIONS[operation_id]
         path = operation.path.format(project_id=self._client.project_id, prompt_name=name)
         return ResponseValidationError(
-            f"{operation_id}: the 200 response is prompt {_shown(answer.name)} version "
-            f"{_shown(answer.version)}, not the {asked} that was asked for, which does not "
-            "match the API description. Next: check what answers for the host (a proxy?), "
-            "or report it (the answer is on the exception's .body).",
+            f"posthog.{operation.call}: the 200 response is prompt {_shown(answer.name)} "
+            f"version {_shown(answer.version)}, not the {asked} that was asked for, which "
+            "does not match the API description. Next: check what answers for the host (a "
+            "proxy?), or report it (the answer is on the exception's .body).",
             method=operation.method,
             url=self._client.host + path,
             status_code=200,
@@ -211,42 +200,39 @@ class Prompts(Resource):
             operation=operation_id,
         )
 
-    async def versions(
-        self, name: str, *, page_size: int = 50, before_version: int | None = None
-    ) -> AsyncIterator[LLMPromptVersionSummary]:
-        """Every version of ``name``, newest first, paged by ``before_version``."""
-        name = _validation.prompt_name(name)
-        limit = _limit(page_size)
-        cursor = (
-            None
-            if before_version is None
-            else _validation.integer(before_version, "before_version", minimum=1)
-        )
-        from .._errors import APIError  # only this method raises it in this module
+    def versions(
+        self,
+        name: str,
+        *,
+        page_size: int = 50,
+        before_version: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CursorPaginator[LLMPromptVersionSummary]:
+        """Every version of ``name``, newest first (or those before ``before_version``).
 
-        while True:
-            page = await self.resolve(name, limit=limit, before_version=cursor)
-            if cursor is not None and not all(
-                type(v.version) is int and v.version < cursor for v in page.versions
-            ):
-                # A server that ignores before_version would send this page forever.
-                raise APIError(
-                    f"llm_prompts_resolve_name_retrieve: asked for the versions of {name!r} "
-                    f"before {cursor}, the server repeated the page (it sent versions that are "
-                    "not below it); stopped paging instead of looping forever. The versions "
-                    "before this page were delivered."
-                )
-            for summary in page.versions:
-                yield summary
-            if not page.has_more or not page.versions:
-                return
-            cursor = page.versions[-1].version
-            if type(cursor) is not int or cursor < 1:
-                raise APIError(
-                    f"llm_prompts_resolve_name_retrieve: the history of {name!r} ends in a "
-                    f"version that is not a positive number ({cursor!r:.40}), so the next page "
-                    "cannot be asked for; stopped paging."
-                )
+        ``await`` gives the first page, ``async for`` every version, ``.pages()`` the pages
+        and ``.collect()`` a list. Each page is asked for with ``before_version`` set to
+        the last version of the page before (keyset paging: a version published meanwhile
+        shifts nothing). Arguments are checked now, before anything is sent.
+        """
+        name = _validation.prompt_name(name)
+        limit = _validation.integer(page_size, "page_size", minimum=1)
+        if limit > 100:
+            raise InvalidRequestError(f"page_size must be at most 100, got {limit}")
+        if before_version is not None:
+            _validation.integer(before_version, "before_version", minimum=1)
+
+        async def page(cursor: int | None) -> tuple[list[LLMPromptVersionSummary], bool]:
+            resolved = await self.resolve(name, limit=limit, before_version=cursor, **options)
+            return resolved.versions, resolved.has_more
+
+        return CursorPaginator(
+            page,
+            before_version,
+            what=f"posthog.prompts.versions({name!r})",
+            cursor="before_version",
+            key=_version_of,
+        )
 
     async def diff(self, name: str, a: int, b: int) -> PromptDiff:
         """A unified diff of versions ``a`` and ``b`` plus the variables added and removed."""
@@ -257,19 +243,6 @@ class Prompts(Resource):
         new = await self.get(name, version=b)
         # Bounded, but up to a fraction of a second for big prompts: off the event loop.
         return await asyncio.to_thread(diff_prompts, old, new)
-
-    def list(
-        self, *, search: str | None = None, page_size: int | None = None, concurrency: int = 1
-    ) -> AsyncPaginator[LLMPrompt]:
-        """The latest version of every live prompt name."""
-        return AsyncPaginator(
-            self._client,
-            "llm_prompts_list",
-            PaginatedLLMPromptList,
-            {"search": unset_if_none(search)},
-            page_size=page_size,
-            concurrency=concurrency,
-        )
 
     async def prefetch(self, names: Iterable[str] | None = None) -> int:
         """Warm the cache with the latest of ``names`` (all when None) in one list pass.
@@ -290,17 +263,22 @@ class Prompts(Resource):
 
     # -- writing ---------------------------------------------------------------------
 
-    async def create(self, name: str, prompt: Any) -> Prompt:
+    # The generated create takes a body or keyword fields; this one (name, prompt).
+    async def create(  # type: ignore[override]
+        self, name: str, prompt: Any, **options: Unpack[RequestOptions]
+    ) -> Prompt:
         """Create ``name`` at version 1."""
-        body = LLMPromptRequest(
-            name=_validation.prompt_name(name), prompt=_validation.prompt_content(prompt)
-        )
-        created = _prompt(await self._client._call("llm_prompts_create", LLMPrompt, body=body))
+        name = _validation.prompt_name(name)
+        content = _validation.prompt_content(prompt)
+        created = _prompt(await super().create(name=name, prompt=content, **options))
         self._cache.invalidate(created.name)
         self._cache.put(created)
         return created
 
-    async def publish(self, name: str, prompt: Any, *, base_version: int) -> Prompt:
+    # The generated publish takes a body or keyword fields; this one (name, prompt).
+    async def publish(  # type: ignore[override]
+        self, name: str, prompt: Any, *, base_version: int, **options: Unpack[RequestOptions]
+    ) -> Prompt:
         """Publish a new version; ``base_version`` must still be the latest.
 
         Raises :class:`PromptVersionConflict` (with ``current_version``) when someone
@@ -308,11 +286,9 @@ class Prompts(Resource):
         """
         name = _validation.prompt_name(name)
         base = _validation.integer(base_version, "base_version", minimum=1)
-        body = LLMPromptPublish(prompt=_validation.prompt_content(prompt), base_version=base)
+        content = _validation.prompt_content(prompt)
         try:
-            model = await self._client._call(
-                "llm_prompts_name_partial_update", LLMPrompt, prompt_name=name, body=body
-            )
+            model = await super().publish(name, prompt=content, base_version=base, **options)
         except ConflictError as error:
             raise _conflict(error, name, base) from None
         except NotFoundError as error:
@@ -339,7 +315,7 @@ class Prompts(Resource):
             return latest
         return await self.publish(name, prompt, base_version=latest.version)
 
-    async def update(
+    async def publish_with(
         self,
         name: str,
         fn: Callable[[Any], Any],
@@ -369,11 +345,14 @@ class Prompts(Resource):
         assert conflict is not None
         raise conflict
 
-    async def archive(self, name: str) -> None:
+    # The generated archive returns the 200 row; the server answers 204, so this returns None.
+    async def archive(  # type: ignore[override]
+        self, name: str, **options: Unpack[RequestOptions]
+    ) -> None:
         """Soft-delete every version of ``name``; the name can then be created again."""
         name = _validation.prompt_name(name)
         try:
-            await self._client._call("llm_prompts_name_archive_create", None, prompt_name=name)
+            await super().archive(name, **options)
         except NotFoundError as error:
             raise _prompt_not_found(error, name, None) from None
         finally:
@@ -396,60 +375,50 @@ class Prompts(Resource):
         name: str,
         *,
         version: int | None = None,
-        version_id: Any = None,
+        version_id: UUID | str | None = None,
         limit: int | None = None,
         offset: int | None = None,
         before_version: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> LLMPromptResolveResponse:
-        """One version plus a page of the name's history (newest first), uncached."""
+        """One version plus a page of the name's history (newest first), uncached.
+
+        The name is checked as a prompt name, the history is 50 versions unless ``limit``
+        says otherwise, and a 404 is :class:`PromptNotFoundError`.
+        """
         if offset is not None and before_version is not None:
             raise InvalidRequestError(
                 "pass offset or before_version, not both (PostHog refuses the pair)"
             )
         name = _validation.prompt_name(name)
         try:
-            return await self._client._call(
-                "llm_prompts_resolve_name_retrieve",
-                LLMPromptResolveResponse,
-                prompt_name=name,
-                version=_opt_int(version, "version", 1),
-                version_id=UNSET
-                if version_id is None
-                else _validation.uuid_id(version_id, "version_id"),
-                limit=50 if limit is None else _limit(limit),
-                offset=_opt_int(offset, "offset", 0),
-                before_version=_opt_int(before_version, "before_version", 1),
+            return await super().resolve(
+                name,
+                version=version,
+                version_id=version_id,
+                limit=50 if limit is None else limit,
+                offset=offset,
+                before_version=before_version,
+                **options,
             )
         except NotFoundError as error:
             raise _prompt_not_found(error, name, version) from None
 
-    async def retrieve(self, id: Any) -> LLMPrompt:
-        """One version row by its UUID."""
-        return await self._client._call(
-            "llm_prompts_retrieve", LLMPrompt, id=_validation.uuid_id(id, "prompt id")
-        )
-
-    async def patch_version(self, id: Any, *, deleted: bool) -> LLMPrompt:
-        """Patch one version row by UUID. Only ``deleted`` may change: content is versioned."""
-        if not isinstance(deleted, bool):
-            raise InvalidRequestError(f"deleted must be True or False, got {deleted!r}")
-        row = await self._client._call(
-            "llm_prompts_partial_update",
-            LLMPrompt,
-            id=_validation.uuid_id(id, "prompt id"),
-            body=PatchedLLMPrompt(deleted=deleted),
-        )
+    # Only deleted may change here (content is versioned), and the cache forgets the name.
+    async def update(  # type: ignore[override]
+        self, id: UUID | str, *, deleted: bool, **options: Unpack[RequestOptions]
+    ) -> LLMPrompt:
+        """Patch one version row by UUID: ``deleted=True`` soft-deletes that version."""
+        row = await super().update(id, deleted=deleted, **options)
         self._cache.invalidate(row.name)
         return row
 
-    async def delete(self, id: Any) -> None:
-        """Hard delete. PostHog always refuses it (``MethodNotAllowedError``); see archive."""
-        await self._client._call(
-            "llm_prompts_destroy", None, id=_validation.uuid_id(id, "prompt id")
-        )
-
 
 # -- helpers ---------------------------------------------------------------------------
+
+
+def _version_of(summary: LLMPromptVersionSummary) -> object:
+    return summary.version
 
 
 # The text of recently seen version ids. A prompt refreshed every TTL comes back with the
@@ -458,7 +427,7 @@ _ID_TEXT: dict[int, str] = {}
 
 
 def _prompt(model: LLMPrompt | LLMPromptPublic) -> Prompt:
-    """The SDK's prompt value from a generated model (checked by ``_call``), built directly."""
+    """The SDK's prompt value from a generated model (checked by ``_request``), built directly."""
     is_latest = model.is_latest
     latest_version = model.latest_version
     version_count = model.version_count
@@ -502,19 +471,10 @@ def _conflict(error: ConflictError, name: str, base_version: int) -> PromptVersi
         f"prompt {name!r} changed since version {base_version}"
         + (f": the latest is now version {current}" if current is not None else "")
         + ". Next: reload it (prompts.get/fetch), re-apply your change and publish with "
-        "base_version set to the latest, or use prompts.update(name, fn) which retries."
+        "base_version set to the latest, or use prompts.publish_with(name, fn) which retries."
     )
-    return PromptVersionConflict(
-        message,
-        name=name,
-        base_version=base_version,
-        current_version=current,
-        method=error.method,
-        url=error.url,
-        body=error.body,
-        request_id=error.request_id,
-        operation=error.operation,
-    )
+    state = {"message": message, "base_version": base_version, "current_version": current}
+    return _rebuild(PromptVersionConflict, {**error.__dict__, **state, "name": name})
 
 
 async def _use_fallback(
@@ -540,17 +500,3 @@ async def _use_fallback(
         source="fallback",
         fetched_at=time.time(),
     )
-
-
-def _opt_int(value: int | None, what: str, minimum: int) -> Any:
-    return UNSET if value is None else _validation.integer(value, what, minimum=minimum)
-
-
-def _limit(value: int) -> int:
-    value = _validation.integer(value, "limit", minimum=1)
-    if value > 100:
-        raise InvalidRequestError(f"limit must be at most 100, got {value}")
-    return value
-
-
-__all__ = ["Prompts"]

@@ -1,0 +1,43 @@
+"""``soft_delete`` on the namespaces whose rows PostHog never hard-deletes.
+
+Their generated ``delete`` is always answered 405; marking the row ``deleted`` with the
+generated ``update`` (a PATCH) is how it goes away. One mixin, so the three stay alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from typing import Protocol, TypeVar
+from uuid import UUID
+
+from posthog_api_client.resources import dataset_items, datasets, evaluations
+
+__all__ = ["DatasetItems", "Datasets", "Evaluations", "SoftDelete"]
+
+Row = TypeVar("Row", covariant=True)
+
+
+class _Updatable(Protocol[Row]):
+    def update(self, id: UUID | str, *, deleted: bool) -> Awaitable[Row]: ...
+
+
+class SoftDelete:
+    """Adds ``soft_delete(id)`` to a namespace whose ``update`` takes ``deleted``."""
+
+    __slots__ = ()
+
+    async def soft_delete(self: _Updatable[Row], id: UUID | str) -> Row:
+        """Mark the row deleted: PostHog refuses hard deletes (``delete`` is always a 405)."""
+        return await self.update(id, deleted=True)
+
+
+class Datasets(datasets.Datasets, SoftDelete):
+    __slots__ = ()
+
+
+class DatasetItems(dataset_items.DatasetItems, SoftDelete):
+    __slots__ = ()
+
+
+class Evaluations(evaluations.Evaluations, SoftDelete):
+    __slots__ = ()
