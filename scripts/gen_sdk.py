@@ -45,6 +45,10 @@ VERBS = {
     "destroy": "delete",
 }
 ACRONYMS = {"llm": "LLM"}
+# AsyncPostHog's own attributes: a namespace of the same name would hide them.
+CLIENT_ATTRIBUTES = {
+    "aclose", "with_options", "host", "project_id", "scopes", "timeout", "max_retries",
+}  # fmt: skip
 
 
 class SpecError(Exception):
@@ -315,6 +319,11 @@ def load(document: dict[str, Any]) -> list[Operation]:
             (tag,) = op["tags"]
             if tag not in namespaces:
                 raise SpecError(f"{operation_id}: its tag {tag!r} is not listed under tags")
+            if namespaces[tag] in CLIENT_ATTRIBUTES or not namespaces[tag].isidentifier():
+                raise SpecError(
+                    f"tag {tag!r} would be the namespace {namespaces[tag]!r}, which is not a "
+                    "free attribute name of AsyncPostHog: give the tag an x-sdk-namespace"
+                )
             scopes: list[str] = []
             for requirement in op.get("security", document.get("security", [])):
                 for values in requirement.values():

@@ -223,7 +223,7 @@ class AsyncPostHog(Namespaces):
             del options["timeout"]
         if options.get("max_retries", 0) is None:  # with_options(max_retries=None): unchanged
             del options["max_retries"]
-        current = dict(vars(self._config))
+        current = {**vars(self._config), "headers": dict(self._config.headers)}
         config = ClientConfig.build(**{**current, **options})
         clone = object.__new__(AsyncPostHog)
         clone._given = self._given
