@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -67,14 +67,7 @@ class ErrorResponse:
 
         code = d.pop("code", UNSET)
 
-        def _parse_attr(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        attr = _parse_attr(d.pop("attr", UNSET))
+        attr = d.pop("attr", UNSET)
 
         error_response = cls(
             detail=detail,

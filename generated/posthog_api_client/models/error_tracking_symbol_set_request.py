@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -58,23 +58,9 @@ class ErrorTrackingSymbolSetRequest:
         d = dict(src_dict)
         ref = d.pop("ref", UNSET)
 
-        def _parse_storage_ptr(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        storage_ptr = d.pop("storage_ptr", UNSET)
 
-        storage_ptr = _parse_storage_ptr(d.pop("storage_ptr", UNSET))
-
-        def _parse_failure_reason(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        failure_reason = _parse_failure_reason(d.pop("failure_reason", UNSET))
+        failure_reason = d.pop("failure_reason", UNSET)
 
         error_tracking_symbol_set_request = cls(
             ref=ref,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -10,11 +10,7 @@ from attrs import field as _attrs_field
 
 from ..models.evaluation_type_enum import EvaluationTypeEnum
 from ..models.output_type_enum import OutputTypeEnum
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.user_basic import UserBasic
-
+from ..types import UNSET, Unset, uuid_from_str
 
 T = TypeVar("T", bound="Evaluation")
 
@@ -55,8 +51,6 @@ class Evaluation:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.user_basic import UserBasic  # noqa: PLC0415
-
         id = str(self.id)
 
         name = self.name
@@ -117,10 +111,8 @@ class Evaluation:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.user_basic import UserBasic  # noqa: PLC0415
-
         d = dict(src_dict)
-        id = UUID(d.pop("id"))
+        id = uuid_from_str(d.pop("id"))
 
         name = d.pop("name")
 
@@ -132,20 +124,18 @@ class Evaluation:
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
 
-        def _parse_created_by(data: object) -> None | UserBasic:
-            if data is None:
-                return data
+        _created_by = d.pop("created_by")
+        created_by: None | UserBasic
+        if _created_by is None:
+            created_by = _created_by
+        elif isinstance(_created_by, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                created_by_type_0 = UserBasic.from_dict(data)
-
-                return created_by_type_0
+                created_by_type_0 = UserBasic.from_dict(_created_by)
+                created_by = created_by_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | UserBasic, data)
-
-        created_by = _parse_created_by(d.pop("created_by"))
+                created_by = _created_by
+        else:
+            created_by = _created_by
 
         description = d.pop("description", UNSET)
 
@@ -193,3 +183,7 @@ class Evaluation:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Last, so that this module's class exists before a model it nests imports it back.
+from ..models.user_basic import UserBasic  # noqa: E402

@@ -8,6 +8,8 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import uuid_from_str
+
 T = TypeVar("T", bound="EvaluationRunRequest")
 
 
@@ -48,7 +50,7 @@ class EvaluationRunRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        evaluation_id = UUID(d.pop("evaluation_id"))
+        evaluation_id = uuid_from_str(d.pop("evaluation_id"))
 
         target_event_id = d.pop("target_event_id")
 

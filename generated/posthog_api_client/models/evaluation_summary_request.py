@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.evaluation_summary_filter_enum import EvaluationSummaryFilterEnum
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, uuid_from_str
 
 T = TypeVar("T", bound="EvaluationSummaryRequest")
 
@@ -62,7 +62,7 @@ class EvaluationSummaryRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        evaluation_id = UUID(d.pop("evaluation_id"))
+        evaluation_id = uuid_from_str(d.pop("evaluation_id"))
 
         _filter_ = d.pop("filter", UNSET)
         filter_: EvaluationSummaryFilterEnum | Unset

@@ -1,15 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.evaluation_pattern import EvaluationPattern
-    from ..models.evaluation_summary_statistics import EvaluationSummaryStatistics
-
 
 T = TypeVar("T", bound="EvaluationSummaryResponse")
 
@@ -74,9 +69,6 @@ class EvaluationSummaryResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.evaluation_pattern import EvaluationPattern  # noqa: PLC0415
-        from ..models.evaluation_summary_statistics import EvaluationSummaryStatistics  # noqa: PLC0415
-
         d = dict(src_dict)
         overall_assessment = d.pop("overall_assessment")
 
@@ -132,3 +124,8 @@ class EvaluationSummaryResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Last, so that this module's class exists before a model it nests imports it back.
+from ..models.evaluation_pattern import EvaluationPattern  # noqa: E402
+from ..models.evaluation_summary_statistics import EvaluationSummaryStatistics  # noqa: E402

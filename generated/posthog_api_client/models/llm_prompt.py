@@ -2,17 +2,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.user_basic import UserBasic
-
+from ..types import UNSET, Unset, uuid_from_str
 
 T = TypeVar("T", bound="LLMPrompt")
 
@@ -51,8 +47,6 @@ class LLMPrompt:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.user_basic import UserBasic  # noqa: PLC0415
-
         id = str(self.id)
 
         name = self.name
@@ -114,10 +108,8 @@ class LLMPrompt:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.user_basic import UserBasic  # noqa: PLC0415
-
         d = dict(src_dict)
-        id = UUID(d.pop("id"))
+        id = uuid_from_str(d.pop("id"))
 
         name = d.pop("name")
 
@@ -129,22 +121,18 @@ class LLMPrompt:
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
 
-        def _parse_created_by(data: object) -> None | Unset | UserBasic:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _created_by = d.pop("created_by", UNSET)
+        created_by: None | Unset | UserBasic
+        if _created_by is None or isinstance(_created_by, Unset):
+            created_by = _created_by
+        elif isinstance(_created_by, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                created_by_type_0 = UserBasic.from_dict(data)
-
-                return created_by_type_0
+                created_by_type_0 = UserBasic.from_dict(_created_by)
+                created_by = created_by_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Unset | UserBasic, data)
-
-        created_by = _parse_created_by(d.pop("created_by", UNSET))
+                created_by = _created_by
+        else:
+            created_by = _created_by
 
         deleted = d.pop("deleted", UNSET)
 
@@ -196,3 +184,7 @@ class LLMPrompt:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Last, so that this module's class exists before a model it nests imports it back.
+from ..models.user_basic import UserBasic  # noqa: E402

@@ -1,15 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.llm_prompt import LLMPrompt
-    from ..models.llm_prompt_version_summary import LLMPromptVersionSummary
-
 
 T = TypeVar("T", bound="LLMPromptResolveResponse")
 
@@ -53,9 +48,6 @@ class LLMPromptResolveResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.llm_prompt import LLMPrompt  # noqa: PLC0415
-        from ..models.llm_prompt_version_summary import LLMPromptVersionSummary  # noqa: PLC0415
-
         d = dict(src_dict)
         prompt = LLMPrompt.from_dict(d.pop("prompt"))
 
@@ -92,3 +84,8 @@ class LLMPromptResolveResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Last, so that this module's class exists before a model it nests imports it back.
+from ..models.llm_prompt import LLMPrompt  # noqa: E402
+from ..models.llm_prompt_version_summary import LLMPromptVersionSummary  # noqa: E402

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -10,11 +10,7 @@ from attrs import field as _attrs_field
 
 from ..models.provider_enum import ProviderEnum
 from ..models.provider_key_state_enum import ProviderKeyStateEnum
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.user_basic import UserBasic
-
+from ..types import UNSET, Unset, uuid_from_str
 
 T = TypeVar("T", bound="LLMProviderKey")
 
@@ -51,8 +47,6 @@ class LLMProviderKey:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.user_basic import UserBasic  # noqa: PLC0415
-
         id = str(self.id)
 
         provider = self.provider.value
@@ -118,10 +112,8 @@ class LLMProviderKey:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.user_basic import UserBasic  # noqa: PLC0415
-
         d = dict(src_dict)
-        id = UUID(d.pop("id"))
+        id = uuid_from_str(d.pop("id"))
 
         provider = ProviderEnum(d.pop("provider"))
 
@@ -133,52 +125,37 @@ class LLMProviderKey:
 
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
-        def _parse_error_message(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        error_message = _parse_error_message(d.pop("error_message", UNSET))
+        error_message = d.pop("error_message", UNSET)
 
         api_key = d.pop("api_key", UNSET)
 
         set_as_active = d.pop("set_as_active", UNSET)
 
-        def _parse_created_by(data: object) -> None | Unset | UserBasic:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _created_by = d.pop("created_by", UNSET)
+        created_by: None | Unset | UserBasic
+        if _created_by is None or isinstance(_created_by, Unset):
+            created_by = _created_by
+        elif isinstance(_created_by, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                created_by_type_0 = UserBasic.from_dict(data)
-
-                return created_by_type_0
+                created_by_type_0 = UserBasic.from_dict(_created_by)
+                created_by = created_by_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Unset | UserBasic, data)
+                created_by = _created_by
+        else:
+            created_by = _created_by
 
-        created_by = _parse_created_by(d.pop("created_by", UNSET))
-
-        def _parse_last_used_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _last_used_at = d.pop("last_used_at", UNSET)
+        last_used_at: datetime.datetime | None | Unset
+        if _last_used_at is None or isinstance(_last_used_at, Unset):
+            last_used_at = _last_used_at
+        elif isinstance(_last_used_at, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                last_used_at_type_0 = datetime.datetime.fromisoformat(data)
-
-                return last_used_at_type_0
+                last_used_at_type_0 = datetime.datetime.fromisoformat(_last_used_at)
+                last_used_at = last_used_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        last_used_at = _parse_last_used_at(d.pop("last_used_at", UNSET))
+                last_used_at = _last_used_at
+        else:
+            last_used_at = _last_used_at
 
         llm_provider_key = cls(
             id=id,
@@ -212,3 +189,7 @@ class LLMProviderKey:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Last, so that this module's class exists before a model it nests imports it back.
+from ..models.user_basic import UserBasic  # noqa: E402

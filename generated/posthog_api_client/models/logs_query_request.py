@@ -1,16 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.logs_query_request_query import LogsQueryRequestQuery
-
 
 T = TypeVar("T", bound="LogsQueryRequest")
 
@@ -41,8 +37,6 @@ class LogsQueryRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.logs_query_request_query import LogsQueryRequestQuery  # noqa: PLC0415
-
         d = dict(src_dict)
         _query = d.pop("query", UNSET)
         query: LogsQueryRequestQuery | Unset
@@ -73,3 +67,7 @@ class LogsQueryRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Last, so that this module's class exists before a model it nests imports it back.
+from ..models.logs_query_request_query import LogsQueryRequestQuery  # noqa: E402

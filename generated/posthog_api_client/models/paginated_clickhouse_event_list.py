@@ -1,16 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.clickhouse_event import ClickhouseEvent
-
 
 T = TypeVar("T", bound="PaginatedClickhouseEventList")
 
@@ -71,8 +67,6 @@ class PaginatedClickhouseEventList:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.clickhouse_event import ClickhouseEvent  # noqa: PLC0415
-
         d = dict(src_dict)
         results = []
         _results = d.pop("results")
@@ -83,23 +77,9 @@ class PaginatedClickhouseEventList:
 
         count = d.pop("count", UNSET)
 
-        def _parse_next_(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        next_ = d.pop("next", UNSET)
 
-        next_ = _parse_next_(d.pop("next", UNSET))
-
-        def _parse_previous(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        previous = _parse_previous(d.pop("previous", UNSET))
+        previous = d.pop("previous", UNSET)
 
         paginated_clickhouse_event_list = cls(
             results=results,
@@ -126,3 +106,7 @@ class PaginatedClickhouseEventList:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Last, so that this module's class exists before a model it nests imports it back.
+from ..models.clickhouse_event import ClickhouseEvent  # noqa: E402

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, uuid_from_str
 
 T = TypeVar("T", bound="PatchedDatasetItem")
 
@@ -105,7 +105,7 @@ class PatchedDatasetItem:
         if isinstance(_dataset, Unset):
             dataset = UNSET
         else:
-            dataset = UUID(_dataset)
+            dataset = uuid_from_str(_dataset)
 
         input_ = d.pop("input", UNSET)
 
@@ -113,49 +113,24 @@ class PatchedDatasetItem:
 
         metadata = d.pop("metadata", UNSET)
 
-        def _parse_ref_trace_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        ref_trace_id = d.pop("ref_trace_id", UNSET)
 
-        ref_trace_id = _parse_ref_trace_id(d.pop("ref_trace_id", UNSET))
-
-        def _parse_ref_timestamp(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _ref_timestamp = d.pop("ref_timestamp", UNSET)
+        ref_timestamp: datetime.datetime | None | Unset
+        if _ref_timestamp is None or isinstance(_ref_timestamp, Unset):
+            ref_timestamp = _ref_timestamp
+        elif isinstance(_ref_timestamp, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                ref_timestamp_type_0 = datetime.datetime.fromisoformat(data)
-
-                return ref_timestamp_type_0
+                ref_timestamp_type_0 = datetime.datetime.fromisoformat(_ref_timestamp)
+                ref_timestamp = ref_timestamp_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+                ref_timestamp = _ref_timestamp
+        else:
+            ref_timestamp = _ref_timestamp
 
-        ref_timestamp = _parse_ref_timestamp(d.pop("ref_timestamp", UNSET))
+        ref_source_id = d.pop("ref_source_id", UNSET)
 
-        def _parse_ref_source_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        ref_source_id = _parse_ref_source_id(d.pop("ref_source_id", UNSET))
-
-        def _parse_deleted(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        deleted = _parse_deleted(d.pop("deleted", UNSET))
+        deleted = d.pop("deleted", UNSET)
 
         patched_dataset_item = cls(
             dataset=dataset,

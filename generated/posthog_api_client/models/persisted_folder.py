@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.persisted_folder_type_enum import PersistedFolderTypeEnum
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, uuid_from_str
 
 T = TypeVar("T", bound="PersistedFolder")
 
@@ -68,7 +68,7 @@ class PersistedFolder:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        id = UUID(d.pop("id"))
+        id = uuid_from_str(d.pop("id"))
 
         type_ = PersistedFolderTypeEnum(d.pop("type"))
 

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import uuid_from_str
 
 T = TypeVar("T", bound="SetActiveKeyRequest")
 
@@ -41,21 +43,18 @@ class SetActiveKeyRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_key_id(data: object) -> None | UUID:
-            if data is None:
-                return data
+        _key_id = d.pop("key_id")
+        key_id: None | UUID
+        if _key_id is None:
+            key_id = _key_id
+        elif isinstance(_key_id, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                key_id_type_0 = UUID(data)
-
-                return key_id_type_0
+                key_id_type_0 = uuid_from_str(_key_id)
+                key_id = key_id_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | UUID, data)
-
-        key_id = _parse_key_id(d.pop("key_id"))
+                key_id = _key_id
+        else:
+            key_id = _key_id
 
         set_active_key_request = cls(
             key_id=key_id,

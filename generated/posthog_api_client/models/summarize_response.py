@@ -1,16 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.summarize_response_metadata import SummarizeResponseMetadata
-
 
 T = TypeVar("T", bound="SummarizeResponse")
 
@@ -49,8 +45,6 @@ class SummarizeResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.summarize_response_metadata import SummarizeResponseMetadata  # noqa: PLC0415
-
         d = dict(src_dict)
         summary = d.pop("summary")
 
@@ -84,3 +78,7 @@ class SummarizeResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Last, so that this module's class exists before a model it nests imports it back.
+from ..models.summarize_response_metadata import SummarizeResponseMetadata  # noqa: E402

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -85,23 +85,9 @@ class TextReprMetadata:
         d = dict(src_dict)
         event_type = d.pop("event_type", UNSET)
 
-        def _parse_event_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        event_id = d.pop("event_id", UNSET)
 
-        event_id = _parse_event_id(d.pop("event_id", UNSET))
-
-        def _parse_trace_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        trace_id = _parse_trace_id(d.pop("trace_id", UNSET))
+        trace_id = d.pop("trace_id", UNSET)
 
         rendering = d.pop("rendering", UNSET)
 
@@ -109,14 +95,7 @@ class TextReprMetadata:
 
         truncated = d.pop("truncated", UNSET)
 
-        def _parse_error(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        error = _parse_error(d.pop("error", UNSET))
+        error = d.pop("error", UNSET)
 
         text_repr_metadata = cls(
             event_type=event_type,

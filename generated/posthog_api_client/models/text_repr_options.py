@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -101,14 +101,7 @@ class TextReprOptions:
 
         include_hierarchy = d.pop("include_hierarchy", UNSET)
 
-        def _parse_max_depth(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        max_depth = _parse_max_depth(d.pop("max_depth", UNSET))
+        max_depth = d.pop("max_depth", UNSET)
 
         tools_collapse_threshold = d.pop("tools_collapse_threshold", UNSET)
 

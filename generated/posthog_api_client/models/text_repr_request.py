@@ -1,18 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.text_repr_event_type_enum import TextReprEventTypeEnum
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.text_repr_options import TextReprOptions
-    from ..models.text_repr_request_data import TextReprRequestData
-
 
 T = TypeVar("T", bound="TextReprRequest")
 
@@ -56,9 +51,6 @@ class TextReprRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.text_repr_options import TextReprOptions  # noqa: PLC0415
-        from ..models.text_repr_request_data import TextReprRequestData  # noqa: PLC0415
-
         d = dict(src_dict)
         event_type = TextReprEventTypeEnum(d.pop("event_type"))
 
@@ -95,3 +87,8 @@ class TextReprRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Last, so that this module's class exists before a model it nests imports it back.
+from ..models.text_repr_options import TextReprOptions  # noqa: E402
+from ..models.text_repr_request_data import TextReprRequestData  # noqa: E402

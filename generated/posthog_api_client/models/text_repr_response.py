@@ -1,14 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.text_repr_metadata import TextReprMetadata
-
 
 T = TypeVar("T", bound="TextReprResponse")
 
@@ -43,8 +39,6 @@ class TextReprResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.text_repr_metadata import TextReprMetadata  # noqa: PLC0415
-
         d = dict(src_dict)
         text = d.pop("text")
 
@@ -73,3 +67,7 @@ class TextReprResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Last, so that this module's class exists before a model it nests imports it back.
+from ..models.text_repr_metadata import TextReprMetadata  # noqa: E402

@@ -1,18 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.role_at_organization_enum import RoleAtOrganizationEnum
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.user_basic_hedgehog_config_type_0 import UserBasicHedgehogConfigType0
-
+from ..types import UNSET, Unset, uuid_from_str
 
 T = TypeVar("T", bound="UserBasic")
 
@@ -45,10 +41,6 @@ class UserBasic:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.user_basic_hedgehog_config_type_0 import (
-            UserBasicHedgehogConfigType0,  # noqa: PLC0415
-        )
-
         id = self.id
 
         uuid = str(self.uuid)
@@ -113,78 +105,50 @@ class UserBasic:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.user_basic_hedgehog_config_type_0 import (
-            UserBasicHedgehogConfigType0,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         id = d.pop("id")
 
-        uuid = UUID(d.pop("uuid"))
+        uuid = uuid_from_str(d.pop("uuid"))
 
         email = d.pop("email")
 
-        def _parse_distinct_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        distinct_id = _parse_distinct_id(d.pop("distinct_id", UNSET))
+        distinct_id = d.pop("distinct_id", UNSET)
 
         first_name = d.pop("first_name", UNSET)
 
         last_name = d.pop("last_name", UNSET)
 
-        def _parse_is_email_verified(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        is_email_verified = d.pop("is_email_verified", UNSET)
 
-        is_email_verified = _parse_is_email_verified(d.pop("is_email_verified", UNSET))
-
-        def _parse_hedgehog_config(
-            data: object,
-        ) -> None | Unset | UserBasicHedgehogConfigType0:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _hedgehog_config = d.pop("hedgehog_config", UNSET)
+        hedgehog_config: None | Unset | UserBasicHedgehogConfigType0
+        if _hedgehog_config is None or isinstance(_hedgehog_config, Unset):
+            hedgehog_config = _hedgehog_config
+        elif isinstance(_hedgehog_config, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                hedgehog_config_type_0 = UserBasicHedgehogConfigType0.from_dict(data)
-
-                return hedgehog_config_type_0
+                hedgehog_config_type_0 = UserBasicHedgehogConfigType0.from_dict(
+                    _hedgehog_config
+                )
+                hedgehog_config = hedgehog_config_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Unset | UserBasicHedgehogConfigType0, data)
+                hedgehog_config = _hedgehog_config
+        else:
+            hedgehog_config = _hedgehog_config
 
-        hedgehog_config = _parse_hedgehog_config(d.pop("hedgehog_config", UNSET))
-
-        def _parse_role_at_organization(
-            data: object,
-        ) -> None | RoleAtOrganizationEnum | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _role_at_organization = d.pop("role_at_organization", UNSET)
+        role_at_organization: None | RoleAtOrganizationEnum | Unset
+        if _role_at_organization is None or isinstance(_role_at_organization, Unset):
+            role_at_organization = _role_at_organization
+        elif isinstance(_role_at_organization, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                role_at_organization_type_0 = RoleAtOrganizationEnum(data)
-
-                return role_at_organization_type_0
+                role_at_organization_type_0 = RoleAtOrganizationEnum(
+                    _role_at_organization
+                )
+                role_at_organization = role_at_organization_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | RoleAtOrganizationEnum | Unset, data)
-
-        role_at_organization = _parse_role_at_organization(
-            d.pop("role_at_organization", UNSET)
-        )
+                role_at_organization = _role_at_organization
+        else:
+            role_at_organization = _role_at_organization
 
         user_basic = cls(
             id=id,
@@ -216,3 +180,7 @@ class UserBasic:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Last, so that this module's class exists before a model it nests imports it back.
+from ..models.user_basic_hedgehog_config_type_0 import UserBasicHedgehogConfigType0  # noqa: E402
