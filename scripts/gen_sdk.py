@@ -71,6 +71,7 @@ class Param:
     values: tuple[str, ...] = ()
     pattern: str | None = None
     max_length: int | None = None
+    item: str | None = None
 
     def row(self) -> str:
         """The ``Param(...)`` expression in operations.py (defaults left out)."""
@@ -84,6 +85,7 @@ class Param:
             "values": (self.values, ()),
             "pattern": (self.pattern, None),
             "max_length": (self.max_length, None),
+            "item": (self.item, None),
         }
         args += [f"{key}={value!r}" for key, (value, default) in extra.items() if value != default]
         return f"Param({', '.join(args)})"
@@ -239,10 +241,15 @@ def _param(spec: Spec, node: dict[str, Any], where: str) -> Param:
     item = schema["items"] if array else node["schema"]
     kind, annotation, limits = _scalar(spec, item, where)
     encoding = node.get("x-sdk-encoding")
+    json_item = None
     if encoding == "json":
-        kind = "json" if kind in ("object", "str") else kind
-        if kind != "json":
+        if kind not in ("object", "str"):
             raise SpecError(f"{where}: x-sdk-encoding json needs object or string items")
+        # What each item must be: a str, or a dict checked against the named model.
+        json_item = "str" if kind == "str" else spec.ref_name(item)
+        if json_item is None:
+            raise SpecError(f"{where}: JSON object items must be a $ref'd model")
+        kind = "json"
     elif encoding is not None:
         raise SpecError(f"{where}: x-sdk-encoding {encoding!r} is not known (only 'json' is)")
     elif kind == "object":
@@ -264,6 +271,7 @@ def _param(spec: Spec, node: dict[str, Any], where: str) -> Param:
         values=limits.get("values", ()),
         pattern=limits.get("pattern"),
         max_length=limits.get("max_length"),
+        item=json_item,
     )
 
 

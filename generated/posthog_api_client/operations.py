@@ -24,6 +24,9 @@ class Param(NamedTuple):
     values: tuple[str, ...] = ()  # kind enum: the values allowed
     pattern: str | None = None
     max_length: int | None = None
+    item: str | None = (
+        None  # kind json, an array: "str", or the model each dict must fit
+    )
 
 
 class Operation(NamedTuple):
@@ -272,9 +275,16 @@ OPERATIONS: dict[str, Operation] = {
             Param("event", "event", "query", "str"),
             Param("format", "format", "query", "enum", values=("csv", "json")),
             Param("person_id", "person_id", "query", "int"),
-            Param("properties", "properties", "query", "json", array=True),
-            Param("select", "select", "query", "json", array=True),
-            Param("where", "where", "query", "json", array=True),
+            Param(
+                "properties",
+                "properties",
+                "query",
+                "json",
+                array=True,
+                item="PropertyFilter",
+            ),
+            Param("select", "select", "query", "json", array=True, item="str"),
+            Param("where", "where", "query", "json", array=True, item="str"),
         ),
     ),
     "integrations_authorize_retrieve": Operation(

@@ -280,6 +280,7 @@ class AsyncPostHog(Namespaces):
         query: Mapping[str, Any] | None = None,
         body: Any = None,
         body_model: type[Any] | None = None,
+        open_ended: bool = False,
         fields: Mapping[str, Any] | None = None,
         timeout: Any = NOT_GIVEN,
         max_retries: Any = NOT_GIVEN,
@@ -292,7 +293,7 @@ class AsyncPostHog(Namespaces):
         url, params = self._url(operation, path, query, extra_query)
         content = None
         if body_model is not None:
-            content = _body(operation, body_model, body, fields or {})
+            content = _body(operation, body_model, body, fields or {}, open_ended)
         options = (
             _DEFAULTS
             if timeout is NOT_GIVEN and max_retries is NOT_GIVEN and extra_headers is None
@@ -337,11 +338,7 @@ class AsyncPostHog(Namespaces):
         params: list[tuple[str, str]] = []
         for param in operation.params:
             value = values.get(param.name)
-            if value is None:
-                if param.required:
-                    raise InvalidRequestError(
-                        f"posthog.{operation.call}: {param.name} is required, got None"
-                    )
+            if value is None and not param.required:
                 continue
             text = _validation.param_text(param, value, f"posthog.{operation.call}: {param.name}")
             if param.location == "path":
@@ -523,8 +520,13 @@ def _new_cache(config: ClientConfig) -> PromptCache:
     return PromptCache.for_client(**config.cache_options())
 
 
-def _body(operation: Operation, model: type[Any], body: Any, fields: Mapping[str, Any]) -> bytes:
-    """The JSON body from a ready model, a dict, or keyword fields, checked against ``model``."""
+def _body(
+    operation: Operation, model: type[Any], body: Any, fields: Mapping[str, Any], open_ended: bool
+) -> bytes:
+    """The JSON body from a ready model, a dict, or keyword fields, checked against ``model``.
+
+    ``open_ended`` bodies (the spec's additionalProperties) take names the model lacks.
+    """
     what = f"posthog.{operation.call}"
     given = {k: v for k, v in fields.items() if v is not NOT_GIVEN}
     if isinstance(body, model):
@@ -538,7 +540,6 @@ def _body(operation: Operation, model: type[Any], body: Any, fields: Mapping[str
                     f"{what}: body must be a {model.__name__} or a dict, got {type(body).__name__}"
                 )
             given = {**body, **given}
-        open_ended = any(a.name == "additional_properties" for a in model.__attrs_attrs__)
         checked = _validation.body_dict(what, model, given, open_ended=open_ended)
         data = model.from_dict(checked).to_dict()
     try:

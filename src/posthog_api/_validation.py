@@ -460,28 +460,44 @@ def param_text(param: Param, value: object, what: str) -> str | list[str]:
     """A path or query argument checked against its ``Param`` and encoded as text.
 
     An array is one comma-joined text (``explode`` false), or a list of texts sent as a
-    repeated parameter; a ``json`` parameter is one compact JSON text whatever it holds.
+    repeated parameter; a lone str is one item. A ``json`` parameter is one compact JSON
+    text (PostHog reads it with json.loads), its items checked by ``param.item``.
     """
-    if param.kind == "json":
-        if isinstance(value, (str, bytes, bytearray, Mapping, set, frozenset)) and param.array:
-            raise InvalidRequestError(
-                f"{what} must be a list (in order), got {type(value).__name__}; wrap a single "
-                "value in a list (the SDK encodes it as JSON)"
-            )
-        if param.array and isinstance(value, Iterable):
-            value = [v.to_dict() if hasattr(v, "to_dict") else v for v in value]
-        return json_query(value, what)
     if not param.array:
         return _scalar_text(param, value, what)
+    if param.kind != "json" and isinstance(value, str):
+        value = [value]  # one sort key, one id: unambiguous once each item is checked
     if isinstance(value, (str, bytes, bytearray, Mapping, set, frozenset)) or not isinstance(
         value, Iterable
     ):
         raise InvalidRequestError(
             f"{what} must be a list (in order), got {type(value).__name__}; wrap a single "
-            "value in a list"
+            "value in a list" + (" (the SDK encodes it as JSON)" if param.kind == "json" else "")
         )
-    texts = [_scalar_text(param, item, f"{what}[{i}]") for i, item in enumerate(value)]
+    items = list(value)
+    if param.kind == "json":
+        return json_query(
+            [_json_item(param.item, v, f"{what}[{i}]") for i, v in enumerate(items)], what
+        )
+    texts = [_scalar_text(param, item, f"{what}[{i}]") for i, item in enumerate(items)]
     return texts if param.explode else ",".join(texts)
+
+
+def _json_item(item: str | None, value: object, what: str) -> object:
+    """One item of a JSON array parameter: a str, or a dict (or model) fitting ``item``."""
+    if item == "str":
+        if not isinstance(value, str):
+            raise InvalidRequestError(f"{what} must be a str, got {type(value).__name__}")
+        return value
+    if hasattr(value, "to_dict"):
+        value = value.to_dict()
+    if not isinstance(value, Mapping):
+        raise InvalidRequestError(f"{what} must be a dict, got {type(value).__name__}")
+    from posthog_api_client import models
+
+    model = getattr(models, item or "")
+    open_ended = any(a.name == "additional_properties" for a in model.__attrs_attrs__)
+    return body_dict(what, model, dict(value), open_ended=open_ended)
 
 
 def _scalar_text(param: Param, value: object, what: str) -> str:

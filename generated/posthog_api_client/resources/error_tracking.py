@@ -54,6 +54,7 @@ class ErrorTracking(Namespace):
             JSONObject,
             body=body,
             body_model=ErrorTrackingSymbolSetRequest,
+            open_ended=True,
             fields={
                 "ref": ref,
                 "storage_ptr": storage_ptr,
@@ -86,6 +87,7 @@ class ErrorTracking(Namespace):
             JSONObject,
             body=body,
             body_model=JSONObject,
+            open_ended=True,
             fields={
                 **fields,
             },

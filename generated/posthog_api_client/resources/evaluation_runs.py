@@ -57,6 +57,7 @@ class EvaluationRuns(Namespace):
             JSONObject,
             body=body,
             body_model=EvaluationRunRequest,
+            open_ended=True,
             fields={
                 "evaluation_id": evaluation_id,
                 "target_event_id": target_event_id,

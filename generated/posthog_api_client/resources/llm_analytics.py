@@ -181,6 +181,7 @@ class LLMAnalytics(Namespace):
             JSONObject,
             body=body,
             body_model=SetActiveKeyRequest,
+            open_ended=True,
             fields={
                 "key_id": key_id,
                 **fields,
@@ -299,6 +300,7 @@ class LLMAnalytics(Namespace):
             JSONObject,
             body=body,
             body_model=ProviderKeyValidationRequest,
+            open_ended=True,
             fields={
                 "provider": provider,
                 "api_key": api_key,

@@ -79,6 +79,7 @@ class Logs(Namespace):
             JSONObject,
             body=body,
             body_model=LogsQueryRequest,
+            open_ended=True,
             fields={
                 "query": query,
                 **fields,
@@ -112,6 +113,7 @@ class Logs(Namespace):
             JSONObject,
             body=body,
             body_model=LogsQueryRequest,
+            open_ended=True,
             fields={
                 "query": query,
                 **fields,

@@ -51,6 +51,7 @@ class MaxTools(Namespace):
             JSONObject,
             body=body,
             body_model=MaxToolsInsightRequest,
+            open_ended=True,
             fields={
                 "query_description": query_description,
                 "insight_type": insight_type,
