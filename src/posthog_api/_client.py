@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
 import httpx
-from posthog_api_client.resources import NOT_GIVEN, Namespaces
+from posthog_api_client.resources import NOT_GIVEN
 
-from . import _scopes, _validation
+from . import _scopes, _validation, resources
 from ._config import DEFAULT_HOST, DEFAULT_TIMEOUT, ClientConfig, check_headers, check_timeout
 from ._errors import (
     APIConnectionError,
@@ -52,8 +52,6 @@ if TYPE_CHECKING:
 
     from ._pagination import AsyncPaginator
     from .prompts.cache import PromptCache
-    from .resources.prompts import Prompts
-    from .resources.soft_delete import DatasetItems, Datasets, Evaluations
 
 T = TypeVar("T")
 
@@ -97,7 +95,7 @@ class _Options:
 _DEFAULTS = _Options(NOT_GIVEN, NOT_GIVEN, None)
 
 
-class AsyncPostHog(Namespaces):
+class AsyncPostHog(resources.Namespaces):
     """An async client for PostHog's LLM-analytics and environment API.
 
     Arguments fall back to the environment: ``POSTHOG_PERSONAL_API_KEY``,
@@ -119,12 +117,6 @@ class AsyncPostHog(Namespaces):
     second client pass per request. ``aclose()`` closes a given transport, as httpx does,
     but never a given ``http_client``.
     """
-
-    # The generated Namespaces annotate the rest; these are src's extended classes.
-    prompts: Prompts
-    datasets: Datasets
-    dataset_items: DatasetItems
-    evaluations: Evaluations
 
     def __init__(
         self,
@@ -200,8 +192,6 @@ class AsyncPostHog(Namespaces):
             timeout=config.timeout,
             transport=transport,
         )
-        from . import resources
-
         resources.attach(self)
 
     # -- lifecycle -----------------------------------------------------------------
