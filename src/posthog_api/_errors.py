@@ -80,7 +80,9 @@ class APIError(PostHogError):
         self.url = url
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (type(self), self.__dict__))
+        # An httpx.Response does not pickle (and its request holds the key): left behind.
+        state = {k: v for k, v in self.__dict__.items() if k != "response"}
+        return (_rebuild, (type(self), state))
 
 
 class APIConnectionError(APIError):
@@ -114,9 +116,13 @@ class ResponseValidationError(APIError):
 
 
 class APIStatusError(APIError):
-    """The server answered with an error status (4xx or 5xx)."""
+    """The server answered with an error status (4xx or 5xx).
+
+    ``response`` is the ``httpx.Response`` (headers, raw body); None after unpickling.
+    """
 
     status_code: int = 0
+    response: httpx.Response | None = None
 
     def __init__(
         self,
@@ -128,8 +134,10 @@ class APIStatusError(APIError):
         body: Any = None,
         request_id: str | None = None,
         operation: str | None = None,
+        response: httpx.Response | None = None,
     ) -> None:
         super().__init__(message, method=method, url=url)
+        self.response = response
         self.status_code = status_code
         self.body = body
         self.request_id = request_id
@@ -172,6 +180,7 @@ class ScopeError(PermissionDeniedError):
         url: str | None = None,
         body: Any = None,
         request_id: str | None = None,
+        response: httpx.Response | None = None,
     ) -> None:
         super().__init__(
             message,
@@ -181,6 +190,7 @@ class ScopeError(PermissionDeniedError):
             body=body,
             request_id=request_id,
             operation=operation,
+            response=response,
         )
         self.missing: tuple[str, ...] = tuple(missing)
         self.granted: tuple[str, ...] | None = None if granted is None else tuple(granted)
@@ -371,6 +381,7 @@ def status_error(
         "body": body,
         "request_id": request_id,
         "operation": operation,
+        "response": response,
     }
     if status == 403 and detail and _SCOPE_MARKER in detail:
         missing = _scope_from_detail(detail)
