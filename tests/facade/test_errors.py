@@ -151,8 +151,7 @@ async def test_status_maps_to_exception(
         assert (error.type, error.code, error.detail, error.attr) == (None, None, None, None)
 
     message = str(error)
-    assert "datasets_list" in message
-    assert f"GET {LIST_PATH}" in message
+    assert f"posthog.datasets.list (GET {LIST_PATH})" in message
     assert str(status) in message
     assert "Next: " in message
     assert ".." not in message
@@ -233,7 +232,7 @@ async def test_transport_errors(
     assert len(h.requests) == 3  # a GET is retried max_retries (2) times
     assert info.value.method == "GET"
     assert info.value.url == f"{HOST}/api/projects/{PROJECT_ID}/datasets/{A}/"
-    assert "datasets_retrieve" in str(info.value)
+    assert str(info.value).startswith("posthog.datasets.retrieve ")
     assert "3 attempt(s)" in str(info.value)
     assert "Next: " in str(info.value)
 
@@ -251,7 +250,8 @@ async def test_unparseable_success_body(make_client: MakeClient, response: httpx
     h = make_client(lambda request: response)
     with pytest.raises(ResponseValidationError) as info:
         await h.client.datasets.retrieve(A)
-    assert "datasets_retrieve" in str(info.value)
+    assert str(info.value).startswith("posthog.datasets.retrieve: the 200 response ")
+    assert info.value.operation == "datasets_retrieve"
     assert "Next: " in str(info.value)
     assert len(h.requests) == 1
 
