@@ -29,7 +29,7 @@ from posthog_api._errors import (
 
 from .conftest import HOST, PROJECT_ID, MakeClient
 
-LIST = f"datasets_list (GET /api/projects/{PROJECT_ID}/datasets/)"
+LIST = f"posthog.datasets.list (GET /api/projects/{PROJECT_ID}/datasets/)"
 REDIRECT_ADVICE = (
     "which the SDK does not follow; check POSTHOG_HOST "
     "(e.g. https://us.posthog.com or https://eu.posthog.com)."
