@@ -20,8 +20,10 @@ from typing import Any
 
 import httpx
 import pytest
+from posthog_api_client.operations import OPERATIONS
 
-from posthog_api import AsyncPostHog
+from posthog_api import AsyncPostHog, _validation
+from posthog_api._client import _DEFAULTS as DEFAULTS
 from posthog_api._errors import (
     APIStatusError,
     BadRequestError,
@@ -94,7 +96,7 @@ async def test_a_deeply_nested_success_body_is_a_response_validation_error(serve
     error = info.value
     assert error.status_code == 200
     assert error.operation == "llm_prompts_name_retrieve"
-    assert "llm_prompts_name_retrieve" in str(error)
+    assert str(error).startswith("posthog.prompts.fetch: ")
     assert "nested too deeply" in str(error)
     assert error.__cause__ is None  # no chained RecursionError in the traceback
     assert len(str(error)) < 1000
@@ -103,9 +105,12 @@ async def test_a_deeply_nested_success_body_is_a_response_validation_error(serve
 async def test_a_deeply_nested_next_page_is_a_response_validation_error(serve: Serve) -> None:
     client = await serve(200, DEEP)
     with pytest.raises(ResponseValidationError) as info:
-        await client._follow("llm_prompts_list", _page_model(), "/api/next?offset=100")
+        await client._follow(LIST_OP, _page_model(), "/api/next?offset=100", DEFAULTS)
     assert info.value.status_code == 200
     assert info.value.operation == "llm_prompts_list"
+
+
+LIST_OP = OPERATIONS["llm_prompts_list"]
 
 
 def _page_model() -> type[Any]:
@@ -177,7 +182,8 @@ async def test_a_prompt_field_of_the_wrong_type_is_named(
         await client.prompts.fetch("greeting")
     message = str(info.value)
     assert expected in message
-    assert message.startswith("llm_prompts_name_retrieve: the 200 response has ")
+    assert message.startswith("posthog.prompts.fetch: the 200 response has ")
+    assert info.value.operation == "llm_prompts_name_retrieve"
 
 
 PAGES = [
@@ -197,7 +203,8 @@ async def test_a_page_field_of_the_wrong_type_is_named(
     with pytest.raises(ResponseValidationError) as info:
         await client.prompts.list()
     assert expected in str(info.value)
-    assert "llm_prompts_list" in str(info.value)
+    assert str(info.value).startswith("posthog.prompts.list: ")
+    assert info.value.operation == "llm_prompts_list"
     assert info.value.status_code == 200
 
 
@@ -252,7 +259,7 @@ async def test_a_huge_redirect_location_gives_a_short_message(serve: Serve) -> N
 async def test_a_long_next_page_path_gives_a_short_message(serve: Serve) -> None:
     client = await serve(404, as_json({"detail": "Not found."}))
     with pytest.raises(NotFoundError) as info:
-        await client._follow("llm_prompts_list", _page_model(), "/" + "p" * 20_000)
+        await client._follow(LIST_OP, _page_model(), "/" + "p" * 20_000, DEFAULTS)
     assert len(str(info.value)) < 1000
     assert info.value.url is not None and len(info.value.url) > 20_000  # kept whole
 
@@ -260,10 +267,22 @@ async def test_a_long_next_page_path_gives_a_short_message(serve: Serve) -> None
 # -- the SDK's own errors are not the response's ------------------------------------------
 
 
-async def test_a_bad_keyword_inside_the_sdk_propagates_as_itself(serve: Serve) -> None:
+def _sdk_bug(*args: Any, **kwargs: Any) -> Any:
+    raise TypeError("check() got an unexpected keyword argument 'no_such_argument'")
+
+
+@pytest.mark.parametrize("where", ["param_text", "response_problem"])
+async def test_a_bad_keyword_inside_the_sdk_propagates_as_itself(
+    serve: Serve, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """An SDK bug before sending (argument encoding) or after the answer came (the response
+    checks) is the TypeError itself, never a ResponseValidationError or another SDK error."""
     client = await serve(200, as_json(prompt_row()))
-    with pytest.raises(TypeError, match="no_such_argument"):
-        await client._call("llm_prompts_name_retrieve", dict, prompt_name="g", no_such_argument=1)
+    monkeypatch.setattr(_validation, where, _sdk_bug)
+    with pytest.raises(TypeError, match="no_such_argument") as info:
+        await client.prompts.fetch("greeting")
+    assert type(info.value) is TypeError
+    assert info.value.__cause__ is None
 
 
 # -- with_options(max_retries=...) and a Retry-After date ---------------------------------
