@@ -10,9 +10,11 @@ cache off by configuration: a pinned version is cached for ``prompt_cache_pinned
 whatever ``prompt_cache_ttl`` says (and at 0 every ``get`` still runs the miss path), and
 invalidating before each ``get`` measures the cache's miss path (single-flight task) as
 well, which row d2 reports. ``fetch`` runs the same
-code as a ``get`` miss minus that machinery: argument checks, ``_call`` (scope check,
-generated ``asyncio_detailed``, response hook, retry transport), the ``Prompt`` value
-and the write-through into the cache.
+code as a ``get`` miss minus that machinery: argument checks, ``_request`` (scope check,
+arguments encoded by the operation table, retry transport, status mapping, parsing with
+the generated model and the response checks), the ``Prompt`` value and the write-through
+into the cache. The generated ``asyncio_detailed`` it is compared with is openapi-python-
+client's own request function for the operation, which the SDK does not call.
 
 Two facade stacks are measured: the default one (the connection pool swapped for the
 mock transport) and the one a user gets with ``http_client=httpx.AsyncClient(...)``.
