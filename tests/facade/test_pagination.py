@@ -137,7 +137,7 @@ async def test_cross_origin_next_is_refused(make_client: MakeClient, other_origi
         async for d in h.client.datasets.list():
             seen.append(d.name)
     assert seen == ["d0", "d1"]
-    assert "datasets_list" in str(info.value)
+    assert str(info.value).startswith("posthog.datasets.list: ")
     assert len(h.requests) == 1
     for request in h.requests:  # the key never went anywhere else
         assert f"{request.url.scheme}://{request.url.netloc.decode()}" == HOST
@@ -247,7 +247,8 @@ async def test_a_malformed_later_page_is_a_response_validation_error(
     h = make_client(handler)
     with pytest.raises(ResponseValidationError) as info:
         await h.client.datasets.list().collect()
-    assert "datasets_list" in str(info.value)
+    assert str(info.value).startswith("posthog.datasets.list: ")
+    assert info.value.operation == "datasets_list"
     assert len(h.requests) == 2
 
 
@@ -580,7 +581,7 @@ async def test_an_unparseable_next_url_is_an_api_error_without_its_query(
             seen.append(d.name)
     message = str(info.value)
     assert seen == ["d0"]
-    assert "datasets_list" in message and "paging stopped" in message
+    assert message.startswith("posthog.datasets.list: ") and "paging stopped" in message
     assert "SECRET_IN_QUERY" not in message and len(message) < 400
     assert info.value.__cause__ is None and info.value.__suppress_context__
     assert len(h.requests) == 1
@@ -647,7 +648,6 @@ async def test_a_next_page_whose_results_are_not_a_list_is_a_response_validation
     make_client: MakeClient, results: Any
 ) -> None:
     # The generated parser loops over `results`: {} and "" would read as an empty page.
-    # (Pages fetched by offset, and the first page, come through _call: not checked yet.)
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.params.get("offset"):
             return httpx.Response(200, json={"count": 2, "next": None, "results": results})
@@ -661,7 +661,8 @@ async def test_a_next_page_whose_results_are_not_a_list_is_a_response_validation
             seen.append(d.name)
     message = str(info.value)
     assert f"results is {type(results).__name__} {results!r}, expected a list" in message
-    assert "datasets_list" in message and "SECRET_IN_QUERY" not in message
+    assert message.startswith("posthog.datasets.list: ") and "SECRET_IN_QUERY" not in message
+    assert info.value.operation == "datasets_list"
     assert info.value.status_code == 200 and seen == ["d0"]
 
 

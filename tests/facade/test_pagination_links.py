@@ -15,12 +15,17 @@ from typing import Any
 import httpx
 import pytest
 from posthog_api_client.models.paginated_dataset_list import PaginatedDatasetList
+from posthog_api_client.operations import OPERATIONS
 
+from posthog_api._client import _DEFAULTS as DEFAULTS
 from posthog_api._errors import APIError, InvalidRequestError
 from posthog_api._pagination import AsyncPaginator
 
 from .conftest import HOST, MakeClient
 from .test_pagination import PATH, row
+
+LIST_OP = OPERATIONS["datasets_list"]
+LIST_URL = f"{HOST}{PATH}"
 
 Link = Callable[[int, int], str]  # (offset, limit) -> the query of a next link
 
@@ -181,7 +186,7 @@ async def test_a_paginator_is_sequential_unless_concurrency_is_asked_for(
     server = LinkServer(total=7)
     h = make_client(server.handle)
     paginator: AsyncPaginator[Any] = AsyncPaginator(
-        h.client, "datasets_list", PaginatedDatasetList, {}, page_size=2
+        h.client, LIST_OP, PaginatedDatasetList, LIST_URL, [], DEFAULTS, page_size=2
     )
     assert [d.name async for d in paginator] == [f"d{i}" for i in range(7)]
     assert server.max_in_flight == 1
@@ -196,9 +201,11 @@ async def test_a_starting_offset_given_to_the_paginator_keeps_the_offset_plan(
     h = make_client(server.handle)
     paginator: AsyncPaginator[Any] = AsyncPaginator(
         h.client,
-        "datasets_list",
+        LIST_OP,
         PaginatedDatasetList,
-        {"offset": 4},
+        LIST_URL,
+        [("offset", "4")],
+        DEFAULTS,
         page_size=2,
         concurrency=concurrency,
     )
