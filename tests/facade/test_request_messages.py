@@ -13,7 +13,6 @@ from typing import Any
 import httpx
 import pytest
 
-from posthog_api import _client
 from posthog_api._client import AsyncPostHog
 from posthog_api._errors import (
     APIConnectionError,
@@ -76,7 +75,7 @@ async def test_a_scope_refusal_names_every_missing_and_granted_scope(
     with pytest.raises(ScopeError) as info:
         await h.client.max_tools.create_and_query_insight(query_description="q")
     assert str(info.value) == (
-        "max_tools_create_and_query_insight_create needs the API key scope(s) insight:read, "
+        "posthog.max_tools.create_and_query_insight needs the API key scope(s) insight:read, "
         "query:read, which the client was told the key lacks (granted: dataset:read, "
         "llm_prompt:read). Next: add the scope to the key in PostHog and to scopes=[...]."
     )
@@ -139,9 +138,9 @@ async def test_a_call_on_a_closed_client_says_so_word_for_word(make_client: Make
     with pytest.raises(ConfigurationError) as info:
         await h.client.datasets.list().collect()
     assert str(info.value) == (
-        "datasets_list: this AsyncPostHog is closed (aclose() or the end of its 'async with'), "
-        "or the client it was copied from with with_options() is, so nothing is sent. "
-        "Next: create a new client."
+        "posthog.datasets.list: this AsyncPostHog is closed (aclose() or the end of its "
+        "'async with'), or the client it was copied from with with_options() is, so nothing "
+        "is sent. Next: create a new client."
     )
     assert h.requests == []
 
@@ -169,8 +168,8 @@ async def test_a_timeout_on_a_later_page_names_the_call_and_chains_the_cause(
     error = await _second_page_error(make_client, second)
     assert type(error) is APITimeoutError
     assert str(error) == (
-        "datasets_list timed out (ReadTimeout) after 1 attempt(s). Next: raise the timeout "
-        "with with_options(timeout=...) or check the network."
+        "posthog.datasets.list timed out (ReadTimeout) after 1 attempt(s). Next: raise the "
+        "timeout (timeout=... on the call or with_options(timeout=...)) or check the network."
     )
     assert isinstance(error.__cause__, httpx.ReadTimeout)
     assert (error.method, error.url) == ("GET", f"{HOST}{PATH}")
@@ -204,7 +203,9 @@ async def test_a_connection_error_on_a_later_page_chains_the_cause(
 
     error = await _second_page_error(make_client, second)
     assert type(error) is APIConnectionError
-    assert str(error).startswith(f"datasets_list could not reach {HOST} (ConnectError) after 1")
+    assert str(error).startswith(
+        f"posthog.datasets.list could not reach {HOST} (ConnectError) after 1"
+    )
     assert isinstance(error.__cause__, httpx.ConnectError)
 
 
@@ -217,8 +218,8 @@ async def test_a_later_page_that_is_not_json_is_described_word_for_word(
     error = await _second_page_error(make_client, lambda r: httpx.Response(200, text="<html>"))
     assert type(error) is ResponseValidationError
     assert str(error) == (
-        "datasets_list: the 200 response could not be parsed (JSONDecodeError: Expecting "
-        f"value: line 1 column 1 (char 0)), {NEXT_ADVICE}"
+        "posthog.datasets.list: the 200 response could not be parsed (JSONDecodeError: "
+        f"Expecting value: line 1 column 1 (char 0)), {NEXT_ADVICE}"
     )
     assert error.__cause__ is None and error.__suppress_context__
     assert (error.method, error.url, error.status_code) == ("GET", f"{HOST}{PATH}", 200)
@@ -230,8 +231,8 @@ async def test_a_later_page_nested_too_deeply_says_so(make_client: MakeClient) -
     error = await _second_page_error(make_client, lambda r: httpx.Response(200, content=body))
     assert type(error) is ResponseValidationError
     assert str(error) == (
-        f"datasets_list: the 200 response could not be parsed (JSON nested too deeply), "
-        f"{NEXT_ADVICE}"
+        "posthog.datasets.list: the 200 response could not be parsed (JSON nested too "
+        f"deeply), {NEXT_ADVICE}"
     )
 
 
@@ -251,7 +252,8 @@ async def test_a_parse_error_quotes_at_most_200_characters(
     text = f"Invalid isoformat string: {value!r}"
     shown = f"{text[:200]}... [{len(text):,} characters in all]" if cut else text
     assert str(error) == (
-        f"datasets_list: the 200 response could not be parsed (ValueError: {shown}), {NEXT_ADVICE}"
+        "posthog.datasets.list: the 200 response could not be parsed "
+        f"(ValueError: {shown}), {NEXT_ADVICE}"
     )
 
 
@@ -263,8 +265,8 @@ async def test_a_later_page_with_a_wrong_field_and_no_rows_is_refused(
     )
     assert type(error) is ResponseValidationError
     assert str(error) == (
-        "datasets_list: the 200 response has a field of the wrong type: count is str 'many', "
-        f"expected an int >= 0 or null, {NEXT_ADVICE}"
+        "posthog.datasets.list: the 200 response has a field the SDK cannot use: count is "
+        f"str 'many', expected an int >= 0 or null, {NEXT_ADVICE}"
     )
 
 
@@ -287,9 +289,9 @@ async def test_an_unparseable_next_link_is_described_word_for_word(
 ) -> None:
     error = await _link_error(make_client, "https://tab\there.example/?token=SECRET")
     assert str(error) == (
-        "datasets_list: the server's next-page URL (at https://tab\\there.example) cannot be "
-        "parsed (InvalidURL); paging stopped. The pages before it were delivered; report the "
-        "URL to the server's operator."
+        "posthog.datasets.list: the server's next-page URL (at https://tab\\there.example) "
+        "cannot be parsed (InvalidURL); paging stopped. The pages before it were delivered; "
+        "report the URL to the server's operator."
     )
 
 
@@ -306,7 +308,7 @@ async def test_a_next_link_of_another_scheme_is_described_word_for_word(
 ) -> None:
     error = await _link_error(make_client, f"{scheme}:alert(1)")
     assert str(error) == (
-        f"datasets_list: the server's next-page URL has the scheme {shown}:, not http(s); "
+        f"posthog.datasets.list: the server's next-page URL has the scheme {shown}:, not http(s); "
         "it was not followed. Paging stopped. The pages before it were delivered; report the "
         "URL to the server's operator."
     )
@@ -315,31 +317,10 @@ async def test_a_next_link_of_another_scheme_is_described_word_for_word(
 async def test_a_next_link_elsewhere_is_described_word_for_word(make_client: MakeClient) -> None:
     error = await _link_error(make_client, "https://other.example/api/?token=SECRET")
     assert str(error) == (
-        f"datasets_list: the server's next-page URL points at https://other.example, not "
+        f"posthog.datasets.list: the server's next-page URL points at https://other.example, not "
         f"{HOST}; it was not followed so that the API key is never sent to another host. "
         "Paging stopped."
     )
-
-
-# -- operations are imported once -----------------------------------------------------
-
-
-async def test_an_operation_is_imported_on_first_use_and_then_reused(
-    make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(_client, "_functions", {})
-    h = make_client(lambda r: httpx.Response(200, json={"count": 0, "results": []}))
-    assert await h.client.datasets.list().collect() == []
-    function = _client._functions["datasets_list"]
-    assert function.__module__ == "posthog_api_client.api.datasets.datasets_list"
-
-    def no_import(name: str) -> Any:
-        raise AssertionError(f"imported {name} again")
-
-    monkeypatch.setattr(_client.importlib, "import_module", no_import)
-    assert _client._operation_function("datasets_list") is function
-    assert await h.client.datasets.list().collect() == []
-    assert len(h.requests) == 2
 
 
 # -- a body that does not decode, connection errors on a first page -------------------
@@ -357,9 +338,9 @@ async def test_a_body_that_does_not_decode_is_a_response_validation_error(
     with pytest.raises(ResponseValidationError) as info:
         await h.client.datasets.list().collect()
     assert str(info.value) == (
-        "datasets_list: the response body could not be decoded (Error -3 while decompressing "
-        "data: incorrect header check); its Content-Encoding does not match it. Next: retry, "
-        "or report it to the server's operator."
+        "posthog.datasets.list: the response body could not be decoded (Error -3 while "
+        "decompressing data: incorrect header check); its Content-Encoding does not match it. "
+        "Next: retry, or report it to the server's operator."
     )
     assert (info.value.method, info.value.url) == ("GET", f"{HOST}{PATH}")
     assert info.value.operation == "datasets_list"
@@ -374,7 +355,7 @@ async def test_a_later_page_that_does_not_decode_is_a_response_validation_error(
         lambda r: httpx.Response(200, content=b"plain", headers={"Content-Encoding": "gzip"}),
     )
     assert type(error) is ResponseValidationError
-    assert str(error).startswith("datasets_list: the response body could not be decoded (")
+    assert str(error).startswith("posthog.datasets.list: the response body could not be decoded (")
     assert error.__cause__ is None
 
 
@@ -406,7 +387,7 @@ async def test_a_connection_error_without_a_recorded_attempt_count_says_one_atte
     with pytest.raises(APIConnectionError) as info:
         await h.client.datasets.list().collect()
     assert str(info.value) == (
-        f"datasets_list could not reach {HOST} (NoAttributes) after 1 attempt(s). "
+        f"posthog.datasets.list could not reach {HOST} (NoAttributes) after 1 attempt(s). "
         "Next: check POSTHOG_HOST and the network."
     )
 
@@ -416,8 +397,8 @@ async def test_a_create_answered_200_is_described_word_for_word(make_client: Mak
     with pytest.raises(ResponseValidationError) as info:
         await h.client.datasets.create(name="n")
     assert str(info.value) == (
-        "datasets_create: the server answered 200 where 201 was expected (the API "
-        "description gives no body for it, so nothing was parsed). Next: upgrade "
-        "posthog-api-async, or report it (the body is on the exception's .body)."
+        "posthog.datasets.create: the server answered 200 where 201 was expected, which does not "
+        "match the API description. Next: upgrade posthog-api-async, or report it (the body is "
+        "on the exception's .body)."
     )
     assert (info.value.status_code, info.value.body) == (200, '{"name":"n"}')
