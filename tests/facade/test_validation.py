@@ -96,13 +96,25 @@ async def test_non_uuid_ids(h: Harness, operation: Any, bad: Any) -> None:
 
 @pytest.mark.parametrize("bad", [0, -1, "3", "../3", True, 1.0])
 async def test_integration_ids_are_positive_ints(h: Harness, bad: Any) -> None:
-    await refused(h, lambda c: c.integrations.github_repos(bad), "integration id")
+    await refused(
+        h,
+        lambda c: c.integrations.github_repos(bad),
+        "posthog.integrations.github_repos: id must be",
+    )
 
 
 async def test_uuid_filters_are_checked(h: Harness) -> None:
-    await refused(h, lambda c: c.datasets.list(id_in=[A, "nope"]), "id_in")
-    await refused(h, lambda c: c.datasets.list(id_in=str(A)), "not one string")
+    await refused(h, lambda c: c.datasets.list(id_in=[A, "nope"]), "id_in[1] must be a UUID")
+    # A comma-joined string is not one UUID; a lone UUID string is one item (sent below).
+    await refused(h, lambda c: c.datasets.list(id_in=f"{A},{A}"), "id_in[0] must be a UUID")
     await refused(h, lambda c: c.dataset_items.list(dataset="x"), "dataset")
+
+
+async def test_a_lone_string_for_an_array_parameter_is_one_item(h: Harness) -> None:
+    await h.client.datasets.list(id_in=str(A), order_by="name")
+    assert len(h.requests) == 1
+    assert h.requests[0].url.params["id__in"] == str(A)
+    assert h.requests[0].url.params["order_by"] == "name"
 
 
 async def test_wrong_types_for_body_fields(h: Harness) -> None:
@@ -124,8 +136,16 @@ async def test_bool_is_not_an_int(h: Harness) -> None:
 
 async def test_unknown_body_fields(h: Harness) -> None:
     await refused(h, lambda c: c.datasets.create({"name": "n", "nmae": "typo"}), "nmae")
-    await refused(h, lambda c: c.evaluations.update(A, nmae="typo"), "nmae", "expected one of")
+    await refused(h, lambda c: c.evaluations.update(A, {"nmae": "t"}), "nmae", "expected one of")
     await refused(h, lambda c: c.dataset_items.update(A, {"inptu": 1}), "inptu")
+
+
+async def test_a_misspelt_keyword_field_is_a_type_error(h: Harness) -> None:
+    """The generated signature lists a fixed body's fields: a typo is Python's TypeError
+    (which type checkers catch), and nothing is sent."""
+    with pytest.raises(TypeError, match="nmae"):
+        await h.client.evaluations.update(A, nmae="typo")  # type: ignore[call-arg]
+    assert h.requests == []
 
 
 @pytest.mark.parametrize(
@@ -199,7 +219,9 @@ async def test_valid_calls_still_send(make_client: MakeClient) -> None:
 
 
 async def test_enum_arguments_outside_the_spec_are_refused(h: Harness) -> None:
-    await refused(h, lambda c: c.llm_analytics.models("mistral"), "provider", "openai")
-    await refused(h, lambda c: c.logs.values("k", attribute_type="span"), "attribute_type", "log")
+    await refused(h, lambda c: c.llm_analytics.models(provider="mistral"), "provider", "openai")
+    await refused(
+        h, lambda c: c.logs.values(key="k", attribute_type="span"), "attribute_type", "log"
+    )
     await refused(h, lambda c: c.logs.attributes(attribute_type="x"), "attribute_type")
     await refused(h, lambda c: c.events.list(format="xml"), "format", "csv, json")
