@@ -536,7 +536,7 @@ async def _run_with_failures(
             copy,
             paginator,
             client._transport,
-            client._generated,
+            client._config,
             client._prompt_cache,
             *(getattr(client, n) for n in vars(client) if not n.startswith("_")),
         ):

@@ -87,7 +87,11 @@ REFUSED: list[tuple[str, Callable[[AsyncPostHog], Any], str]] = [
     ("properties-dict", lambda c: c.events.list(properties={"key": "a", "value": 1}), "dict"),
     ("properties-str", lambda c: c.events.list(properties='[{"key": "a"}]'), "properties"),
     ("properties-str-item", lambda c: c.events.list(properties=["key"]), "properties[0]"),
-    ("properties-key-int", lambda c: c.events.list(properties=[{"key": 5}]), "'key'"),
+    (
+        "properties-key-int",
+        lambda c: c.events.list(properties=[{"key": 5}]),
+        "properties[0]: key must be str",
+    ),
     (
         "properties-nan",
         lambda c: c.events.list(properties=[{"key": "a", "value": math.nan}]),

@@ -24,7 +24,7 @@ async def test_a_retried_server_error_says_how_often_and_to_try_later(
     assert [r.status for r in server.log()] == [503, 503]
     assert info.value.status_code == 503
     assert str(info.value) == (
-        f"datasets_list (GET {DATASETS}) failed with 503: A server error occurred "
+        f"posthog.datasets.list (GET {DATASETS}) failed with 503: A server error occurred "
         "(after 2 attempts). Next: try again later."
     )
 
@@ -39,9 +39,9 @@ async def test_the_servers_scope_answer_names_the_scope(
     assert info.value.granted is None
     assert len(server.log()) == 1  # a 403 is not retried
     assert str(info.value) == (
-        f"datasets_create (POST {DATASETS}) failed with 403: API key missing required scope "
-        "'dataset:write'. Next: give the API key the scope it needs, or use a key with access "
-        "to this project."
+        f"posthog.datasets.create (POST {DATASETS}) failed with 403: API key missing required "
+        "scope 'dataset:write'. Next: give the API key the scope it needs, or use a key with "
+        "access to this project."
     )
 
 
@@ -52,6 +52,6 @@ async def test_a_429_carries_the_servers_wait(make_client: MakeClient, server: S
         await client.datasets.list()
     assert info.value.retry_after == 7.0
     assert str(info.value) == (
-        f"datasets_list (GET {DATASETS}) failed with 429: Request was throttled. Expected "
+        f"posthog.datasets.list (GET {DATASETS}) failed with 429: Request was throttled. Expected "
         "available in 7 seconds. Next: slow down; the SDK already retried within max_retries."
     )
