@@ -366,7 +366,10 @@ class AsyncPostHog(resources.Namespaces):
         if options.max_retries is not NOT_GIVEN:
             request.extensions[MAX_RETRIES_EXTENSION] = options.max_retries
         try:
-            response = await self._http.send(request)
+            # Straight to the transport: httpx's send would also build the redirect request
+            # of a 3xx, failing on a bad Location before the status could be reported.
+            response = await self._transport.handle_async_request(request)
+            response.request = request
         except TransportClosed:  # the pool was closed, under a with_options copy too
             raise _closed(operation) from None
         except httpx.TimeoutException as exc:

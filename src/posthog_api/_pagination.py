@@ -28,7 +28,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from . import _validation
-from ._errors import APIError, _str_or_none, bounded
+from ._errors import APIError, InvalidRequestError, _str_or_none, bounded
 
 if TYPE_CHECKING:
     from posthog_api_client.operations import Operation
@@ -125,7 +125,19 @@ class AsyncPaginator(_Paginator[T]):
         self._operation = operation
         self._page_model = page_model
         self._url = url
-        self._params = params  # checked and encoded by the client
+        # Checked and encoded by the client. An offset or limit among them (extra_query=...)
+        # is where paging starts and its page size: kept apart so that every page sends one.
+        self._params = [(k, v) for k, v in params if k not in ("offset", "limit")]
+        given = {k: v for k, v in params if k in ("offset", "limit")}
+        start, limit = _decimal(given.get("offset", "0")), _decimal(given.get("limit", "1"))
+        if start is None or not limit:
+            raise InvalidRequestError(
+                "offset and limit in extra_query must be decimal numbers (limit >= 1), got "
+                f"{_validation._shown(given)}"
+            )
+        self._start = start
+        if page_size is None and "limit" in given:
+            page_size = limit
         self._options = options
         self._page_size = page_size
         self._concurrency = concurrency
@@ -143,8 +155,12 @@ class AsyncPaginator(_Paginator[T]):
         )
 
     async def _first(self) -> Page[T]:
-        limit = [] if self._page_size is None else [("limit", str(self._page_size))]
-        return Page.from_model(await self._get(self._params + limit))
+        params = list(self._params)
+        if self._page_size is not None:
+            params.append(("limit", str(self._page_size)))
+        if self._start:
+            params.append(("offset", str(self._start)))
+        return Page.from_model(await self._get(params))
 
     async def pages(self) -> AsyncGenerator[Page[T], None]:
         page = await self._first()
@@ -193,7 +209,7 @@ class AsyncPaginator(_Paginator[T]):
             return None
         offset, limit = params
         step = len(first.results)
-        if offset != step:
+        if offset != self._start + step:
             return None
         return offset, limit, step
 
