@@ -48,7 +48,7 @@ check-generated: $(STAMP)
 	fi
 
 test: $(STAMP) check-generated
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2
 
 # The tests marked slow, which `make test` leaves out (pyproject.toml's addopts).
 test-slow: $(STAMP)

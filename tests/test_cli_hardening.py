@@ -96,7 +96,8 @@ def test_pull_refuses_names_that_point_outside_the_folder_and_touches_nothing(
     assert main(["prompts", "pull", str(target)]) == 1
 
     line = one_error_line(capsys.readouterr().err)
-    assert "'../../outside/victim'" in line and repr(str(outside / "abs")) in line
+    # A long name is shown cut short (tmp_path's length varies): its start is enough.
+    assert "'../../outside/victim'" in line and repr(str(outside / "abs"))[:40] in line
     assert "'../../outside/fresh'" in line and "nothing was written" in line
     after = snapshot(tmp_path, skip=target)
     assert after == before  # nothing outside created, overwritten or deleted
