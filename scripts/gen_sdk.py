@@ -349,8 +349,8 @@ def load(document: dict[str, Any]) -> list[Operation]:
                 summary=op.get("summary", operation_id),
                 description=op.get("description", ""),
             )
-            where = f"{operation_id}"
-            params = [_param(spec, p, where) for p in [*item.get("parameters", []), *op.get("parameters", [])]]
+            declared = [*item.get("parameters", []), *op.get("parameters", [])]
+            params = [_param(spec, p, operation_id) for p in declared]
             _responses(spec, operation, op)
             paginated = operation.page_model is not None
             operation.params = [
@@ -366,9 +366,7 @@ def load(document: dict[str, Any]) -> list[Operation]:
     for call in calls:
         if calls.count(call) > 1:
             clash = [o.operation_id for o in operations if o.call == call]
-            raise SpecError(
-                f"{' and '.join(clash)} would both be {call}: give one an x-sdk-name"
-            )
+            raise SpecError(f"{' and '.join(clash)} would both be {call}: give one an x-sdk-name")
     return operations
 
 
@@ -451,7 +449,12 @@ def render(operations: list[Operation], package_dir: Path) -> None:
     for namespace, members in sorted(by_namespace.items()):
         members.sort(key=lambda o: o.name)
         models = sorted(
-            {m for o in members for m in (o.body_model, o.response_model, o.page_model, o.item_model) if m}
+            {
+                model
+                for o in members
+                for model in (o.body_model, o.response_model, o.page_model, o.item_model)
+                if model
+            }
         )
         tag = members[0].tag
         description = next(

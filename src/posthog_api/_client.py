@@ -272,7 +272,7 @@ class AsyncPostHog(resources.Namespaces):
         body_model: type[Any] | None = None,
         open_ended: bool = False,
         fields: Mapping[str, Any] | None = None,
-        timeout: Any = NOT_GIVEN,
+        timeout: Any = NOT_GIVEN,  # noqa: ASYNC109 - a per-request option, as httpx has it
         max_retries: Any = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
