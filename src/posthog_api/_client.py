@@ -154,14 +154,9 @@ class AsyncPostHog(resources.Namespaces):
             prompt_cache_pinned_ttl=prompt_cache_pinned_ttl,
         )
         # Kept for with_options(host=...): the user's transport is reused, our pool is not.
-        self._given = (
-            None
-            if http_client is None and transport is None
-            else (_inner_transport(http_client, transport))
-        )
-        inner = self._given or _inner_transport(None, None)
-        transport_ = RetryTransport(inner, max_retries=config.max_retries)
-        self._setup(config, transport_, _new_cache(config), owns_cache=True)
+        self._given = _given_transport(http_client, transport)
+        retrying = RetryTransport(self._given or _new_pool(), max_retries=config.max_retries)
+        self._setup(config, retrying, _new_cache(config), owns_cache=True)
 
     def _setup(
         self, config: ClientConfig, transport: RetryTransport, cache: PromptCache, owns_cache: bool
@@ -209,28 +204,22 @@ class AsyncPostHog(resources.Namespaces):
                 f"with_options() got unknown option(s) {', '.join(sorted(unknown))}; it "
                 f"accepts {', '.join(ClientConfig.__dataclass_fields__)}"
             )
-        if "timeout" in options and options["timeout"] is NOT_GIVEN:
-            del options["timeout"]
-        if options.get("max_retries", 0) is None:  # with_options(max_retries=None): unchanged
-            del options["max_retries"]
-        current = {**vars(self._config), "headers": dict(self._config.headers)}
-        config = ClientConfig.build(**{**current, **options})
+        old = self._config
+        config = ClientConfig.build(**{**vars(old), "headers": dict(old.headers), **options})
         clone = object.__new__(AsyncPostHog)
         clone._given = self._given
-        if config.host == self._config.host:
+        if config.host == old.host:
             transport = self._transport.with_max_retries(config.max_retries)
-        elif self._given is not None:  # the user's transport: shared, never closed by us
-            transport = RetryTransport(self._given, max_retries=config.max_retries)
-            transport = transport.with_max_retries(config.max_retries)
-        else:  # another host: a pool of its own, closed with the copy
-            transport = RetryTransport(_inner_transport(None, None), max_retries=config.max_retries)
-        same_prompts = (
-            all(
-                getattr(config, name) == getattr(self._config, name)
-                for name in ("api_key", "project_id", "host")
+        else:  # the user's transport, shared (never closed by us), or a pool of its own
+            given = self._given
+            transport = RetryTransport(
+                given or _new_pool(), max_retries=config.max_retries, owns_inner=given is None
             )
-            and config.cache_options() == self._config.cache_options()
-        )
+        same_prompts = (config.api_key, config.project_id, config.host) == (
+            old.api_key,
+            old.project_id,
+            old.host,
+        ) and config.cache_options() == old.cache_options()
         cache = self._prompt_cache if same_prompts else _new_cache(config)
         clone._setup(config, transport, cache, owns_cache=not same_prompts)
         return clone
@@ -372,19 +361,18 @@ class AsyncPostHog(resources.Namespaces):
             response.request = request
         except TransportClosed:  # the pool was closed, under a with_options copy too
             raise _closed(operation) from None
-        except httpx.TimeoutException as exc:
-            raise APITimeoutError(
-                f"posthog.{operation.call} timed out ({type(exc).__name__}) after "
-                f"{attempts_of(exc) or 1} attempt(s). Next: raise the timeout (timeout=... on "
-                "the call or with_options(timeout=...)) or check the network.",
-                method=request.method,
-                url=_shown_url(request),
-            ) from exc
         except httpx.TransportError as exc:
-            raise APIConnectionError(
-                f"posthog.{operation.call} could not reach {self.host} ({type(exc).__name__}) "
-                f"after {attempts_of(exc) or 1} attempt(s). Next: check POSTHOG_HOST and the "
-                "network.",
+            timed_out = isinstance(exc, httpx.TimeoutException)
+            cls = APITimeoutError if timed_out else APIConnectionError
+            what, hint = (
+                ("timed out", "raise the timeout (timeout=... on the call or with_options("
+                 "timeout=...)) or check the network")
+                if timed_out
+                else (f"could not reach {self.host}", "check POSTHOG_HOST and the network")
+            )  # fmt: skip
+            raise cls(
+                f"posthog.{operation.call} {what} ({type(exc).__name__}) after "
+                f"{attempts_of(exc) or 1} attempt(s). Next: {hint}.",
                 method=request.method,
                 url=_shown_url(request),
             ) from exc
@@ -420,8 +408,10 @@ class AsyncPostHog(resources.Namespaces):
         except Exception as exc:  # RecursionError too: whatever the server's body holds
             raise _unreadable(operation, response, f"the {status} response {_cause(exc)}") from None
         problem = _validation.response_problem(parsed)
-        if problem is None and type(data) is dict and "results" in data:
-            problem = _results_problem(data["results"])  # the parser reads {} and "" as []
+        results = data.get("results", []) if type(data) is dict else []
+        if problem is None and type(results) is not list:  # the parser reads {} and "" as []
+            problem = f"results is {type(results).__name__} {bounded(repr(results), 60)}, "
+            problem += "expected a list"
         if problem is not None:
             raise _unreadable(
                 operation, response, f"the {status} response has a field the SDK cannot use: "
@@ -479,8 +469,8 @@ class AsyncPostHog(resources.Namespaces):
         )
 
 
-def _inner_transport(http_client: object, transport: object) -> httpx.AsyncBaseTransport:
-    """The transport under the retries: the user's, one over their client, or a new pool."""
+def _given_transport(http_client: object, transport: object) -> httpx.AsyncBaseTransport | None:
+    """The user's transport, or one over their client; None when they gave neither."""
     if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
         sync = isinstance(http_client, (httpx.Client, httpx.BaseTransport))
         raise ConfigurationError(
@@ -497,10 +487,12 @@ def _inner_transport(http_client: object, transport: object) -> httpx.AsyncBaseT
             "pass http_client= or transport=, not both: transport= replaces the "
             "connection pool under the SDK's own client; http_client= sends through yours"
         )
-    if transport is not None:
-        return transport
     if http_client is not None:
         return _ClientTransport(http_client)
+    return transport
+
+
+def _new_pool() -> httpx.AsyncHTTPTransport:
     return httpx.AsyncHTTPTransport(
         limits=httpx.Limits(max_connections=100, max_keepalive_connections=20)
     )
@@ -554,12 +546,6 @@ def _cause(exc: BaseException) -> str:
     if isinstance(exc, RecursionError):
         return "could not be parsed (JSON nested too deeply)"
     return f"could not be parsed ({type(exc).__name__}: {bounded(str(exc), 200)})"
-
-
-def _results_problem(results: object) -> str | None:
-    if type(results) is list:
-        return None
-    return f"results is {type(results).__name__} {bounded(repr(results), 60)}, expected a list"
 
 
 def _unreadable(
