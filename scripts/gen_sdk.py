@@ -204,7 +204,7 @@ def _scalar(spec: Spec, node: dict[str, Any], where: str) -> tuple[str, str, dic
     limits: dict[str, Any] = {}
     if "enum" in schema:
         limits["values"] = tuple(str(v) for v in schema["enum"])
-        return "enum", "str", limits
+        return "enum", _enum_annotation(spec, node, schema), limits
     if types == {"string"} and schema.get("format") == "uuid":
         return "uuid", "UUID | str", limits
     if types == {"string"} and schema.get("format") == "date-time":
@@ -275,11 +275,18 @@ def _param(spec: Spec, node: dict[str, Any], where: str) -> Param:
     )
 
 
+def _enum_annotation(spec: Spec, node: dict[str, Any], schema: dict[str, Any]) -> str:
+    """``XEnum | Literal["a", "b"]``: the generated enum, or its values as plain strings."""
+    literal = f"Literal[{', '.join(repr(str(v)) for v in schema['enum'])}]"
+    name = spec.ref_name(node)
+    return f"{name} | {literal}" if name else literal
+
+
 def _field_annotation(spec: Spec, node: dict[str, Any]) -> str:
     schema = spec.schema(node)
     types, nullable = _types(schema)
     if "enum" in schema:
-        text = "str"
+        text = _enum_annotation(spec, node, schema)
     elif types == {"string"} and schema.get("format") == "uuid":
         text = "UUID | str"
     elif types == {"string"} and schema.get("format") == "date-time":
@@ -448,6 +455,10 @@ def render(operations: list[Operation], package_dir: Path) -> None:
     namespaces = []
     for namespace, members in sorted(by_namespace.items()):
         members.sort(key=lambda o: o.name)
+        schemas = DOCUMENT["components"]["schemas"]
+        annotations = " ".join(
+            x.annotation for o in members for x in [*o.params, *o.body_fields]
+        )
         models = sorted(
             {
                 model
@@ -455,6 +466,7 @@ def render(operations: list[Operation], package_dir: Path) -> None:
                 for model in (o.body_model, o.response_model, o.page_model, o.item_model)
                 if model
             }
+            | {name for name in re.findall(r"\w+", annotations) if name in schemas}
         )
         tag = members[0].tag
         description = next(

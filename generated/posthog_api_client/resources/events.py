@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
 
-from ..models import ClickhouseEvent, PaginatedClickhouseEventList
+from ..models import ClickhouseEvent, EventsFormatEnum, PaginatedClickhouseEventList
 from ..operations import OPERATIONS
 from ._base import NOT_GIVEN, Namespace, NotGiven
 
@@ -33,7 +33,7 @@ class Events(Namespace):
         before: datetime.datetime | str | None = None,
         distinct_id: int | None = None,
         event: str | None = None,
-        format: str | None = None,
+        format: EventsFormatEnum | Literal["csv", "json"] | None = None,
         person_id: int | None = None,
         properties: Sequence[Mapping[str, Any]] | None = None,
         select: Sequence[str] | None = None,
