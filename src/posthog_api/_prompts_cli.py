@@ -1,17 +1,13 @@
 """``posthog-api prompts ...``: prompts as code, for CI pipelines.
 
-A directory holds one file per prompt: ``NAME.txt`` (the prompt is that text) or
-``NAME.json`` (the prompt is that JSON value). ``push`` creates the names PostHog lacks,
-publishes the changed ones with ``base_version`` set to the latest version it saw (so a
-concurrent edit in PostHog is a conflict, never overwritten) and skips the unchanged
-(exact JSON: ``true`` is not ``1``). Every file is read and checked before anything is sent.
-Files are read and written byte for byte (no newline translation), so ``pull`` then ``push``
-of an unedited folder publishes nothing. ``pull`` checks every name the server returns with
-the rule names going out obey, and writes nothing if one is refused: a name never becomes a
-path outside the folder. It updates every prompt file or none (temporary files first, then
-renames, undone on a failure). Every failure ends in one ``error:`` line on stderr, never a
-traceback, saying what to do: exit status 2 for usage and configuration errors, 1 for
-everything else. A reader that stops early (``| head``) ends the run quietly, status 1.
+A folder holds ``NAME.txt`` (the prompt is that text) or ``NAME.json`` (that JSON value).
+``push`` checks every file before sending anything, creates missing names, publishes changed
+ones with ``base_version`` (a concurrent edit is a conflict, never overwritten) and skips the
+unchanged (exact JSON: ``true`` is not ``1``). Files are read and written byte for byte, so
+pull then push of an unedited folder publishes nothing. ``pull`` checks every name the server
+returns with the rule names going out obey (a name never becomes a path outside the folder)
+and updates every prompt file or none. Every failure is one ``error:`` line on stderr saying
+what to do: exit status 2 for usage and configuration errors, 1 for everything else.
 """
 
 from __future__ import annotations
@@ -24,7 +20,7 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,9 +38,9 @@ from .prompts.diff import bounded_unified_diff, same_content
 
 if TYPE_CHECKING:
     from ._client import AsyncPostHog
-    from .prompts import Prompt
 
 CONCURRENCY = 8
+ELSEWHERE = "pull into another folder"
 
 
 @dataclass
@@ -57,12 +53,9 @@ class LocalPrompt:
 @dataclass
 class Outcome:
     name: str
-    action: str  # create | publish | unchanged | conflict | error
+    action: str  # create | publish | unchanged | conflict | error | pull
     detail: str = ""
     diff: str = ""
-
-
-# -- reading a directory -----------------------------------------------------------------
 
 
 def read_directory(directory: Path) -> list[LocalPrompt]:
@@ -81,38 +74,26 @@ def read_directory(directory: Path) -> list[LocalPrompt]:
     for path in entries:
         if path.suffix not in (".txt", ".json") or not path.is_file():
             continue
-        name = path.stem
         try:
-            _validation.prompt_name(name)
-        except InvalidRequestError as error:
-            problems.append(f"{path.name}: {error}")
-            continue
-        if name in found:
-            problems.append(f"{path.name}: {found[name].path.name} already defines {name!r}")
-            continue
-        try:
-            text = _read_exactly(path)
-            content: Any = json.loads(text) if path.suffix == ".json" else text
+            name = _validation.prompt_name(path.stem)
+            if name in found:
+                raise ValueError(f"{found[name].path.name} already defines {name!r}")
+            # newline="": CR and CRLF line endings are content, not translated.
+            with path.open(encoding="utf-8", newline="") as handle:
+                text = handle.read()
+            content = json.loads(text) if path.suffix == ".json" else text
             _validation.prompt_content(content)
         except RecursionError:
             problems.append(f"{path.name}: the JSON is nested too deeply (over ~900 levels)")
-            continue
         except OSError as error:
             problems.append(os_problem(error, "read", path.name))
-            continue
-        except (UnicodeDecodeError, ValueError) as error:
+        except ValueError as error:  # also a bad name, content or UTF-8
             problems.append(f"{path.name}: {error}")
-            continue
-        found[name] = LocalPrompt(name, content, path)
+        else:
+            found[name] = LocalPrompt(name, content, path)
     if problems:
         raise InvalidRequestError("nothing was sent; fix these files first: " + "; ".join(problems))
     return list(found.values())
-
-
-def _read_exactly(path: Path) -> str:
-    """The file's text as stored: CR and CRLF line endings are content, not translated."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        return handle.read()
 
 
 def _as_text(content: Any) -> str:
@@ -128,20 +109,18 @@ def _diff(name: str, old: Any, new: Any, old_label: str) -> str:
     return text or f"# {name}: only the final newline differs from {old_label}\n"
 
 
-# -- progress ------------------------------------------------------------------------------
-
-
 class _Progress:
     """A tqdm bar on a terminal (when tqdm is installed); silent otherwise."""
 
     def __init__(self, total: int, what: str) -> None:
         self._bar: Any = None
         if total > 1 and sys.stderr.isatty():
-            try:
+            with contextlib.suppress(ImportError):
                 from tqdm import tqdm  # type: ignore[import-untyped]
-            except ImportError:
-                return
-            self._bar = tqdm(total=total, desc=what, unit="prompt", file=sys.stderr, leave=False)
+
+                self._bar = tqdm(
+                    total=total, desc=what, unit="prompt", file=sys.stderr, leave=False
+                )
 
     def advance(self) -> None:
         if self._bar is not None:
@@ -150,9 +129,6 @@ class _Progress:
     def close(self) -> None:
         if self._bar is not None:
             self._bar.close()
-
-
-# -- commands ------------------------------------------------------------------------------
 
 
 async def push(client: AsyncPostHog, directory: Path, *, dry_run: bool = False) -> list[Outcome]:
@@ -174,80 +150,68 @@ async def push(client: AsyncPostHog, directory: Path, *, dry_run: bool = False) 
 
 
 async def _push_one(client: AsyncPostHog, item: LocalPrompt, *, dry_run: bool) -> Outcome:
+    name, content = item.name, item.content
     try:
         try:
-            latest = await client.prompts.fetch(item.name)
+            latest = await client.prompts.fetch(name)
         except PromptNotFoundError:
             if not dry_run:
-                created = await client.prompts.create(item.name, item.content)
-                return Outcome(item.name, "create", f"created version {created.version}")
+                created = await client.prompts.create(name, content)
+                return Outcome(name, "create", f"created version {created.version}")
             # Only a dry run prints diffs; a big one is computed off the event loop.
-            diff = await asyncio.to_thread(_diff, item.name, "", item.content, "none")
-            return Outcome(item.name, "create", "would create version 1", diff)
-        if same_content(latest.prompt, item.content):
-            return Outcome(item.name, "unchanged", f"version {latest.version}")
+            diff = await asyncio.to_thread(_diff, name, "", content, "none")
+            return Outcome(name, "create", "would create version 1", diff)
+        if same_content(latest.prompt, content):
+            return Outcome(name, "unchanged", f"version {latest.version}")
         if dry_run:
-            diff = await asyncio.to_thread(
-                _diff, item.name, latest.prompt, item.content, str(latest.version)
-            )
-            return Outcome(
-                item.name, "publish", f"would publish version {latest.version + 1}", diff
-            )
-        published = await client.prompts.publish(
-            item.name, item.content, base_version=latest.version
-        )
-        return Outcome(item.name, "publish", f"published version {published.version}")
+            diff = await asyncio.to_thread(_diff, name, latest.prompt, content, str(latest.version))
+            return Outcome(name, "publish", f"would publish version {latest.version + 1}", diff)
+        published = await client.prompts.publish(name, content, base_version=latest.version)
+        return Outcome(name, "publish", f"published version {published.version}")
     except PromptVersionConflict as conflict:
         return Outcome(
-            item.name,
+            name,
             "conflict",
             f"changed in PostHog meanwhile (latest is now {conflict.current_version}); "
             "pull, merge and push again",
         )
     except PostHogError as error:
-        return Outcome(item.name, "error", str(error))
+        return Outcome(name, "error", str(error))
 
 
 async def pull(client: AsyncPostHog, directory: Path) -> list[Outcome]:
     """Write the latest of every prompt into ``directory``, one file per name.
 
-    Every name the server returned is checked (with the rule names sent obey) before any
-    file is touched; one refused name raises :class:`ResponseValidationError` and nothing
-    is written, so a hostile or foreign server cannot name a path outside ``directory``.
+    Every name the server returned is checked before any file is touched; one refused
+    name writes nothing, so a hostile server cannot name a path outside ``directory``.
     """
     _check_pull_target(directory)  # before anything is sent
-    rows = await client.prompts.list(page_size=100).collect()
     latest: dict[str, tuple[int, Any]] = {}
     refused: list[str] = []
-    for row in rows:
+    for row in await client.prompts.list(page_size=100).collect():
         try:
             name = _validation.prompt_name(row.name)
         except InvalidRequestError:
-            refused.append(
-                repr(row.name) if len(repr(row.name)) <= 80 else repr(row.name)[:77] + "..."
-            )
+            refused.append(_cut(repr(row.name), 80))
             continue
         if name not in latest or row.version > latest[name][0]:  # a row listed twice
             latest[name] = (row.version, row.prompt)
     if refused:
-        shown = _first_five(refused)
         raise ResponseValidationError(
             f"the server returned {len(refused)} prompt name(s) that are not valid prompt "
             f"names ({_validation.PROMPT_NAME_RULE}), so cannot be file names; nothing was "
-            f"written to {directory}: {shown}. Check --host points at your PostHog.",
+            f"written to {directory}: {_first_five(refused)}. Check --host points at your "
+            "PostHog.",
             operation="llm_prompts_list",
         )
-    rows_to_write = [(name, version, content) for name, (version, content) in latest.items()]
-    return await asyncio.to_thread(_write_all, directory, rows_to_write)
+    return await asyncio.to_thread(_write_all, directory, latest)
 
 
 def _check_pull_target(directory: Path) -> None:
     try:
         is_file = directory.exists() and not directory.is_dir()
     except OSError as error:  # e.g. a name in the path too long, a folder we cannot enter
-        raise LocalFileError(
-            os_problem(error, "use", directory, "pull into another folder")
-        ) from None
+        raise LocalFileError(os_problem(error, "use", directory, ELSEWHERE)) from None
     if is_file:
         raise InvalidRequestError(
             f"{directory} exists and is not a directory: pull writes one file per prompt "
@@ -267,22 +231,19 @@ class _Planned:
     temporary: Path | None = None
 
 
-def _write_all(directory: Path, rows: list[tuple[str, int, Any]]) -> list[Outcome]:
-    """Write every prompt, or none: all temporaries first, then the renames.
+def _write_all(directory: Path, latest: dict[str, tuple[int, Any]]) -> list[Outcome]:
+    """Write every prompt, or none: all checks, then all temporaries, then the renames.
 
-    Every check runs first; then each prompt goes into a short-named temporary file in
-    ``directory``; only when all are written are they renamed into place. A failure at
-    any step removes the temporaries and puts back what was renamed, so the folder holds
-    either every pulled prompt or what it held before.
+    Each prompt goes into a short-named temporary file in ``directory``; only when all are
+    written are they renamed into place, and a failure at any step removes the temporaries
+    and puts back what was renamed.
     """
     try:
         root = directory.resolve()
-        plan = _plan(root, directory, rows)  # before the folder is created
+        plan = _plan(root, directory, latest)  # before the folder is created
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise LocalFileError(
-            os_problem(error, "write", directory, "pull into another folder")
-        ) from None
+        raise LocalFileError(os_problem(error, "write", directory, ELSEWHERE)) from None
     progress = _Progress(len(plan), "pull")
     try:
         for item in plan:
@@ -291,10 +252,8 @@ def _write_all(directory: Path, rows: list[tuple[str, int, Any]]) -> list[Outcom
                 with item.temporary.open("w", encoding="utf-8", newline="") as handle:
                     handle.write(item.text)  # newline="": CR and CRLF are written as they are
             except OSError as error:
-                raise LocalFileError(
-                    os_problem(error, "write", item.target, "pull into another folder")
-                    + f"; nothing was written to {directory}"
-                ) from None
+                problem = os_problem(error, "write", item.target, ELSEWHERE)
+                raise LocalFileError(f"{problem}; nothing was written to {directory}") from None
             progress.advance()
         _rename_into_place(root, directory, plan)
     finally:
@@ -307,7 +266,7 @@ def _write_all(directory: Path, rows: list[tuple[str, int, Any]]) -> list[Outcom
     ]
 
 
-def _plan(root: Path, directory: Path, rows: list[tuple[str, int, Any]]) -> list[_Planned]:
+def _plan(root: Path, directory: Path, latest: dict[str, tuple[int, Any]]) -> list[_Planned]:
     """Each prompt's file, checked before anything is written.
 
     The file name must fit the file system's limit (a valid prompt name of up to 255
@@ -318,7 +277,7 @@ def _plan(root: Path, directory: Path, rows: list[tuple[str, int, Any]]) -> list
     plan: list[_Planned] = []
     too_long: list[str] = []
     blocked: list[Path] = []
-    for name, version, content in rows:
+    for name, (version, content) in latest.items():
         suffix, other_suffix = (".txt", ".json") if isinstance(content, str) else (".json", ".txt")
         if len(name.encode()) + len(suffix) > limit:
             too_long.append(f"{name[:40]}... ({len(name)} characters, {suffix})")
@@ -326,33 +285,28 @@ def _plan(root: Path, directory: Path, rows: list[tuple[str, int, Any]]) -> list
         target = _inside(root, name + suffix)
         fits = len(name.encode()) + len(other_suffix) <= limit
         other = _inside(root, name + other_suffix) if fits else None
-        for path in (target, other):
-            if path is not None and path.is_dir() and not path.is_symlink():
-                blocked.append(path)
+        blocked += [p for p in (target, other) if p and p.is_dir() and not p.is_symlink()]
         plan.append(_Planned(name, version, _as_text(content), target, other))
     if too_long:
-        shown = _first_five(too_long)
         raise LocalFileError(
             f"{len(too_long)} prompt name(s) are too long for a file name in {directory} "
-            f"(NAME.txt or NAME.json must fit in {limit} bytes): {shown}; nothing was "
-            f"written. Rename them in PostHog to at most {limit - 5} characters, or read "
-            "them with `posthog-api prompts get NAME`"
+            f"(NAME.txt or NAME.json must fit in {limit} bytes): {_first_five(too_long)}; "
+            f"nothing was written. Rename them in PostHog to at most {limit - 5} characters, "
+            "or read them with `posthog-api prompts get NAME`"
         )
     if blocked:
         shown = ", ".join(str(path) for path in blocked[:5])
         what = "it is a directory" if len(blocked) == 1 else "each is a directory"
         raise LocalFileError(
-            f"cannot write {shown}: {what}; remove or rename it, or pull into another "
-            "folder; nothing was written"
+            f"cannot write {shown}: {what}; remove or rename it, or {ELSEWHERE}; nothing was "
+            "written"
         )
     return plan
 
 
 def _name_max(root: Path) -> int:
-    """The longest file name (in bytes) the file system of ``root`` takes; 255 if unknown.
-
-    ``root`` may not exist yet: its nearest existing ancestor is asked.
-    """
+    """The longest file name (bytes) on the file system of ``root``, or of its nearest
+    existing ancestor; 255 if unknown."""
     existing = next((path for path in (root, *root.parents) if path.is_dir()), root)
     try:
         return int(os.pathconf(existing, "PC_NAME_MAX"))
@@ -371,8 +325,7 @@ def _rename_into_place(root: Path, directory: Path, plan: list[_Planned]) -> Non
     """Rename every temporary onto its target; on a failure, undo the renames done so far.
 
     What a target replaces (and its other-suffix twin, which a pull removes) is first
-    renamed aside, so it can be put back. ``os.replace`` moves a symlink itself, never
-    what it points to.
+    renamed aside, so it can be put back. ``os.replace`` moves a symlink, never its target.
     """
     aside: list[tuple[Path, Path]] = []  # (where it is now, where it was)
     placed: list[Path] = []
@@ -390,18 +343,17 @@ def _rename_into_place(root: Path, directory: Path, plan: list[_Planned]) -> Non
             os.replace(item.temporary, item.target)
             item.temporary = None
             placed.append(item.target)
-    except OSError as error:
+    except BaseException as error:
         lost = _undo(placed, aside)
-        message = os_problem(error, "write", current or directory, "pull into another folder")
+        if not isinstance(error, OSError):
+            raise
+        message = os_problem(error, "write", current or directory, ELSEWHERE)
         if not lost:
             raise LocalFileError(f"{message}; nothing was changed in {directory}") from None
         kept = ", ".join(f"{old} is now {keep}" for keep, old in lost)
         raise LocalFileError(
             f"{message}; and the folder could not be fully restored: {kept}"
         ) from None
-    except BaseException:
-        _undo(placed, aside)
-        raise
     for keep, _ in aside:
         keep.unlink(missing_ok=True)
 
@@ -425,9 +377,8 @@ def _undo(placed: list[Path], aside: list[tuple[Path, Path]]) -> list[tuple[Path
 def _inside(root: Path, filename: str) -> Path:
     """``root / filename``, refused unless it is an entry of ``root`` itself.
 
-    Names were checked already; this second check compares the normalised paths, so no
-    future rule change can write outside ``root``. A symlink in ``root`` is replaced or
-    removed as a link (``os.replace`` never follows it), not written through.
+    Names were checked already; comparing the normalised paths as well means no future
+    rule change can write outside ``root``.
     """
     path = Path(os.path.normpath(root / filename))
     if path.parent != root or path.name != filename:
@@ -436,9 +387,6 @@ def _inside(root: Path, filename: str) -> Path:
             operation="llm_prompts_list",
         )
     return path
-
-
-# -- local file errors ---------------------------------------------------------------------
 
 
 class LocalFileError(PostHogError):
@@ -475,9 +423,6 @@ def os_problem(error: OSError, verb: str, path: Path | str | None, instead: str 
     return f"cannot {verb}{where}: {reason}" + (f"; {next_step}" if next_step else "")
 
 
-# -- argparse wiring -----------------------------------------------------------------------
-
-
 def add_prompts(subcommands: Any) -> None:
     parser = subcommands.add_parser(
         "prompts", help="prompts as code: push, pull, get, history, diff"
@@ -491,31 +436,27 @@ def add_prompts(subcommands: Any) -> None:
         default="POSTHOG_PERSONAL_API_KEY",
         help="the environment variable holding the personal API key",
     )
+    parser.set_defaults(handler=_run)
     actions = parser.add_subparsers(dest="prompts_command", metavar="ACTION", required=True)
-
     p = actions.add_parser("push", help="create missing and publish changed prompts from DIR")
     p.add_argument("directory", type=Path)
     p.add_argument("--dry-run", action="store_true", help="print the plan with diffs; send nothing")
-    p.set_defaults(handler=_run, action=_cmd_push)
-
+    p.set_defaults(action=_cmd_push)
     p = actions.add_parser("pull", help="write every prompt's latest version into DIR")
     p.add_argument("directory", type=Path)
-    p.set_defaults(handler=_run, action=_cmd_pull)
-
+    p.set_defaults(action=_cmd_pull)
     p = actions.add_parser("get", help="print a prompt")
     p.add_argument("name")
     p.add_argument("--version", type=int)
-    p.set_defaults(handler=_run, action=_cmd_get)
-
+    p.set_defaults(action=_cmd_get)
     p = actions.add_parser("history", help="list a prompt's versions, newest first")
     p.add_argument("name")
-    p.set_defaults(handler=_run, action=_cmd_history)
-
+    p.set_defaults(action=_cmd_history)
     p = actions.add_parser("diff", help="diff two versions of a prompt")
     p.add_argument("name")
     p.add_argument("a", type=int)
     p.add_argument("b", type=int)
-    p.set_defaults(handler=_run, action=_cmd_diff)
+    p.set_defaults(action=_cmd_diff)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -525,38 +466,34 @@ def _run(args: argparse.Namespace) -> int:
     tools do; standard output closed at the start (``>&-``) is refused before anything
     is sent, since every action reports what it did there.
     """
-    secret = os.environ.get(args.api_key_env) or None
+    api_key = os.environ.get(args.api_key_env) or None
     if sys.stdout is None:  # Python's stdout when file descriptor 1 is closed
-        return _fail(
+        message = (
             "standard output is closed (>&-), and posthog-api reports there what it did, so "
-            "nothing was sent. Redirect it instead: > FILE, or > /dev/null to discard it",
-            1,
-            secret,
+            "nothing was sent. Redirect it instead: > FILE, or > /dev/null to discard it"
         )
+        return _fail(message, 1, api_key)
     try:
-        status = asyncio.run(_with_client(args))
-        _flush_output()
+        status = asyncio.run(_with_client(args, api_key))
+        _out(end="", flush=True)
         return status
     except _OutputFailed as failed:
         if isinstance(failed.error, BrokenPipeError):
             _discard_output()
             return 1
-        problem = os_problem(failed.error, "write to", "standard output", "redirect it elsewhere")
-        return _fail(problem, 1, secret)
-    except (ConfigurationError, InvalidRequestError) as error:
-        return _fail(str(error), 2, secret)
+        message = os_problem(failed.error, "write to", "standard output", "redirect it elsewhere")
     except PostHogError as error:
-        return _fail(str(error), 1, secret)
+        usage = isinstance(error, ConfigurationError | InvalidRequestError)
+        return _fail(str(error), 2 if usage else 1, api_key)
     except RecursionError:
-        return _fail("a JSON value is nested too deeply to process (over ~900 levels)", 1, secret)
+        message = "a JSON value is nested too deeply to process (over ~900 levels)"
     except OSError as error:  # a file operation without a more precise message
-        return _fail(os_problem(error, "use", error.filename), 1, secret)
+        message = os_problem(error, "use", error.filename)
     except Exception as error:  # a bug: still one line, and never the key
-        return _fail(
-            f"unexpected {type(error).__name__}: {error} (a bug in posthog-api; please report it)",
-            1,
-            secret,
+        message = (
+            f"unexpected {type(error).__name__}: {error} (a bug in posthog-api; please report it)"
         )
+    return _fail(message, 1, api_key)
 
 
 class _OutputFailed(Exception):
@@ -567,28 +504,20 @@ class _OutputFailed(Exception):
         self.error = error
 
 
-def _out(text: str = "", end: str = "\n") -> None:
+def _out(text: str = "", end: str = "\n", *, flush: bool = False) -> None:
     """``print`` to standard output; a failure is told apart from file errors by ``_run``."""
     try:
         sys.stdout.write(text)
         sys.stdout.write(end)
-    except OSError as error:
-        raise _OutputFailed(error) from None
-
-
-def _flush_output() -> None:
-    try:
-        sys.stdout.flush()
+        if flush:
+            sys.stdout.flush()
     except OSError as error:
         raise _OutputFailed(error) from None
 
 
 def _discard_output() -> None:
-    """After a broken pipe, point standard output at the null device.
-
-    What is still buffered would otherwise fail again when Python flushes at exit, and
-    print an "Exception ignored" message.
-    """
+    """After a broken pipe, point standard output at the null device, so what is still
+    buffered does not fail again at exit with an "Exception ignored" message."""
     try:
         descriptor = sys.stdout.fileno()
     except (AttributeError, OSError, ValueError):  # not a real file (e.g. under pytest)
@@ -608,16 +537,13 @@ def _fail(message: str, status: int, secret: str | None) -> int:
     if secret:
         message = message.replace(secret, "phx_...")
     line = " ".join(part.strip() for part in message.splitlines() if part.strip())
-    if len(line) > MAX_ERROR_CHARS:
-        line = line[: MAX_ERROR_CHARS - 3] + "..."
-    print(f"error: {line or 'failed'}", file=sys.stderr)
+    print(f"error: {_cut(line, MAX_ERROR_CHARS) or 'failed'}", file=sys.stderr)
     return status
 
 
-async def _with_client(args: argparse.Namespace) -> int:
+async def _with_client(args: argparse.Namespace, api_key: str | None) -> int:
     from ._client import AsyncPostHog
 
-    api_key = os.environ.get(args.api_key_env) or None
     if api_key is None:
         raise ConfigurationError(f"set {args.api_key_env} to a personal API key (phx_...)")
     async with AsyncPostHog(api_key=api_key, project_id=args.project_id, host=args.host) as client:
@@ -631,11 +557,11 @@ async def _cmd_push(client: AsyncPostHog, args: argparse.Namespace) -> int:
         _out(f"{outcome.action:>9}  {outcome.name}: {outcome.detail}")
         if args.dry_run and outcome.diff:
             _out(outcome.diff, end="")
-    counts = _count(o.action for o in outcomes)
+    counts = sorted(Counter(o.action for o in outcomes).items())
     _out("summary: " + (", ".join(f"{n} {a}" for a, n in counts) or "no prompt files"))
     failed = sorted(f"{o.name} ({o.action})" for o in outcomes if o.action in ("conflict", "error"))
     if failed:
-        _flush_output()
+        _out(end="", flush=True)
         print(f"error: {len(failed)} prompt(s) not pushed: {', '.join(failed)}", file=sys.stderr)
         return 1
     return 0
@@ -650,7 +576,7 @@ async def _cmd_pull(client: AsyncPostHog, args: argparse.Namespace) -> int:
 
 
 async def _cmd_get(client: AsyncPostHog, args: argparse.Namespace) -> int:
-    prompt: Prompt = await client.prompts.fetch(args.name, args.version)
+    prompt = await client.prompts.fetch(args.name, args.version)
     print(f"# {prompt.name} version {prompt.version}", file=sys.stderr)
     text = _as_text(prompt.prompt)
     _out(text, end="" if text.endswith("\n") else "\n")
@@ -659,11 +585,8 @@ async def _cmd_get(client: AsyncPostHog, args: argparse.Namespace) -> int:
 
 async def _cmd_history(client: AsyncPostHog, args: argparse.Namespace) -> int:
     async for version in client.prompts.versions(args.name):
-        author = ""
-        created_by = getattr(version, "created_by", None)
-        email = getattr(created_by, "email", None)
-        if isinstance(email, str):
-            author = f"  {email}"
+        email = getattr(getattr(version, "created_by", None), "email", None)
+        author = f"  {email}" if isinstance(email, str) else ""
         marker = "  (latest)" if version.is_latest else ""
         _out(f"{version.version:>5}  {version.created_at:%Y-%m-%d %H:%M:%S}{author}{marker}")
     return 0
@@ -674,11 +597,8 @@ async def _cmd_diff(client: AsyncPostHog, args: argparse.Namespace) -> int:
     return 0
 
 
-def _count(actions: Iterable[str]) -> Iterator[tuple[str, int]]:
-    totals: dict[str, int] = {}
-    for action in actions:
-        totals[action] = totals.get(action, 0) + 1
-    return iter(sorted(totals.items()))
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _first_five(names: list[str]) -> str:

@@ -2,8 +2,8 @@
 
 Diffs are line by line and bounded: ``difflib`` is quadratic (or worse) in the lines it
 compares, so only the region between the common first and last lines is diffed, and a
-region too large for that is summarised by sizes and SHA-256 hashes instead. A 1 MB
-prompt (PostHog's limit) then costs milliseconds, not minutes.
+region too large for that is summarised by sizes and SHA-256 hashes: a 1 MB prompt
+(PostHog's limit) then costs milliseconds, not minutes.
 """
 
 from __future__ import annotations
@@ -19,10 +19,7 @@ from posthog_api.prompts.prompt import Prompt
 __all__ = ["MAX_DIFF_CHARS", "MAX_DIFF_WORK", "PromptDiff", "diff_prompts", "same_content"]
 
 MAX_DIFF_WORK = 1_000_000
-"""The most (changed lines of the old text) x (changed lines of the new) diffed line by line.
-
-difflib's worst cases grow with this product; at this bound they take well under a second.
-"""
+"""The most (changed old lines) x (changed new lines) diffed line by line (well under 1 s)."""
 
 MAX_DIFF_CHARS = 256 * 1024
 """The most characters (both sides together) of a changed region diffed line by line."""
@@ -31,11 +28,9 @@ MAX_DIFF_CHARS = 256 * 1024
 def same_content(a: Any, b: Any) -> bool:
     """Whether two prompt contents are the same JSON value, as PostHog stores and serves it.
 
-    Python's ``==`` holds ``True == 1`` and ``0 == 0.0``, but ``true``, ``1`` and ``0.0`` are
-    different prompts to PostHog and to a model: numbers, booleans and null compare by JSON
-    type and text (at any depth), strings code point for code point (no newline or Unicode
-    normalisation), objects by key regardless of key order. Used by ``publish_if_changed``,
-    ``update`` and ``posthog-api prompts push`` to decide whether to publish.
+    Unlike ``==`` (``True == 1``, ``0 == 0.0``): numbers, booleans and null compare by JSON
+    type and text at any depth, strings code point for code point, objects regardless of
+    key order. ``publish_if_changed``, ``update`` and ``prompts push`` publish on False.
     """
     if isinstance(a, str) or isinstance(b, str):
         return isinstance(a, str) and isinstance(b, str) and str.__eq__(a, b)
@@ -57,12 +52,9 @@ def _canonical(value: Any) -> str | None:
 class PromptDiff:
     """The difference from prompt version ``a`` to version ``b``.
 
-    ``unified`` is a unified diff of the two texts with ``name@a`` / ``name@b`` headers
-    (empty when the texts are equal). When the changed region is too large to diff line by
-    line (see :data:`MAX_DIFF_WORK`), ``unified`` holds a summary instead (line range,
-    sizes and SHA-256 of both texts) and ``summarised`` is true. ``added_variables`` and
-    ``removed_variables`` are in order of first use in ``b`` and ``a`` respectively;
-    ``changed`` says whether the texts differ at all.
+    ``unified`` is a unified diff with ``name@a`` / ``name@b`` headers (empty when the texts
+    differ at most by a final newline), or a summary when ``summarised``. The variable
+    lists are in order of first use in ``b`` and ``a`` respectively.
     """
 
     name: str
@@ -77,36 +69,25 @@ class PromptDiff:
     """Whether ``unified`` is a summary because the change was too large to diff."""
 
     def __str__(self) -> str:
-        lines: list[str] = []
         if self.unified:
-            lines.append(self.unified.rstrip("\n"))
+            head = self.unified.rstrip("\n")
         elif self.changed:
-            lines.append(f"{self.name}@{self.a} -> {self.name}@{self.b}: only the final newline")
+            head = f"{self.name}@{self.a} -> {self.name}@{self.b}: only the final newline"
         else:
-            lines.append(f"{self.name}@{self.a} and {self.name}@{self.b}: no text changes")
-        if self.added_variables or self.removed_variables:
-            changes: list[str] = []
-            if self.added_variables:
-                changes.append("added " + ", ".join(self.added_variables))
-            if self.removed_variables:
-                changes.append("removed " + ", ".join(self.removed_variables))
-            lines.append("variables: " + "; ".join(changes))
-        else:
-            lines.append("variables: unchanged")
-        return "\n".join(lines)
+            head = f"{self.name}@{self.a} and {self.name}@{self.b}: no text changes"
+        lists = (("added", self.added_variables), ("removed", self.removed_variables))
+        changes = "; ".join(f"{verb} {', '.join(names)}" for verb, names in lists if names)
+        return f"{head}\nvariables: {changes or 'unchanged'}"
 
 
 def diff_prompts(a: Prompt, b: Prompt, *, context: int = 3) -> PromptDiff:
     """Compare two prompts (usually two versions of one name), ``a`` being the older."""
-    text_a = a.text
-    text_b = b.text
+    text_a, text_b = a.text, b.text
     unified, summarised = bounded_unified_diff(
         text_a, text_b, f"{a.name}@{a.version}", f"{b.name}@{b.version}", context=context
     )
-    vars_a = a.variables
-    vars_b = b.variables
-    set_a = set(vars_a)
-    set_b = set(vars_b)
+    vars_a, vars_b = a.variables, b.variables
+    set_a, set_b = set(vars_a), set(vars_b)
     return PromptDiff(
         name=b.name if a.name == b.name else f"{a.name}..{b.name}",
         a=a.version,
@@ -122,32 +103,31 @@ def diff_prompts(a: Prompt, b: Prompt, *, context: int = 3) -> PromptDiff:
 def bounded_unified_diff(
     old: str, new: str, fromfile: str, tofile: str, *, context: int = 3
 ) -> tuple[str, bool]:
-    """A unified diff of two texts, or a summary when the change is too large to diff.
+    """``(text, summarised)``: a unified diff of two texts, or a summary when too large.
 
-    Returns ``(text, summarised)``; ``text`` is empty when the texts differ at most by a
-    missing final newline. Every output line ends with ``\\n``.
+    ``text`` is empty when the texts differ at most by a missing final newline.
     """
-    a = _lines(old)
-    b = _lines(new)
+    a, b = _lines(old), _lines(new)
     # The common first and last lines cost one linear pass and are never handed to difflib.
     shortest = min(len(a), len(b))
-    start = 0
+    start = end = 0
     while start < shortest and a[start] == b[start]:
         start += 1
-    end = 0
     while end < shortest - start and a[-1 - end] == b[-1 - end]:
         end += 1
     stop_a, stop_b = len(a) - end, len(b) - end
     if start == stop_a and start == stop_b:
         return "", False
-    header = [f"--- {fromfile}\n", f"+++ {tofile}\n"]
+    out = [f"--- {fromfile}\n", f"+++ {tofile}\n"]
     changed_chars = sum(map(len, a[start:stop_a])) + sum(map(len, b[start:stop_b]))
     if (stop_a - start) * (stop_b - start) > MAX_DIFF_WORK or changed_chars > MAX_DIFF_CHARS:
-        return "".join(header + _summary(old, new, fromfile, tofile, start, stop_a, stop_b)), True
+        out.append(
+            f"# too large to diff line by line: {fromfile} {_span(start, stop_a)} -> "
+            f"{tofile} {_span(start, stop_b)}\n"
+        )
+        return "".join([*out, _describe(fromfile, old), _describe(tofile, new)]), True
     low = max(0, start - context)
-    window_a = a[low : min(len(a), stop_a + context)]
-    window_b = b[low : min(len(b), stop_b + context)]
-    out = header
+    window_a, window_b = a[low : stop_a + context], b[low : stop_b + context]
     matcher = difflib.SequenceMatcher(None, window_a, window_b)
     for group in matcher.get_grouped_opcodes(context):
         first, last = group[0], group[-1]
@@ -157,50 +137,32 @@ def bounded_unified_diff(
         )
         for tag, i1, i2, j1, j2 in group:
             if tag == "equal":
-                out.extend(_terminated(" ", window_a[i1:i2]))
-                continue
-            if tag in ("replace", "delete"):
-                out.extend(_terminated("-", window_a[i1:i2]))
-            if tag in ("replace", "insert"):
-                out.extend(_terminated("+", window_b[j1:j2]))
+                out += _marked(" ", window_a[i1:i2])
+            else:  # replace, delete (no new lines) or insert (no old lines)
+                out += _marked("-", window_a[i1:i2]) + _marked("+", window_b[j1:j2])
     return "".join(out), False
 
 
-def _summary(
-    old: str, new: str, fromfile: str, tofile: str, start: int, stop_a: int, stop_b: int
-) -> list[str]:
-    def describe(label: str, text: str) -> str:
-        data = text.encode("utf-8", "surrogatepass")
-        digest = hashlib.sha256(data).hexdigest()
-        count = len(text.splitlines())
-        lines = f"{count:,} line" + ("" if count == 1 else "s")
-        return f"# {label}: {len(data):,} bytes, {lines}, sha256 {digest}\n"
-
-    return [
-        f"# too large to diff line by line: {fromfile} {_span(start, stop_a)} -> "
-        f"{tofile} {_span(start, stop_b)}\n",
-        describe(fromfile, old),
-        describe(tofile, new),
-    ]
+def _describe(label: str, text: str) -> str:
+    data = text.encode("utf-8", "surrogatepass")
+    count = len(text.splitlines())
+    lines = f"{count:,} line" + ("" if count == 1 else "s")
+    return f"# {label}: {len(data):,} bytes, {lines}, sha256 {hashlib.sha256(data).hexdigest()}\n"
 
 
 def _span(start: int, stop: int) -> str:
     if stop <= start:
         return f"nothing (after line {start:,})"
-    if stop == start + 1:
-        return f"line {stop:,}"
-    return f"lines {start + 1:,}-{stop:,}"
+    return f"line {stop:,}" if stop == start + 1 else f"lines {start + 1:,}-{stop:,}"
 
 
 def _range(start: int, stop: int) -> str:
     # Unified-diff hunk ranges are 1-based "first,count"; an empty range names the line before.
     count = stop - start
-    if count == 1:
-        return str(start + 1)
-    return f"{start + 1 if count else start},{count}"
+    return str(start + 1) if count == 1 else f"{start + 1 if count else start},{count}"
 
 
-def _terminated(mark: str, lines: list[str]) -> list[str]:
+def _marked(mark: str, lines: list[str]) -> list[str]:
     # A line split at a lone "\r" (or another separator) still gets its own output line.
     return [mark + line if line.endswith("\n") else mark + line + "\n" for line in lines]
 
