@@ -20,12 +20,10 @@ PromptSource = Literal["api", "cache", "stale", "fallback"]
 def _parse_datetime(value: Any) -> datetime | None:
     if isinstance(value, datetime):
         return value
-    if isinstance(value, str) and value:
-        try:
-            return datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:  # "" or a malformed date
+        return None
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -36,10 +34,9 @@ def _int_or_none(value: Any) -> int | None:
 class Prompt:
     """One immutable version of a prompt.
 
-    ``source`` says where this object came from: ``"api"`` (just fetched), ``"cache"``
-    (a fresh cached copy), ``"stale"`` (a cached copy past its TTL, served while a refresh
-    runs or while the API fails) or ``"fallback"`` (the caller's fallback). ``fetched_at``
-    is the ``time.time()`` of the fetch from the API. Neither takes part in ``==``.
+    ``source``: ``"api"`` (just fetched), ``"cache"`` (fresh cached copy), ``"stale"`` (past
+    its TTL, served while a refresh runs or the API fails) or ``"fallback"`` (the caller's).
+    ``fetched_at`` is the ``time.time()`` of the fetch. Neither takes part in ``==``.
     """
 
     name: str
@@ -82,17 +79,14 @@ class Prompt:
 
     def with_source(self, source: PromptSource) -> Prompt:
         """A copy of this prompt marked with another ``source`` (everything else shared)."""
-        if source == self.source:
-            return self
-        return dataclasses.replace(self, source=source)
+        return self if source == self.source else dataclasses.replace(self, source=source)
 
     @property
     def text(self) -> str:
         """The prompt as text: the string itself, or compact JSON for any other value."""
-        value = self.prompt
-        if isinstance(value, str):
-            return value
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        if isinstance(self.prompt, str):
+            return self.prompt
+        return json.dumps(self.prompt, ensure_ascii=False, separators=(",", ":"))
 
     @property
     def variables(self) -> list[str]:
@@ -102,11 +96,10 @@ class Prompt:
     def compile(self, /, strict: bool = True, **variables: Any) -> str:
         """:attr:`text` with its ``{{variables}}`` filled in (see :mod:`.template`).
 
-        ``strict`` (the default) raises :class:`~posthog_api.MissingVariablesError` naming
-        every variable not given; ``strict=False`` leaves those placeholders in place.
-        A variable literally named ``strict``, or any mapping of names, goes through
-        ``posthog_api.prompts.compile(prompt.text, mapping)`` instead. For a JSON (non-str)
-        prompt this fills the compact JSON text; values are inserted as is, not escaped.
+        ``strict`` raises :class:`~posthog_api.MissingVariablesError` naming every variable
+        not given; ``strict=False`` leaves those placeholders. A variable named ``strict``
+        goes through ``posthog_api.prompts.compile(prompt.text, mapping)``. A JSON prompt
+        fills its compact JSON text, inserting values as is (not escaped).
         """
         return template.compile(self.text, variables, strict=strict)
 

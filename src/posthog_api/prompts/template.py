@@ -1,23 +1,15 @@
 """PostHog's prompt template syntax: ``{{name}}`` placeholders.
 
-Rules (shared by :func:`variables`, :func:`compile` and ``Prompt.compile``):
-
-* A placeholder is ``{{`` + optional spaces/tabs + a name + optional spaces/tabs + ``}}``.
-  A name is one or more letters, digits, ``_``, ``.`` or ``-`` (``{{ user.first-name }}``).
-* Anything else is literal text: single braces (JSON such as ``{"a": 1}``), ``{{ }}``,
-  ``{{a b}}`` and unclosed ``{{x`` are left exactly as written.
-* ``{{{x}}}`` is a literal ``{`` followed by the placeholder ``{{x}}`` and a literal ``}``,
-  so with ``x="v"`` it renders ``{v}`` (handy for templating inside JSON-like text).
-* Substitution is single-pass: a value that itself contains ``{{y}}`` is inserted verbatim
-  and never expanded again.
-* Values: ``str`` as is; ``None`` renders as the empty string and counts as *provided*
-  (strict mode does not complain about it); ``dict``/``list``/``tuple`` render as JSON
-  (``ensure_ascii=False``); anything else (numbers, bools, ...) via ``str()``.
+* A placeholder is ``{{`` + optional spaces/tabs + a name (letters, digits, ``_``, ``.``,
+  ``-``) + optional spaces/tabs + ``}}``. Anything else is literal: single braces (JSON),
+  ``{{ }}``, ``{{a b}}``, an unclosed ``{{x``. ``{{{x}}}`` is ``{`` + ``{{x}}`` + ``}``.
+* Substitution is single-pass: a value containing ``{{y}}`` is inserted verbatim.
+* Values: ``str`` as is; ``None`` as the empty string (and counts as provided);
+  ``dict``/``list``/``tuple`` as JSON (``ensure_ascii=False``); anything else via ``str()``.
 * Strict mode raises :class:`~posthog_api.MissingVariablesError` naming every missing
-  variable once, in order of first appearance; ``strict=False`` leaves the placeholders of
-  missing variables untouched (spacing included).
+  variable once, in order of first use; ``strict=False`` leaves their placeholders as written.
 
-A text is parsed once: the split into literal pieces and names is memoised by text.
+A text is parsed once: its split into literals and placeholders is memoised.
 """
 
 from __future__ import annotations
@@ -32,39 +24,19 @@ from posthog_api._errors import MissingVariablesError
 
 __all__ = ["compile", "render_value", "variables"]
 
-_PLACEHOLDER = re.compile(r"\{\{[ \t]*([A-Za-z0-9_.\-]+)[ \t]*\}\}")
-
-
-class _Template:
-    """A parsed text: ``literals[i]`` precedes placeholder ``i``; one more literal ends it."""
-
-    __slots__ = ("literals", "names", "raw", "unique")
-
-    def __init__(self, text: str) -> None:
-        literals: list[str] = []
-        names: list[str] = []
-        raw: list[str] = []
-        pos = 0
-        for match in _PLACEHOLDER.finditer(text):
-            literals.append(text[pos : match.start()])
-            names.append(match.group(1))
-            raw.append(match.group(0))
-            pos = match.end()
-        literals.append(text[pos:])
-        self.literals: tuple[str, ...] = tuple(literals)
-        self.names: tuple[str, ...] = tuple(names)
-        self.raw: tuple[str, ...] = tuple(raw)
-        self.unique: tuple[str, ...] = tuple(dict.fromkeys(names))
+_PLACEHOLDER = re.compile(r"(\{\{[ \t]*([A-Za-z0-9_.\-]+)[ \t]*\}\})")
 
 
 @lru_cache(maxsize=1024)
-def _parse(text: str) -> _Template:
-    return _Template(text)
+def _parse(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``text`` split as literal, placeholder, name, ..., literal; and the unique names."""
+    parts = tuple(_PLACEHOLDER.split(text))
+    return parts, tuple(dict.fromkeys(parts[2::3]))
 
 
 def variables(text: str) -> list[str]:
     """The names of the ``{{variables}}`` in ``text``, de-duplicated, in order of first use."""
-    return list(_parse(text).unique)
+    return list(_parse(text)[1])
 
 
 def render_value(value: Any) -> str:
@@ -84,22 +56,16 @@ def compile(text: str, variables: Mapping[str, Any], *, strict: bool = True) -> 
     Raises :class:`MissingVariablesError` (listing every missing name) when ``strict`` and
     some placeholder has no entry in ``variables``.
     """
-    template = _parse(text)
-    names = template.names
+    parts, names = _parse(text)
     if not names:
         return text
     if strict:
-        missing = [name for name in template.unique if name not in variables]
+        missing = [name for name in names if name not in variables]
         if missing:
             raise MissingVariablesError(missing)
-    literals = template.literals
-    raw = template.raw
-    parts: list[str] = [literals[0]]
-    append = parts.append
-    for i, name in enumerate(names):
-        if name in variables:
-            append(render_value(variables[name]))
-        else:
-            append(raw[i])
-        append(literals[i + 1])
-    return "".join(parts)
+    out = list(parts)
+    for i in range(2, len(parts), 3):  # each name: its placeholder is just before it
+        if parts[i] in variables:
+            out[i - 1] = render_value(variables[parts[i]])
+        out[i] = ""
+    return "".join(out)
