@@ -1,10 +1,6 @@
-"""The ``posthog-api`` console script.
+"""The ``posthog-api`` console script: ``serve`` here, ``prompts ...`` in ``_prompts_cli``.
 
-Each subcommand (or subcommand group) lives in its own ``_add_<name>`` function
-that registers its parser and sets ``handler``; :data:`COMMANDS` lists them.
-To add a group such as ``posthog-api prompts push/pull/get/history/diff``, write
-an ``_add_prompts(subcommands)`` that creates a nested subparser set and append
-it to ``COMMANDS`` — nothing else here needs to change.
+Each entry of :data:`COMMANDS` registers a subcommand's parser and sets its ``handler``.
 """
 
 from __future__ import annotations
@@ -14,14 +10,12 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ._prompts_cli import add_prompts
+
 DEMO_KEY = "phx_local_demo_key"
 """The key ``serve`` accepts when no ``--key`` is given; only for the local server."""
 
-Subcommands = Any  # argparse's private _SubParsersAction type
-Handler = Callable[[argparse.Namespace], int]
 
-
-# --------------------------------------------------------------------- serve
 def _parse_key(text: str) -> tuple[str, list[str]]:
     """``phx_...:scope,scope`` -> (key, scopes); a bare key gets ``*``."""
     key, sep, scopes = text.partition(":")
@@ -67,7 +61,7 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_serve(subcommands: Subcommands) -> None:
+def _add_serve(subcommands: Any) -> None:
     parser = subcommands.add_parser(
         "serve", help="run the local in-memory PostHog API server (for demos and tests)"
     )
@@ -85,14 +79,7 @@ def _add_serve(subcommands: Subcommands) -> None:
     parser.set_defaults(handler=_serve)
 
 
-# ------------------------------------------------------------------ the tool
-def _add_prompts(subcommands: Subcommands) -> None:
-    from ._prompts_cli import add_prompts
-
-    add_prompts(subcommands)
-
-
-COMMANDS: list[Callable[[Subcommands], None]] = [_add_serve, _add_prompts]
+COMMANDS: list[Callable[[Any], None]] = [_add_serve, add_prompts]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -108,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    handler: Handler | None = getattr(args, "handler", None)
+    handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()
         return 2
