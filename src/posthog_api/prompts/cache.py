@@ -1,69 +1,36 @@
 """``PromptCache``: the per-client cache behind ``posthog.prompts.get``.
 
-Keys are exactly ``(name, version)``; ``version=None`` is "the latest version of name".
-There is no prefix or pattern matching anywhere: ``invalidate("a")`` never touches ``"ab"``.
+Keys are exactly ``(name, version)``, ``version=None`` being the latest of ``name``; nothing
+matches by prefix (``invalidate("a")`` never touches ``"ab"``).
 
-Freshness
-    The latest is fresh for ``ttl`` seconds (per-call override); a pinned version for
-    ``pinned_ttl`` seconds (default an hour). A version's content never changes, but
-    PostHog reuses version numbers: after ``archive`` a new prompt of the same name starts
-    again at version 1, so a pinned copy is revalidated too, just less often. Past its
-    freshness ``get`` returns the stale value at once (``source="stale"``) and starts ONE
-    background refresh (stale-while-revalidate). While refreshes fail, the stale value
-    keeps being served until it is ``max_stale`` seconds old (counted from when it was
-    stored); past that, ``get`` fetches in the foreground and raises its error. A
-    per-call ``ttl <= 0`` (or ``pinned_ttl=0``) bypasses the cache: a foreground fetch
-    (still single-flight), whose result is stored.
-
-Failures
-    A failed fetch (foreground or background) starts a cooldown for that key of
-    ``error_cooldown`` seconds, or the exception's ``retry_after`` if longer (capped at
-    ``max_cooldown``). During it no new fetch of that key is sent: a stale value is served
-    if there is one, otherwise the same error is raised again without a request, so a
-    throttled or failing application stops hammering the server (a caller's ``fallback``
-    is then served at once). A ``NotFoundError`` (e.g. ``PromptNotFoundError``) while
-    fetching the latest evicts every cached entry of that name, and one while fetching a
-    pinned version evicts that version, so a deleted prompt is never served again; from
-    a background refresh this means the next ``get`` fetches in the foreground and
-    raises. A ``ConfigurationError`` (e.g. the fetching client was closed) says nothing
-    about the prompt and starts no cooldown.
-
-Single flight
-    Concurrent ``get`` calls that need the same key share one fetch, run in its own task;
-    each caller awaits it through ``asyncio.shield``, so cancelling one caller (a
-    ``wait_for``, a timeout) cancels neither the fetch nor the other callers. All of them
-    get the same ``Prompt`` or the same exception. A fetch leaves the registry however it
-    ends (done, failed or cancelled, even before it first ran); when something outside
-    the cache cancels the shared fetch itself, its waiters start a new one rather than
-    inherit a cancellation they never asked for.
-
-Closing
-    ``aclose()`` cancels every fetch and drops every entry. Afterwards ``get`` raises
-    :class:`~posthog_api.ConfigurationError`, and so do the callers that were waiting on
-    a fetch when it ran: a closed client is a programming error, not an outage, so
-    ``posthog.prompts.get`` does not serve a ``fallback`` for it.
-
-Writes
-    ``put(prompt)`` stores a just-published/updated prompt as the latest and as its pinned
-    version; ``invalidate`` drops keys. Both detach in-flight fetches of the keys they
-    touch: those still answer their callers but no longer write to the cache, so an older
-    answer can never overwrite a newer write.
-
-Hot path
-    ``get_fresh(name, version)`` is synchronous: one dict lookup, one clock call, one
-    comparison, one attribute store (the recency bit) and a counter increment, and it
-    returns the ``source="cache"`` object kept with the entry (no allocation beyond the
-    key tuple; the object is made by the entry's first hit, so storing a prompt that is
-    never read from the cache copies nothing). Callers try it first and fall back to
-    ``await get(...)``.
-
-Bound (approximate LRU)
-    Entries live in a plain dict in insertion order. A hit only sets the entry's ``used``
-    bit; when the cache is over ``max_entries``, eviction looks at the oldest entry: if its
-    bit is set it gets a second chance (bit cleared, moved to the back), otherwise it is
-    dropped (the CLOCK / second-chance scheme). An entry hit since it last reached the
-    front is never evicted before one that was not, which is LRU for the cases that
-    matter, at a fraction of ``OrderedDict.move_to_end``'s cost on every hit.
+- Freshness: the latest is fresh for ``ttl`` seconds (per-call override), a pinned version
+  for ``pinned_ttl`` (revalidated too: PostHog reuses version numbers after ``archive``).
+  Past it ``get`` returns the stale copy at once (``source="stale"``) and starts ONE
+  background refresh; once the copy is ``max_stale`` seconds old (counted from when it was
+  stored), ``get`` fetches in the foreground and raises its error. A per-call ``ttl <= 0``
+  (or ``pinned_ttl=0``) bypasses the cache: a foreground fetch, still single-flight,
+  whose result is stored.
+- Failures: a failed fetch starts a cooldown of that key (``error_cooldown``, or the error's
+  ``retry_after`` if longer, capped at ``max_cooldown``) during which no request is sent: the
+  stale copy is served, or the same error raised again, so a failing application stops
+  hammering the server. A ``NotFoundError`` evicts the version fetched (for the latest,
+  every entry of the name): a deleted prompt is never served again. A
+  ``ConfigurationError`` (e.g. a closed client) says nothing about the prompt: no cooldown.
+- Single flight: concurrent gets of one key share one fetch task; each caller awaits a
+  future of its own, so cancelling one caller cancels neither the fetch nor the others, and
+  all get the same ``Prompt`` or exception. When code outside the cache cancels the shared
+  fetch, its waiters start a new one rather than inherit a cancellation they never asked for.
+- Closing: ``aclose()`` cancels every fetch and drops every entry; then ``get``, and the
+  callers waiting on a fetch, raise ``ConfigurationError``: a closed client is a bug, not an
+  outage, so ``posthog.prompts.get`` serves no ``fallback`` for it.
+- Writes: ``put`` (after a publish) and ``invalidate`` detach in-flight fetches of their
+  keys, which still answer their callers but no longer store: an older answer never
+  overwrites a newer write.
+- Hot path: ``get_fresh`` is synchronous (a lookup, a clock call, a comparison) and returns
+  the entry's ``source="cache"`` copy, made by the first hit.
+- Bound: CLOCK (second-chance) eviction over ``max_entries``: a hit sets the entry's ``used``
+  bit, and the oldest entry is moved to the back with its bit cleared instead of dropped
+  when it is set. LRU where it matters, without an ``OrderedDict.move_to_end`` per hit.
 """
 
 from __future__ import annotations
@@ -72,12 +39,12 @@ import asyncio
 import dataclasses
 import functools
 import math
+import operator
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
 from types import TracebackType
-from typing import Any
+from typing import Any, NamedTuple
 
 from posthog_api._errors import APIError, ConfigurationError, NotFoundError
 from posthog_api.prompts.prompt import Prompt, PromptSource
@@ -87,9 +54,8 @@ __all__ = ["CacheStats", "PromptCache", "closed_error"]
 _Key = tuple[str, int | None]
 Fetch = Callable[[], Awaitable[Prompt]]
 
-_INF = math.inf
-# How many times a caller starts a new fetch when code outside the cache keeps
-# cancelling the shared one, before it gives up with an APIError.
+# How many times a caller starts a new fetch when code outside the cache keeps cancelling
+# the shared one, before it gives up with an APIError.
 _FETCH_STARTS = 3
 
 _NEVER_EXPIRES = {
@@ -129,8 +95,8 @@ def _count(value: object, option: str) -> int:
     return value
 
 
-def _seconds(value: object, option: str, setting: str) -> float:
-    """A duration: a real number of seconds >= 0; infinite only where that means something."""
+def _seconds(value: object, option: str) -> float:
+    """A duration: a real number of seconds >= 0, infinite only where that means something."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ConfigurationError(
             f"{option} must be a number of seconds, got {type(value).__name__} {_short(value)}"
@@ -138,10 +104,10 @@ def _seconds(value: object, option: str, setting: str) -> float:
     try:
         seconds = float(value)
     except OverflowError:  # an int too large for a float
-        seconds = _INF
+        seconds = math.inf
     if not seconds >= 0:  # NaN too
         raise ConfigurationError(f"{option} must be a number of seconds >= 0, got {_short(value)}")
-    why = _NEVER_EXPIRES.get(setting)
+    why = _NEVER_EXPIRES.get(option.removeprefix("prompt_cache_"))
     if why is not None and seconds > MAX_DURATION:
         raise ConfigurationError(
             f"{option} must be a finite number of seconds up to {MAX_DURATION:,.0f} (a year), "
@@ -150,22 +116,39 @@ def _seconds(value: object, option: str, setting: str) -> float:
     return seconds
 
 
-def _cancelling() -> bool:
-    """Whether the current task has been asked to stop (its own cancellation)."""
-    task = asyncio.current_task()
-    return task is not None and task.cancelling() > 0
+# Prompt is a frozen dataclass: its __init__ sets each field through object.__setattr__.
+# Every fetch makes two Prompts (the answer, the cached copy): these set the slots directly.
+_FIELDS = tuple(field.name for field in dataclasses.fields(Prompt))
+_SETTERS = tuple(vars(Prompt)[name].__set__ for name in _FIELDS)
+_VALUES = operator.attrgetter(*_FIELDS)
+_set_source = vars(Prompt)["source"].__set__
+
+
+def new_prompt(*values: Any) -> Prompt:
+    """``Prompt(*values)``, every field given in order, for values already checked."""
+    made = object.__new__(Prompt)
+    for set_field, value in zip(_SETTERS, values, strict=True):
+        set_field(made, value)
+    return made
+
+
+def _as(prompt: Prompt, source: PromptSource) -> Prompt:
+    """``prompt.with_source(source)`` without ``dataclasses.replace``'s cost."""
+    if type(prompt) is not Prompt:  # a subclass may have more fields
+        return prompt.with_source(source)
+    if prompt.source == source:
+        return prompt
+    made = new_prompt(*_VALUES(prompt))
+    _set_source(made, source)
+    return made
 
 
 def _answer(
-    waiters: list[asyncio.Future[Prompt]] | None,
-    prompt: Prompt | None,
-    error: BaseException | None,
+    waiters: list[asyncio.Future[Prompt]], prompt: Prompt | None, error: BaseException | None
 ) -> None:
-    """Give a fetch's outcome to the callers still waiting for it (in this loop pass)."""
-    if not waiters:
-        return
+    """Give a fetch's outcome to the callers still waiting (a cancelled one's future is done)."""
     for waiter in waiters:
-        if not waiter.done():  # a caller cancelled meanwhile has a cancelled future
+        if not waiter.done():
             if error is not None:
                 waiter.set_exception(error)
             else:
@@ -173,96 +156,11 @@ def _answer(
     waiters.clear()
 
 
-# Prompt is a frozen dataclass with slots: its __init__ sets each of its 12 fields through
-# object.__setattr__, which is most of the cost of the two Prompts every fetch makes (the
-# answer and the cached copy). These set the slots directly, in the fields' order.
-_FIELDS = (
-    "name",
-    "version",
-    "id",
-    "prompt",
-    "created_at",
-    "updated_at",
-    "is_latest",
-    "latest_version",
-    "version_count",
-    "first_version_created_at",
-    "source",
-    "fetched_at",
-)
-if tuple(field.name for field in dataclasses.fields(Prompt)) != _FIELDS:  # pragma: no cover
-    raise ImportError("posthog_api.prompts.cache: _FIELDS no longer matches Prompt's fields")
-(
-    _set_name,
-    _set_version,
-    _set_id,
-    _set_prompt,
-    _set_created_at,
-    _set_updated_at,
-    _set_is_latest,
-    _set_latest_version,
-    _set_version_count,
-    _set_first,
-    _set_source,
-    _set_fetched_at,
-) = (vars(Prompt)[name].__set__ for name in _FIELDS)
-
-
-def new_prompt(
-    name: str,
-    version: int,
-    id: str,
-    prompt: Any,
-    created_at: datetime | None,
-    updated_at: datetime | None,
-    is_latest: bool | None,
-    latest_version: int | None,
-    version_count: int | None,
-    first_version_created_at: datetime | None,
-    source: PromptSource,
-    fetched_at: float,
-) -> Prompt:
-    """``Prompt(...)`` with every field given, in order, at half the cost (see above).
-
-    For values already checked (a validated response): nothing is converted here.
-    """
-    made = object.__new__(Prompt)
-    _set_name(made, name)
-    _set_version(made, version)
-    _set_id(made, id)
-    _set_prompt(made, prompt)
-    _set_created_at(made, created_at)
-    _set_updated_at(made, updated_at)
-    _set_is_latest(made, is_latest)
-    _set_latest_version(made, latest_version)
-    _set_version_count(made, version_count)
-    _set_first(made, first_version_created_at)
-    _set_source(made, source)
-    _set_fetched_at(made, fetched_at)
-    return made
-
-
-def _as(prompt: Prompt, source: PromptSource) -> Prompt:
-    """``prompt.with_source(source)`` at a third of its cost: a fetch stores one of these
-    (``dataclasses.replace`` re-reads every field's definition on each call)."""
-    if type(prompt) is not Prompt:  # a subclass may have more fields
-        return prompt.with_source(source)
-    if prompt.source == source:
-        return prompt
-    return new_prompt(
-        prompt.name,
-        prompt.version,
-        prompt.id,
-        prompt.prompt,
-        prompt.created_at,
-        prompt.updated_at,
-        prompt.is_latest,
-        prompt.latest_version,
-        prompt.version_count,
-        prompt.first_version_created_at,
-        source,
-        prompt.fetched_at,
-    )
+def _drop_name(table: dict[_Key, Any], name: str) -> int:
+    keys = [key for key in table if key[0] == name]
+    for key in keys:
+        del table[key]
+    return len(keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,20 +185,14 @@ class CacheStats:
 
 
 class _Entry:
-    """One cached prompt.
-
-    ``value`` is the ``source="cache"`` copy that hits return as is; it is made on first
-    use (``cached()``), so a prompt stored but never read back from the cache (after
-    ``fetch()``, a publish, or a refresh replaced before any hit) is not copied. The hot
-    path reads ``entry.value or entry.cached()``: a plain slot read once it is made.
-    """
+    """One cached prompt. ``value``, the ``source="cache"`` copy hits return, is made on
+    first use: a prompt stored but never read from the cache is not copied."""
 
     __slots__ = ("expires", "fetched", "stale", "stored_at", "used", "value")
 
     def __init__(self, fetched: Prompt | _Entry, stored_at: float, expires: float) -> None:
         self.value: Prompt | None = None
-        # As stored (or the entry of the same prompt whose copy this one shares), until
-        # value is made from it.
+        # As stored, or the pinned entry whose copy a latest shares; dropped once value is made.
         self.fetched: Prompt | _Entry | None = fetched
         self.stored_at = stored_at
         self.expires = expires
@@ -308,58 +200,28 @@ class _Entry:
         self.used = False  # the second-chance bit, set by hits
 
     def cached(self) -> Prompt:
-        """``value``, made now if it was not yet (a latest shares its pinned copy)."""
-        value = self.value
-        if value is None:
+        if self.value is None:
             fetched = self.fetched
             assert fetched is not None  # cleared only once value is set
-            value = fetched.cached() if isinstance(fetched, _Entry) else _as(fetched, "cache")
-            self.value = value
+            self.value = fetched.cached() if isinstance(fetched, _Entry) else _as(fetched, "cache")
             self.fetched = None
-        return value
+        return self.value
 
 
-class _Cooldown:
-    __slots__ = ("error", "traceback", "until")
-
-    def __init__(self, until: float, error: Exception) -> None:
-        self.until = until
-        self.error = error
-        self.traceback: TracebackType | None = error.__traceback__
+class _Cooldown(NamedTuple):
+    until: float
+    error: Exception
+    traceback: TracebackType | None  # as first raised: each re-raise would extend it
 
 
 class PromptCache:
     """A bounded LRU cache of prompts with stale-while-revalidate and single-flight fetches.
 
-    ``max_entries`` bounds the entries (a fetched latest takes two: the latest and its pinned
-    version). ``ttl`` and ``pinned_ttl`` are how long the latest and a pinned version stay
-    fresh, ``max_stale`` the oldest a stale copy may be served (``inf``: for as long as the
-    API fails), ``error_cooldown``/``max_cooldown`` the wait after a failed fetch. Every
-    setting is checked here: a bad one raises :class:`~posthog_api.ConfigurationError`
-    naming it. ``clock`` (default ``time.monotonic``) is injectable for tests.
+    ``max_entries`` bounds the entries (a fetched latest takes two: the latest and its
+    pinned version); ``max_stale`` may be ``inf`` (serve stale for as long as the API
+    fails). A bad setting raises :class:`~posthog_api.ConfigurationError` naming it.
+    ``clock`` (default ``time.monotonic``) is injectable for tests.
     """
-
-    __slots__ = (
-        "_clock",
-        "_closed",
-        "_coalesced",
-        "_cooldown",
-        "_cooldowns",
-        "_entries",
-        "_evictions",
-        "_hits",
-        "_inflight",
-        "_max_cooldown",
-        "_max_entries",
-        "_max_stale",
-        "_misses",
-        "_pinned_ttl",
-        "_refresh_errors",
-        "_refreshes",
-        "_stale_served",
-        "_tasks",
-        "_ttl",
-    )
 
     def __init__(
         self,
@@ -373,13 +235,11 @@ class PromptCache:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._max_entries = _count(max_entries, "max_entries")
-        self._ttl = _seconds(ttl, "ttl", "ttl")
-        self._pinned_ttl = _seconds(pinned_ttl, "pinned_ttl", "pinned_ttl")
-        self._max_stale = _seconds(max_stale, "max_stale", "max_stale")
-        self._cooldown = _seconds(error_cooldown, "error_cooldown", "error_cooldown")
-        self._max_cooldown = max(
-            _seconds(max_cooldown, "max_cooldown", "max_cooldown"), self._cooldown
-        )
+        self._ttl = _seconds(ttl, "ttl")
+        self._pinned_ttl = _seconds(pinned_ttl, "pinned_ttl")
+        self._max_stale = _seconds(max_stale, "max_stale")
+        self._cooldown = _seconds(error_cooldown, "error_cooldown")
+        self._max_cooldown = max(_seconds(max_cooldown, "max_cooldown"), self._cooldown)
         if not callable(clock):
             raise ConfigurationError(f"clock must be callable, got {type(clock).__name__}")
         self._clock = clock
@@ -389,13 +249,8 @@ class PromptCache:
         self._tasks: dict[asyncio.Task[Prompt], list[asyncio.Future[Prompt]]] = {}
         self._cooldowns: dict[_Key, _Cooldown] = {}
         self._closed = False
-        self._hits = 0
-        self._misses = 0
-        self._coalesced = 0
-        self._refreshes = 0
-        self._refresh_errors = 0
-        self._stale_served = 0
-        self._evictions = 0
+        self._hits = self._misses = self._coalesced = self._refreshes = 0
+        self._refresh_errors = self._stale_served = self._evictions = 0
 
     @classmethod
     def for_client(
@@ -410,12 +265,10 @@ class PromptCache:
         """The cache of an ``AsyncPostHog``, whose errors name its ``prompt_cache_*`` options."""
         return cls(
             max_entries=_count(size, "prompt_cache_size"),
-            ttl=_seconds(ttl, "prompt_cache_ttl", "ttl"),
-            pinned_ttl=_seconds(pinned_ttl, "prompt_cache_pinned_ttl", "pinned_ttl"),
-            max_stale=_seconds(max_stale, "prompt_cache_max_stale", "max_stale"),
-            error_cooldown=_seconds(
-                error_cooldown, "prompt_cache_error_cooldown", "error_cooldown"
-            ),
+            ttl=_seconds(ttl, "prompt_cache_ttl"),
+            pinned_ttl=_seconds(pinned_ttl, "prompt_cache_pinned_ttl"),
+            max_stale=_seconds(max_stale, "prompt_cache_max_stale"),
+            error_cooldown=_seconds(error_cooldown, "prompt_cache_error_cooldown"),
         )
 
     @property
@@ -458,43 +311,33 @@ class PromptCache:
         return entry.value or entry.cached()
 
     async def get(
-        self,
-        name: str,
-        version: int | None,
-        fetch: Fetch,
-        *,
-        ttl: float | None = None,
+        self, name: str, version: int | None, fetch: Fetch, *, ttl: float | None = None
     ) -> Prompt:
         """The prompt for ``(name, version)``, fetching with ``fetch()`` when needed.
 
         Returns the fresh cached copy (``source="cache"``), a stale one while a background
-        refresh runs (``source="stale"``) or the fetched prompt itself (as ``fetch``
-        returned it, normally ``source="api"``). Raises the fetch's error when nothing
-        servable is cached, so the caller can serve its fallback, and
-        :class:`~posthog_api.ConfigurationError` once the cache is closed.
+        refresh runs (``source="stale"``) or the fetched prompt as ``fetch`` returned it.
+        Raises the fetch's error when nothing servable is cached (the caller may serve its
+        fallback), and :class:`~posthog_api.ConfigurationError` once the cache is closed.
         """
         if self._closed:
             raise closed_error(f"prompts.get({name!r})")
+        hit = self.get_fresh(name, version, ttl)
+        if hit is not None:
+            return hit
         key: _Key = (name, version)
         now = self._clock()
         entry = self._entries.get(key)
-        if entry is not None:
-            fresh_for = self._pinned_ttl  # a per-call ttl is for the latest only
-            if version is None:
-                fresh_for = self._ttl if ttl is None else ttl
-            age = now - entry.stored_at
-            if age < fresh_for:
-                entry.used = True
-                self._hits += 1
-                return entry.value or entry.cached()
-            if fresh_for > 0 and age <= self._max_stale:
-                entry.used = True
-                self._stale_served += 1
-                self._maybe_refresh(key, fetch, now)
-                stale = entry.stale
-                if stale is None:
-                    stale = entry.stale = _as(entry.cached(), "stale")
-                return stale
+        fresh_for = self._pinned_ttl  # a per-call ttl is for the latest only
+        if version is None:
+            fresh_for = self._ttl if ttl is None else ttl
+        if entry is not None and fresh_for > 0 and now - entry.stored_at <= self._max_stale:
+            entry.used = True
+            self._stale_served += 1
+            self._maybe_refresh(key, fetch, now)
+            if entry.stale is None:
+                entry.stale = _as(entry.cached(), "stale")
+            return entry.stale
         return await self._foreground(key, fetch, now)
 
     def peek(self, name: str, version: int | None = None) -> Prompt | None:
@@ -518,34 +361,25 @@ class PromptCache:
     # ----------------------------------------------------------------- writes
 
     def put(self, prompt: Prompt, *, latest: bool = True) -> None:
-        """Store ``prompt`` (write-through after a publish or update).
+        """Store ``prompt`` (write-through after a publish or update), fresh from now.
 
-        It becomes its pinned version ``(name, prompt.version)`` and, unless
-        ``latest=False``, the latest ``(name, None)``, fresh from now. In-flight fetches of
-        those keys are detached so their (older) answers are not stored over it. A closed
-        cache stores nothing.
+        It becomes ``(name, prompt.version)`` and, unless ``latest=False``, ``(name, None)``.
+        A closed cache stores nothing.
         """
         if self._closed:
             return
-        name = prompt.name
-        if self._inflight or self._cooldowns:  # usually both empty
-            keys: list[_Key] = (
-                [(name, prompt.version), (name, None)] if latest else [(name, prompt.version)]
-            )
-            for key in keys:
-                self._inflight.pop(key, None)
-                self._cooldowns.pop(key, None)
-        self._store(name, prompt, latest=latest)
+        self._detach((prompt.name, prompt.version))
+        if latest:
+            self._detach((prompt.name, None))
+        self._store(prompt.name, prompt, latest=latest)
 
     def invalidate(
         self, name: str | None = None, version: int | None = None, *, latest: bool = False
     ) -> int:
-        """Drop cached entries; returns how many were dropped.
+        """Drop cached entries (with their cooldowns and in-flight fetches); returns how many.
 
-        No arguments: everything. ``name`` only: every key of exactly that name (its latest
-        and all its pinned versions). ``name`` and ``version``: exactly that key.
-        ``name`` with ``latest=True``: exactly its latest key. Cooldowns of the dropped keys
-        are forgotten and their in-flight fetches detached (they no longer write).
+        No arguments: everything. ``name`` only: every key of exactly that name. ``name``
+        and ``version``: exactly that key. ``name`` with ``latest=True``: its latest key.
         """
         if name is None:
             if version is not None or latest:
@@ -555,68 +389,60 @@ class PromptCache:
             self._cooldowns.clear()
             self._inflight.clear()
             return dropped
+        if version is not None and latest:
+            raise ValueError("pass either version or latest=True, not both")
         if version is not None or latest:
-            if version is not None and latest:
-                raise ValueError("pass either version or latest=True, not both")
-            key: _Key = (name, version)
-            self._cooldowns.pop(key, None)
-            self._inflight.pop(key, None)
-            return 0 if self._entries.pop(key, None) is None else 1
-        for table in (self._cooldowns, self._inflight):
-            for key in [k for k in table if k[0] == name]:
-                del table[key]
-        return self._drop_name(name)
+            self._detach((name, version))
+            return 0 if self._entries.pop((name, version), None) is None else 1
+        _drop_name(self._cooldowns, name)
+        _drop_name(self._inflight, name)
+        return _drop_name(self._entries, name)
 
     async def aclose(self) -> None:
-        """Cancel and await every background refresh and in-flight fetch; drop every entry.
-
-        Closed for good: later ``get`` calls, and those waiting on a fetch now, raise
-        :class:`~posthog_api.ConfigurationError`.
-        """
+        """Cancel and await every fetch and drop every entry, for good: later ``get`` calls,
+        and those waiting on a fetch now, raise :class:`~posthog_api.ConfigurationError`."""
         self._closed = True
-        self._inflight.clear()
-        self._cooldowns.clear()
-        self._entries.clear()
+        self.invalidate()
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
-        if tasks:
-            await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     # --------------------------------------------------------------- internals
 
-    def _drop_name(self, name: str) -> int:
-        keys = [k for k in self._entries if k[0] == name]
-        for key in keys:
-            del self._entries[key]
-        return len(keys)
+    def _detach(self, key: _Key) -> None:
+        """Forget the key's cooldown, and its in-flight fetch, which then stores nothing."""
+        self._inflight.pop(key, None)
+        self._cooldowns.pop(key, None)
 
     def _store(self, name: str, prompt: Prompt, *, latest: bool) -> None:
         now = self._clock()
         entries = self._entries
-        pinned: _Key = (name, prompt.version)
-        entries.pop(pinned, None)  # re-inserted at the back, as the most recent
-        entry = entries[pinned] = _Entry(prompt, now, now + self._pinned_ttl)
-        newest = pinned
+        newest: _Key = (name, prompt.version)
+        entries.pop(newest, None)  # re-inserted at the back, as the most recent
+        entry = entries[newest] = _Entry(prompt, now, now + self._pinned_ttl)
         if latest:
             newest = (name, None)
             entries.pop(newest, None)
             entries[newest] = _Entry(entry, now, now + self._ttl)
-        if len(entries) > self._max_entries:
-            self._evict(newest)
-
-    def _evict(self, keep: _Key) -> None:
-        # ``keep`` (the entry just stored) always survives, even when every older entry
-        # has its bit set; the loop ends because at least one other entry exists.
-        entries = self._entries
+        # Second chance: a used entry goes to the back with its bit cleared. The one just
+        # stored always survives; the loop ends because another entry exists.
         while len(entries) > self._max_entries:
             oldest = next(iter(entries))
             entry = entries.pop(oldest)
-            if entry.used or oldest == keep:  # second chance: to the back, bit cleared
+            if entry.used or oldest == newest:
                 entry.used = False
                 entries[oldest] = entry
             else:
                 self._evictions += 1
+
+    def _cooling(self, key: _Key, now: float) -> _Cooldown | None:
+        """The key's cooldown if it still runs (an ended one is forgotten)."""
+        cooldown = self._cooldowns.get(key)
+        if cooldown is not None and now >= cooldown.until:
+            del self._cooldowns[key]
+            return None
+        return cooldown
 
     def _joinable(self, key: _Key) -> asyncio.Task[Prompt] | None:
         # A finished fetch (e.g. cancelled before it ever ran, its done callback not yet
@@ -629,15 +455,9 @@ class PromptCache:
         return task
 
     def _maybe_refresh(self, key: _Key, fetch: Fetch, now: float) -> None:
-        if self._joinable(key) is not None:
-            return
-        cooldown = self._cooldowns.get(key)
-        if cooldown is not None:
-            if now < cooldown.until:
-                return
-            del self._cooldowns[key]
-        self._refreshes += 1
-        self._spawn(key, fetch, background=True)
+        if self._joinable(key) is None and self._cooling(key, now) is None:
+            self._refreshes += 1
+            self._spawn(key, fetch, background=True)
 
     async def _foreground(self, key: _Key, fetch: Fetch, now: float) -> Prompt:
         task = self._joinable(key)
@@ -645,32 +465,26 @@ class PromptCache:
             self._coalesced += 1
         else:
             self._misses += 1
-            cooldown = self._cooldowns.get(key)
+            cooldown = self._cooling(key, now)
             if cooldown is not None:
-                if now < cooldown.until:
-                    raise cooldown.error.with_traceback(cooldown.traceback)
-                del self._cooldowns[key]
+                raise cooldown.error.with_traceback(cooldown.traceback)
             task = self._spawn(key, fetch, background=False)
         for attempt in range(1, _FETCH_STARTS + 1):
-            # Each caller awaits a future of its own, which the fetch answers as it ends
-            # (as asyncio.shield would, one event loop pass sooner): cancelling a caller
-            # cancels only its future, never the fetch the others share.
-            waiters = self._tasks.get(task)
-            if waiters is None:  # not one of this cache's fetches: cannot happen
-                return await asyncio.shield(task)
+            # A future of this caller's own, answered as the fetch ends: cancelling the
+            # caller cancels only it, never the fetch the others share.
             waiter: asyncio.Future[Prompt] = task.get_loop().create_future()
-            waiters.append(waiter)
+            self._tasks[task].append(waiter)
             try:
                 return await waiter
             except asyncio.CancelledError:
-                if not task.cancelled() or _cancelling():
+                me = asyncio.current_task()
+                if not task.cancelled() or (me is not None and me.cancelling() > 0):
                     raise  # this caller was cancelled (a wait_for, a timeout): only it stops
                 if self._closed:
                     raise closed_error(f"prompts.get({key[0]!r})") from None
                 if attempt == _FETCH_STARTS:
                     break
-                # The shared fetch itself was cancelled by someone else: this caller did not
-                # ask for that and still wants its prompt, so it starts (or joins) a new one.
+                # Someone else cancelled the shared fetch: this caller still wants its prompt.
                 task = self._joinable(key) or self._spawn(key, fetch, background=False)
         raise APIError(
             f"prompt {key[0]!r}: its fetch was cancelled {_FETCH_STARTS} times by code "
@@ -679,55 +493,58 @@ class PromptCache:
         )
 
     def _spawn(self, key: _Key, fetch: Fetch, *, background: bool) -> asyncio.Task[Prompt]:
+        waiters: list[asyncio.Future[Prompt]] = []
         task = asyncio.get_running_loop().create_task(
-            self._run(key, fetch, background), name=f"posthog-prompt-fetch:{key[0]}@{key[1]}"
+            self._run(key, fetch, background, waiters),
+            name=f"posthog-prompt-fetch:{key[0]}@{key[1]}",
         )
         self._inflight[key] = task
-        self._tasks[task] = []
+        self._tasks[task] = waiters
         task.add_done_callback(functools.partial(self._task_done, key))
         return task
 
     def _task_done(self, key: _Key, task: asyncio.Task[Prompt]) -> None:
         # However the task ended (even cancelled before its first step, when _run's own
         # cleanup never ran), it leaves the registry so that the next get starts afresh.
-        waiters = self._tasks.pop(task, None)
+        waiters = self._tasks.pop(task, [])
         if self._inflight.get(key) is task:
             del self._inflight[key]
         if task.cancelled():
-            for waiter in waiters or ():
-                waiter.cancel()  # its caller restarts the fetch, or raises if closed
+            for waiter in waiters:
+                waiter.cancel()  # its caller starts a new fetch, or raises if closed
             return
-        error = task.exception()  # retrieved here: an unawaited refresh error is not "lost"
-        if waiters:  # answered by _run already, unless something went very wrong
-            _answer(waiters, None if error is not None else task.result(), error)
+        # Retrieved here, so an unawaited refresh error is not logged as lost. Waiters are
+        # left only when _run could not answer them (a BaseException).
+        error = task.exception()
+        _answer(waiters, None if error is not None else task.result(), error)
 
-    async def _run(self, key: _Key, fetch: Fetch, background: bool) -> Prompt:
+    async def _run(
+        self, key: _Key, fetch: Fetch, background: bool, waiters: list[asyncio.Future[Prompt]]
+    ) -> Prompt:
         me = asyncio.current_task()
         try:
             prompt = await fetch()
         except Exception as error:
-            if self._inflight.get(key) is me:
-                self._failed(key, error, background)
-            elif background:
+            if background:
                 self._refresh_errors += 1
-            _answer(self._tasks.get(me), None, error)  # type: ignore[arg-type]
+            if self._inflight.get(key) is me:
+                self._failed(key, error)
+            _answer(waiters, None, error)
             raise
         else:
             if self._inflight.get(key) is me:
                 self._cooldowns.pop(key, None)
                 self._store(key[0], prompt, latest=key[1] is None)
-            _answer(self._tasks.get(me), prompt, None)  # type: ignore[arg-type]
+            _answer(waiters, prompt, None)
             return prompt
         finally:
             if self._inflight.get(key) is me:
                 del self._inflight[key]
 
-    def _failed(self, key: _Key, error: Exception, background: bool) -> None:
-        if background:
-            self._refresh_errors += 1
-        if isinstance(error, NotFoundError):
+    def _failed(self, key: _Key, error: Exception) -> None:
+        if isinstance(error, NotFoundError):  # deleted: never served again
             if key[1] is None:
-                self._drop_name(key[0])
+                _drop_name(self._entries, key[0])
             else:
                 self._entries.pop(key, None)
         if isinstance(error, ConfigurationError):
@@ -738,7 +555,7 @@ class PromptCache:
             wait = min(float(retry_after), self._max_cooldown)
         if wait <= 0:
             return
-        self._cooldowns.pop(key, None)
-        self._cooldowns[key] = _Cooldown(self._clock() + wait, error)
+        self._cooldowns.pop(key, None)  # re-inserted at the back, the oldest dropped first
+        self._cooldowns[key] = _Cooldown(self._clock() + wait, error, error.__traceback__)
         while len(self._cooldowns) > self._max_entries:
             del self._cooldowns[next(iter(self._cooldowns))]
