@@ -109,31 +109,24 @@ def _diff(name: str, old: Any, new: Any, old_label: str) -> str:
     return text or f"# {name}: only the final newline differs from {old_label}\n"
 
 
-class _Progress:
-    """A tqdm bar on a terminal (when tqdm is installed); silent otherwise."""
+def _progress(total: int, what: str) -> Any:
+    """A tqdm bar on a terminal (when tqdm is installed), else one that shows nothing."""
+    if total > 1 and sys.stderr.isatty():
+        with contextlib.suppress(ImportError):
+            from tqdm import tqdm  # type: ignore[import-untyped]
 
-    def __init__(self, total: int, what: str) -> None:
-        self._bar: Any = None
-        if total > 1 and sys.stderr.isatty():
-            with contextlib.suppress(ImportError):
-                from tqdm import tqdm  # type: ignore[import-untyped]
+            return tqdm(total=total, desc=what, unit="prompt", file=sys.stderr, leave=False)
+    return _NoBar()
 
-                self._bar = tqdm(
-                    total=total, desc=what, unit="prompt", file=sys.stderr, leave=False
-                )
 
-    def advance(self) -> None:
-        if self._bar is not None:
-            self._bar.update(1)
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.close()
+class _NoBar:
+    def update(self, n: int) -> None: ...
+    def close(self) -> None: ...
 
 
 async def push(client: AsyncPostHog, directory: Path, *, dry_run: bool = False) -> list[Outcome]:
     local = read_directory(directory)
-    progress = _Progress(len(local), "push")
+    progress = _progress(len(local), "push")
     limit = asyncio.Semaphore(CONCURRENCY)
 
     async def one(item: LocalPrompt) -> Outcome:
@@ -141,7 +134,7 @@ async def push(client: AsyncPostHog, directory: Path, *, dry_run: bool = False) 
             try:
                 return await _push_one(client, item, dry_run=dry_run)
             finally:
-                progress.advance()
+                progress.update(1)
 
     try:
         return list(await asyncio.gather(*(one(item) for item in local)))
@@ -228,15 +221,14 @@ class _Planned:
     text: str
     target: Path
     other: Path | None  # None: that name cannot exist here (too long), nothing to remove
-    temporary: Path | None = None
 
 
 def _write_all(directory: Path, latest: dict[str, tuple[int, Any]]) -> list[Outcome]:
     """Write every prompt, or none: all checks, then all temporaries, then the renames.
 
-    Each prompt goes into a short-named temporary file in ``directory``; only when all are
-    written are they renamed into place, and a failure at any step removes the temporaries
-    and puts back what was renamed.
+    Each prompt goes into a short-named temporary file; only when all are written are they
+    renamed into place. What a target replaces (and its other-suffix twin) is first renamed
+    aside, so a failure can put it back. ``os.replace`` moves a symlink, never its target.
     """
     try:
         root = directory.resolve()
@@ -244,23 +236,47 @@ def _write_all(directory: Path, latest: dict[str, tuple[int, Any]]) -> list[Outc
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise LocalFileError(os_problem(error, "write", directory, ELSEWHERE)) from None
-    progress = _Progress(len(plan), "pull")
+    progress = _progress(len(plan), "pull")
+    temporaries: list[Path] = []
+    aside: list[tuple[Path, Path]] = []  # (where it is now, where it was)
+    placed: list[Path] = []
+    current = directory  # the file being written or replaced, as the user knows it
+    unchanged = "written to"  # what a failure leaves as it was
     try:
         for item in plan:
-            try:
-                item.temporary = _temporary(root)
-                with item.temporary.open("w", encoding="utf-8", newline="") as handle:
-                    handle.write(item.text)  # newline="": CR and CRLF are written as they are
-            except OSError as error:
-                problem = os_problem(error, "write", item.target, ELSEWHERE)
-                raise LocalFileError(f"{problem}; nothing was written to {directory}") from None
-            progress.advance()
-        _rename_into_place(root, directory, plan)
+            current = item.target
+            temporaries.append(_temporary(root))
+            with temporaries[-1].open("w", encoding="utf-8", newline="") as handle:
+                handle.write(item.text)  # newline="": CR and CRLF are written as they are
+            progress.update(1)
+        unchanged = "changed in"
+        for item, temporary in zip(plan, temporaries, strict=True):
+            for old in (item.other, item.target):
+                if old is not None and os.path.lexists(old):
+                    current = old
+                    keep = _temporary(root)
+                    os.replace(old, keep)
+                    aside.append((keep, old))
+            current = item.target
+            os.replace(temporary, item.target)
+            placed.append(item.target)
+    except BaseException as error:
+        lost = _undo(placed, aside)
+        if not isinstance(error, OSError):
+            raise
+        message = os_problem(error, "write", current, ELSEWHERE)
+        if not lost:
+            raise LocalFileError(f"{message}; nothing was {unchanged} {directory}") from None
+        kept = ", ".join(f"{old} is now {keep}" for keep, old in lost)
+        raise LocalFileError(
+            f"{message}; and the folder could not be fully restored: {kept}"
+        ) from None
     finally:
-        for item in plan:  # after a failure; on success each was renamed away already
-            if item.temporary is not None:
-                item.temporary.unlink(missing_ok=True)
+        for temporary in temporaries[len(placed) :]:  # the ones not renamed into place
+            temporary.unlink(missing_ok=True)
         progress.close()
+    for keep, _ in aside:
+        keep.unlink(missing_ok=True)
     return [
         Outcome(item.name, "pull", f"version {item.version} -> {item.target.name}") for item in plan
     ]
@@ -319,43 +335,6 @@ def _temporary(root: Path) -> Path:
     fd, path = tempfile.mkstemp(dir=root, prefix=".pull-", suffix=".tmp")
     os.close(fd)
     return Path(path)
-
-
-def _rename_into_place(root: Path, directory: Path, plan: list[_Planned]) -> None:
-    """Rename every temporary onto its target; on a failure, undo the renames done so far.
-
-    What a target replaces (and its other-suffix twin, which a pull removes) is first
-    renamed aside, so it can be put back. ``os.replace`` moves a symlink, never its target.
-    """
-    aside: list[tuple[Path, Path]] = []  # (where it is now, where it was)
-    placed: list[Path] = []
-    current: Path | None = None  # the file being replaced, as the user knows it
-    try:
-        for item in plan:
-            for old in (item.other, item.target):
-                if old is not None and os.path.lexists(old):
-                    current = old
-                    keep = _temporary(root)
-                    os.replace(old, keep)
-                    aside.append((keep, old))
-            current = item.target
-            assert item.temporary is not None
-            os.replace(item.temporary, item.target)
-            item.temporary = None
-            placed.append(item.target)
-    except BaseException as error:
-        lost = _undo(placed, aside)
-        if not isinstance(error, OSError):
-            raise
-        message = os_problem(error, "write", current or directory, ELSEWHERE)
-        if not lost:
-            raise LocalFileError(f"{message}; nothing was changed in {directory}") from None
-        kept = ", ".join(f"{old} is now {keep}" for keep, old in lost)
-        raise LocalFileError(
-            f"{message}; and the folder could not be fully restored: {kept}"
-        ) from None
-    for keep, _ in aside:
-        keep.unlink(missing_ok=True)
 
 
 def _undo(placed: list[Path], aside: list[tuple[Path, Path]]) -> list[tuple[Path, Path]]:
