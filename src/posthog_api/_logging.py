@@ -1,12 +1,8 @@
-"""The ``posthog_api`` logger, secret redaction, and opt-in stderr logging.
+"""The ``posthog_api`` logger and its opt-in stderr handler.
 
-The SDK logs only at DEBUG (one line per HTTP attempt and one per scheduled retry) and
-never logs headers, query strings or bodies. As defence in depth, :func:`redact` scrubs
-anything that looks like a bearer credential or a PostHog key, and the handler attached by
-:func:`configure_from_env` runs every record through it.
-
-Set ``POSTHOG_API_LOG=debug`` (or ``info``) and call :func:`configure_from_env` to see the
-lines on stderr without configuring logging yourself.
+The SDK logs only at DEBUG (a line per HTTP attempt and per retry) and never logs headers,
+query strings or bodies. As defence in depth, the handler of :func:`configure_from_env`
+runs every record through :func:`redact`.
 """
 
 from __future__ import annotations
@@ -18,35 +14,20 @@ import sys
 from collections.abc import Mapping
 from typing import TextIO
 
-__all__ = [
-    "ENV_VAR",
-    "LOGGER_NAME",
-    "RedactingFilter",
-    "configure_from_env",
-    "logger",
-    "redact",
-]
-
 LOGGER_NAME = "posthog_api"
 ENV_VAR = "POSTHOG_API_LOG"
-
 logger = logging.getLogger(LOGGER_NAME)
 
-_LEVELS: Mapping[str, int] = {"debug": logging.DEBUG, "info": logging.INFO}
-
-# "Bearer <anything up to whitespace or a quote>" in any letter case, and bare PostHog
-# keys (personal "phx_", project "phc_", secret "phs_") wherever they appear.
+_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO}
+# "Bearer <anything up to whitespace, a quote, comma or semicolon>" in any letter case, and
+# bare PostHog keys (personal "phx_", project "phc_", secret "phs_") wherever they appear.
 _BEARER = re.compile(r"(?i)\b(bearer)\s+[^\s'\",;]+")
 _POSTHOG_KEY = re.compile(r"\bph[xcs]_[A-Za-z0-9_\-]+")
 
 
 def redact(text: str) -> str:
-    """Return ``text`` with bearer credentials and PostHog keys replaced by ``[redacted]``.
-
-    ``"Authorization: Bearer phx_abc"`` becomes ``"Authorization: Bearer [redacted]"``.
-    """
-    text = _BEARER.sub(r"\1 [redacted]", text)
-    return _POSTHOG_KEY.sub("[redacted]", text)
+    """``text`` with bearer credentials and PostHog keys replaced by ``[redacted]``."""
+    return _POSTHOG_KEY.sub("[redacted]", _BEARER.sub(r"\1 [redacted]", text))
 
 
 class RedactingFilter(logging.Filter):
@@ -73,29 +54,17 @@ class _StderrHandler(logging.StreamHandler[TextIO]):
         pass
 
 
-_HANDLER_MARK = "_posthog_api_env_handler"
-
-
 def configure_from_env(environ: Mapping[str, str] | None = None) -> logging.Handler | None:
-    """Attach a stderr handler to the ``posthog_api`` logger if ``POSTHOG_API_LOG`` asks.
-
-    ``POSTHOG_API_LOG`` is ``debug`` or ``info`` (any letter case); anything else, or the
-    variable being unset, leaves logging untouched and returns ``None``. Calling this more
-    than once attaches at most one handler (its level follows the latest value). Returns
-    the handler.
-    """
+    """Attach a stderr handler to the ``posthog_api`` logger when ``POSTHOG_API_LOG`` is
+    ``debug`` or ``info`` (any case), at most one however often called (at the latest
+    level), and return it; anything else leaves logging untouched and returns None."""
     env = os.environ if environ is None else environ
     level = _LEVELS.get(env.get(ENV_VAR, "").strip().lower())
     if level is None:
         return None
-    handler: logging.Handler | None = None
-    for existing in logger.handlers:
-        if getattr(existing, _HANDLER_MARK, False):
-            handler = existing
-            break
+    handler = next((h for h in logger.handlers if isinstance(h, _StderrHandler)), None)
     if handler is None:
         handler = _StderrHandler()
-        setattr(handler, _HANDLER_MARK, True)
         handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
         handler.addFilter(RedactingFilter())
         logger.addHandler(handler)

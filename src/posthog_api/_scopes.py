@@ -1,9 +1,8 @@
 """Scope arithmetic over the generated operation table.
 
-A personal API key carries scopes such as ``dataset:read`` or ``*``. ``X:write`` also
-grants ``X:read``; ``*`` grants everything. When the client is told its key's scopes it
-works out once, at construction, which operations the key cannot call, so the check on
-every call is a single dictionary lookup.
+A personal API key carries scopes such as ``dataset:read`` or ``*``; ``X:write`` also
+grants ``X:read``. Told its key's scopes, the client works out once, at construction,
+which operations the key cannot call, so the check on every call is one dictionary lookup.
 """
 
 from __future__ import annotations
@@ -39,17 +38,13 @@ def satisfies(granted: frozenset[str], required: str) -> bool:
     return action == "read" and f"{obj}:write" in granted
 
 
-def missing(granted: frozenset[str], required: Iterable[str]) -> tuple[str, ...]:
-    return tuple(scope for scope in required if not satisfies(granted, scope))
-
-
 def denied_operations(
     granted: frozenset[str], table: Mapping[str, tuple[str, ...]]
 ) -> dict[str, tuple[str, ...]]:
     """Operation id -> the scopes it needs that ``granted`` lacks (only the denied ones)."""
     denied = {}
     for operation, required in table.items():
-        lacking = missing(granted, required)
+        lacking = tuple(scope for scope in required if not satisfies(granted, scope))
         if lacking:
             denied[operation] = lacking
     return denied

@@ -1,45 +1,12 @@
-"""The retry + logging transport: the one place where every API call is retried.
+"""The retry transport, below the generated client: every API call is retried, timed and
+logged here, by the policy in README's "Retries, timeouts, logging". Methods that are not
+idempotent retry only on 429 and on errors proving nothing was sent, so nothing is created
+twice; request bodies are replayed from memory (the generated client sends bytes).
 
-:class:`RetryTransport` wraps the real ``httpx`` transport, below the generated client, so
-every operation gets the same policy:
-
-* **Attempts.** ``max_retries`` (default 2) retries after the first attempt, so at most
-  ``max_retries + 1`` attempts.
-* **Idempotent methods** (GET, HEAD, OPTIONS, PUT, DELETE) retry on connection errors,
-  timeouts and remote protocol errors (``httpx.TimeoutException``, ``httpx.NetworkError``,
-  ``httpx.RemoteProtocolError``) and on 408, 429 and any 5xx status.
-* **Non-idempotent methods** (POST, PATCH, and any other method) retry only on 429 and on
-  errors where the request certainly never reached the server: ``httpx.ConnectError``,
-  ``httpx.ConnectTimeout`` and ``httpx.PoolTimeout``. Never after an unknown outcome (a
-  read/write timeout or error, a remote protocol error, a 5xx), so nothing is created twice.
-* **Backoff** before retry ``n`` (0-based) is ``min(0.5 * 2**n, 8)`` seconds with *equal
-  jitter*: the delay is drawn uniformly from ``[d/2, d]`` as ``d * (0.5 + random() / 2)``,
-  so it never drops below half the nominal delay and never exceeds the 8 s cap.
-* **Retry-After** on a response to be retried (seconds or an HTTP date) replaces the
-  backoff, exactly as given, when it is at most 60 s. When the server asks for longer, the
-  response is returned at once without retrying (the caller raises ``RateLimitError``).
-* **Total deadline per attempt.** httpx's timeouts bound each phase and each read, so a
-  server that drips a byte at a time never trips them. Each attempt (sending, the status
-  line, headers *and* the whole body, which is read here) must therefore also finish within
-  the request's timeout: its read timeout, or its largest phase when that is longer (no
-  deadline when the read timeout is None). A missed deadline is an ``httpx.ReadTimeout``,
-  retried like one. So a call ends within about ``timeout * attempts`` plus the backoff.
-  One timer per transport (and its copies) watches every request in flight, rather than a
-  timer per attempt: an attempt costs a clock read and a comparison, not a timer handle.
-* **Closing.** Once the transport that owns ``inner`` is closed, it and its copies send
-  nothing more: requests in flight (mid-attempt or in the backoff sleep) end at once, and
-  new ones fail before sending, with :class:`TransportClosed`. Nothing is resent on a
-  connection that the closed pool would open again and never close.
-* **Cancellation** (``asyncio.CancelledError``) is never caught: it propagates from an
-  attempt or from the backoff sleep and no further attempt is made.
-* A response that will be retried is closed before sleeping, so no connection leaks.
-* The number of attempts is stored on the final response as
-  ``response.extensions["posthog_api.attempts"]`` and on a final exception as the attribute
-  ``posthog_api_attempts`` (see :func:`attempts_of`).
-
-Request bodies are replayed from memory on a retry; the generated client always sends
-bytes, so this holds. A streaming upload cannot be replayed and fails with
-``httpx.StreamConsumed`` on the second attempt.
+httpx's timeouts bound each phase and each read, never a whole response that a server drips
+a byte at a time: each attempt, body included, must also end within the request's longest
+timeout phase, or it is an ``httpx.ReadTimeout``. One timer per transport and its copies
+(:class:`_Watch`) checks every request in flight: an attempt costs a clock read, not a timer.
 """
 
 from __future__ import annotations
@@ -47,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import copy
 import datetime
 import logging
 import random as _random
@@ -58,58 +26,35 @@ import httpx
 from ._errors import ConfigurationError, parse_retry_after
 from ._logging import logger as _logger
 
-__all__ = [
-    "ATTEMPTS_ATTRIBUTE",
-    "ATTEMPTS_EXTENSION",
-    "BASE_DELAY",
-    "DEFAULT_MAX_RETRIES",
-    "MAX_DELAY",
-    "MAX_RETRY_AFTER",
-    "RetryTransport",
-    "TransportClosed",
-    "attempts_of",
-    "backoff_delay",
-]
-
-BASE_DELAY = 0.5
-"""Nominal delay in seconds before the first retry; doubled for each later one."""
-MAX_DELAY = 8.0
-"""Cap in seconds on the nominal backoff delay (jitter only ever shortens it)."""
-MAX_RETRY_AFTER = 60.0
-"""Longest ``Retry-After`` in seconds that is waited out; longer ones end the retries."""
+BASE_DELAY = 0.5  # seconds before the first retry, doubled for each later one
+MAX_DELAY = 8.0  # cap on the nominal backoff (jitter only shortens it)
+MAX_RETRY_AFTER = 60.0  # the longest Retry-After waited out; a longer one ends the retries
 DEFAULT_MAX_RETRIES = 2
-
-ATTEMPTS_EXTENSION = "posthog_api.attempts"
-"""Key in ``httpx.Response.extensions`` holding the number of attempts made."""
-MAX_RETRIES_EXTENSION = "posthog_api.max_retries"
-"""Key in ``httpx.Request.extensions``: this request's ``max_retries`` (a call's option)."""
-ATTEMPTS_ATTRIBUTE = "posthog_api_attempts"
-"""Attribute set on the exception that ended the retries: the number of attempts made."""
+ATTEMPTS_EXTENSION = "posthog_api.attempts"  # in Response.extensions: the attempts made
+MAX_RETRIES_EXTENSION = "posthog_api.max_retries"  # in Request.extensions: a call's option
+ATTEMPTS_ATTRIBUTE = "posthog_api_attempts"  # on the exception that ended the retries
 
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-
-# Errors after which an idempotent request may be sent again.
-_IDEMPOTENT_RETRY_ERRORS: tuple[type[Exception], ...] = (
-    httpx.TimeoutException,
-    httpx.NetworkError,
-    httpx.RemoteProtocolError,
+# Resent after these when idempotent; any other request only after one proving it unsent.
+_IDEMPOTENT_RETRY_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+_UNSENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+_RETRYING = "retrying %s %s after %s in %.2f s (attempt %d of %d)"
+_CLOSED_MESSAGE = (
+    "the client was closed (aclose() or the end of its 'async with'): nothing more is sent"
 )
-# Errors that prove the request never reached the server: safe to resend even a POST.
-_UNSENT_ERRORS: tuple[type[Exception], ...] = (
-    httpx.ConnectError,
-    httpx.ConnectTimeout,
-    httpx.PoolTimeout,
-)
-
-SleepFunc = Callable[[float], Awaitable[object]]
+_INF = float("inf")
+_EXPIRED = "deadline"
+_CLOSED = "closed"
+# A timer may fall due up to the clock's resolution early: a deadline this close is past.
+_SLACK = 1e-3
+# Timer callbacks run in this empty context, not a copy of the caller's: a handle waiting
+# for its deadline then holds on to nothing a call put in a context variable.
+_NO_CONTEXT = contextvars.Context()
 
 
 def backoff_delay(retry_index: int, random: Callable[[], float] = _random.random) -> float:
-    """Seconds to wait before retry ``retry_index`` (0-based), with equal jitter.
-
-    The nominal delay is ``min(BASE_DELAY * 2**retry_index, MAX_DELAY)``; the result is
-    ``nominal * (0.5 + random() / 2)``, i.e. in ``[nominal / 2, nominal]``.
-    """
+    """Seconds before retry ``retry_index`` (0-based): ``min(0.5 * 2**n, 8)`` with equal
+    jitter, in ``[nominal / 2, nominal]`` (the shortcut keeps a huge index off floats)."""
     nominal = MAX_DELAY if retry_index >= 5 else min(BASE_DELAY * (1 << retry_index), MAX_DELAY)
     return nominal * (0.5 + random() / 2.0)
 
@@ -123,84 +68,41 @@ def attempts_of(obj: httpx.Response | BaseException) -> int | None:
     return value if isinstance(value, int) else None
 
 
-def _record_attempts(exc: BaseException, attempts: int) -> None:
-    with contextlib.suppress(AttributeError, TypeError):  # an exception type with __slots__
-        setattr(exc, ATTEMPTS_ATTRIBUTE, attempts)
+def _debug(message: str, request: httpx.Request, *args: object) -> None:
+    _logger.debug(message, request.method, request.url.path, *args)
 
 
 def _log_attempt(request: httpx.Request, outcome: object, started: float, attempt: int) -> None:
-    elapsed_ms = (time.monotonic() - started) * 1000.0
-    _logger.debug(
-        "%s %s -> %s in %.1f ms (attempt %d)",
-        request.method,
-        request.url.path,
-        outcome,
-        elapsed_ms,
-        attempt,
-    )
+    ms = (time.monotonic() - started) * 1000.0
+    _debug("%s %s -> %s in %.1f ms (attempt %d)", request, outcome, ms, attempt)
 
 
 def attempt_deadline(request: httpx.Request) -> float | None:
-    """Seconds one attempt at ``request`` may take in all, from its httpx timeout settings.
-
-    The largest of the connect/read/write/pool timeouts; None when reads are unbounded.
-    """
+    """Seconds one attempt may take in all: its longest timeout phase (None: reads unbounded)."""
     phases = request.extensions.get("timeout")
-    if not isinstance(phases, dict):
+    if not isinstance(phases, dict) or phases.get("read") is None:
         return None
-    longest = phases.get("read")
-    if longest is None:
-        return None
-    for seconds in phases.values():
-        if seconds is not None and seconds > longest:
-            longest = seconds
-    return longest  # type: ignore[no-any-return]
+    return max(s for s in phases.values() if s is not None)  # type: ignore[no-any-return]
 
 
 class TransportClosed(httpx.TransportError):
     """The transport that owns the connection pool was closed: nothing more is sent."""
 
 
-_INF = float("inf")
-_EXPIRED = "deadline"
-_CLOSED = "closed"
-# A timer may fall due up to the clock's resolution early: a deadline this close is past.
-_SLACK = 1e-3
-# Timer callbacks run in this (empty) context, not a copy of the caller's: a handle that
-# waits for its deadline then holds on to nothing a call put in a context variable.
-_NO_CONTEXT = contextvars.Context()
-
-
-class _Ended:
-    """Why the watch cancelled a request's task, and how many times (for ``uncancel``)."""
-
-    __slots__ = ("cancels", "why")
-
-    def __init__(self, why: str) -> None:
-        self.why = why
-        self.cancels = 0
-
-
 class _Watch:
     """What a :class:`RetryTransport` and its copies share: whether the pool is closed, and
-    the requests in flight, checked against their attempt deadlines by one timer.
-
-    ``flights`` maps the task of each request in flight to the deadline of its current
-    attempt (a ``time.monotonic()``; infinity between attempts). The timer falls due at the
-    soonest of them; when it fires it cancels the tasks whose attempt is past its deadline
-    (the attempt turns that into an ``httpx.ReadTimeout``) and waits for the next soonest.
-    A request pays a few dict operations and a clock read per attempt (done inline by
-    ``RetryTransport.handle_async_request``), not a timer handle of its own.
-    """
+    one timer that cancels each request whose attempt is past its deadline (the attempt
+    turns that into an ``httpx.ReadTimeout``), then waits for the next soonest."""
 
     __slots__ = ("_handle", "closed", "due", "ended", "flights", "loop", "started")
 
     def __init__(self) -> None:
         self.closed = False
+        # The task of each request in flight -> its attempt's deadline (infinity between
+        # attempts); why the watch cancelled a task, once per cancel (``settle`` takes them
+        # back); the cancellations a task already had when its request started (rarely any).
         self.flights: dict[asyncio.Task[object], float] = {}
-        # The tasks the watch cancelled, and (rarely non-empty) the cancellation count a
-        # task already had when its request started: what ``settle`` restores.
-        self.ended: dict[asyncio.Task[object], _Ended] = {}
+        self.ended: dict[asyncio.Task[object], list[str]] = {}
         self.started: dict[asyncio.Task[object], int] = {}
         self.due = _INF  # when the timer falls due (a time.monotonic())
         self.loop: asyncio.AbstractEventLoop | None = None  # the timer's loop
@@ -237,34 +139,26 @@ class _Watch:
 
     def _end(self, task: asyncio.Task[object], why: str) -> None:
         self.flights[task] = _INF
-        ended = self.ended.get(task)
-        if ended is None:
-            ended = self.ended[task] = _Ended(why)
-        ended.why = why
-        ended.cancels += 1
+        self.ended.setdefault(task, []).append(why)
         task.cancel()
-
-    def why(self, task: asyncio.Task[object]) -> str | None:
-        """Why the watch cancelled ``task`` (None: it did not)."""
-        ended = self.ended.get(task)
-        return None if ended is None else ended.why
 
     def settle(self, task: asyncio.Task[object]) -> bool:
         """Take back the watch's cancellations of ``task``; True when nobody else cancelled
         it since its request started (the cancellation was the watch's alone)."""
-        ended = self.ended.pop(task, None)
-        before = self.started.get(task, 0)
-        remaining = before
-        for _ in range(0 if ended is None else ended.cancels):
+        before = remaining = self.started.get(task, 0)
+        for _ in self.ended.pop(task):
             remaining = task.uncancel()
         return remaining <= before
 
-    def expired(self, task: asyncio.Task[object], error: BaseException | None) -> bool:
-        """After an attempt the watch cut off: whether ``error`` is its cancellation."""
-        return self.settle(task) and isinstance(error, asyncio.CancelledError)
+    def took_back(self, task: asyncio.Task[object], why: str) -> bool:
+        """Whether the watch's last cancel of ``task`` was for ``why`` and is taken back
+        (see :meth:`settle`)."""
+        ended = self.ended.get(task)
+        return ended is not None and ended[-1] is why and self.settle(task)
 
     def close(self) -> None:
-        """Refuse every new request and end those in flight (not the caller's own)."""
+        """Refuse every new request and end those in flight (not the caller's own). Nothing
+        schedules the timer again: requests check ``closed`` before each attempt."""
         self.closed = True
         current = asyncio.current_task()
         for task in list(self.flights):
@@ -273,8 +167,6 @@ class _Watch:
                 self._end(task, _CLOSED)
         if self._handle is not None:
             self._handle.cancel()
-            self._handle = None
-        self.due = _INF
 
 
 def check_max_retries(value: object) -> int:
@@ -285,42 +177,22 @@ def check_max_retries(value: object) -> int:
 
 
 class RetryTransport(httpx.AsyncBaseTransport):
-    """An ``httpx.AsyncBaseTransport`` that retries and logs requests sent through ``inner``.
-
-    ``sleep``, ``random`` and ``now`` (wall-clock seconds, used for ``Retry-After`` HTTP
-    dates) are injectable so tests can run on a fake clock. ``owns_inner`` says whether
-    :meth:`aclose` closes ``inner``; copies made by :meth:`with_max_retries` share the
-    original's ``inner`` and never close it, but once the original is closed they send
-    nothing either (:attr:`closed`).
-    """
-
-    __slots__ = (
-        "_deadline",
-        "_inner",
-        "_max_retries",
-        "_now",
-        "_owns_inner",
-        "_phases",
-        "_random",
-        "_sleep",
-        "_watch",
-    )
+    """Retries and logs requests sent through ``inner``. ``sleep``, ``random`` and ``now``
+    (wall-clock seconds, for ``Retry-After`` dates) are injectable for tests."""
 
     def __init__(
         self,
         inner: httpx.AsyncBaseTransport | None = None,
         *,
         max_retries: int = DEFAULT_MAX_RETRIES,
-        sleep: SleepFunc = asyncio.sleep,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         random: Callable[[], float] = _random.random,
         now: Callable[[], float] = time.time,
         owns_inner: bool = True,
         _watch: _Watch | None = None,
     ) -> None:
         check_max_retries(max_retries)
-        self._inner: httpx.AsyncBaseTransport = (
-            httpx.AsyncHTTPTransport() if inner is None else inner
-        )
+        self._inner = httpx.AsyncHTTPTransport() if inner is None else inner
         self._max_retries = max_retries
         self._sleep = sleep
         self._random = random
@@ -333,7 +205,6 @@ class RetryTransport(httpx.AsyncBaseTransport):
 
     @property
     def inner(self) -> httpx.AsyncBaseTransport:
-        """The wrapped transport that actually sends requests."""
         return self._inner
 
     @property
@@ -351,20 +222,12 @@ class RetryTransport(httpx.AsyncBaseTransport):
         return self._watch.closed
 
     def with_max_retries(self, max_retries: int) -> RetryTransport:
-        """A transport with another ``max_retries`` sharing this one's inner transport.
-
-        The copy does not own the inner transport: closing it leaves the shared connection
-        pool open; only the original closes it, and from then on the copy sends nothing.
-        """
-        return RetryTransport(
-            self._inner,
-            max_retries=max_retries,
-            sleep=self._sleep,
-            random=self._random,
-            now=self._now,
-            owns_inner=False,
-            _watch=self._watch,
-        )
+        """A copy with another ``max_retries`` sharing (not owning) this one's inner
+        transport and its watch: once the original is closed, the copy sends nothing."""
+        clone = copy.copy(self)
+        clone._max_retries = check_max_retries(max_retries)
+        clone._owns_inner = False
+        return clone
 
     async def aclose(self) -> None:
         """Close ``inner`` if this transport owns it; requests in flight then end at once."""
@@ -375,33 +238,35 @@ class RetryTransport(httpx.AsyncBaseTransport):
     def __repr__(self) -> str:
         return f"RetryTransport(max_retries={self._max_retries}, owns_inner={self._owns_inner})"
 
-    def _retry_after_delay(self, response: httpx.Response, retry_index: int) -> float | None:
-        """Delay before retrying ``response``, or ``None`` if it must be returned as is."""
+    def _retry_after_delay(
+        self, request: httpx.Request, response: httpx.Response, retry_index: int
+    ) -> float | None:
+        """Seconds before resending after ``response``; None when its Retry-After asks for
+        longer than MAX_RETRY_AFTER (the response is then returned as is)."""
         header = response.headers.get("retry-after")
-        if header is not None:
-            seconds = parse_retry_after(header, now=self._now())
-            if seconds is not None:
-                return seconds if seconds <= MAX_RETRY_AFTER else None
-        return backoff_delay(retry_index, self._random)
+        seconds = None if header is None else parse_retry_after(header, now=self._now())
+        if seconds is None:
+            return backoff_delay(retry_index, self._random)
+        if seconds > MAX_RETRY_AFTER:
+            _debug("not retrying %s %s: Retry-After exceeds %.0f s", request, MAX_RETRY_AFTER)
+            return None
+        return seconds
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         watch = self._watch
         if watch.closed:
             raise TransportClosed(_CLOSED_MESSAGE, request=request)
         idempotent = request.method in _IDEMPOTENT_METHODS
-        retryable_errors = _IDEMPOTENT_RETRY_ERRORS if idempotent else _UNSENT_ERRORS
         max_attempts = request.extensions.get(MAX_RETRIES_EXTENSION, self._max_retries) + 1
         debug = _logger.isEnabledFor(logging.DEBUG)
-        inner = self._inner
         phases = request.extensions.get("timeout")
         if phases == self._phases:
             deadline = self._deadline
         else:
             deadline = self._deadline = attempt_deadline(request)
             self._phases = phases
-        # The watch's bookkeeping is inline (dict operations, no calls): it runs on every
-        # request. A request sent while another of the same task is in flight here (only
-        # a transport that sends back through this one) has no deadline of its own.
+        # The watch's bookkeeping is inline dict operations: it runs on every request. A
+        # request sent back through this transport by the same task has no deadline of its own.
         flights = watch.flights
         task = asyncio.current_task()
         if task is not None and task not in flights:
@@ -419,9 +284,8 @@ class RetryTransport(httpx.AsyncBaseTransport):
                     due = flights[task] = started + deadline
                     if due < watch.due or watch.loop is not task.get_loop():
                         watch.schedule(due)
-                try:
-                    # One attempt: the response with its body read, all before the deadline.
-                    response = await inner.handle_async_request(request)
+                try:  # one attempt: the response with its body read, all before the deadline
+                    response = await self._inner.handle_async_request(request)
                     try:
                         await response.aread()
                     except BaseException:
@@ -431,11 +295,8 @@ class RetryTransport(httpx.AsyncBaseTransport):
                     error = caught
                     if task is not None:
                         flights[task] = _INF
-                        if (
-                            watch.ended
-                            and watch.why(task) is _EXPIRED
-                            and watch.expired(task, caught)
-                        ):
+                        cut = watch.took_back(task, _EXPIRED)
+                        if cut and isinstance(caught, asyncio.CancelledError):
                             error = httpx.ReadTimeout(
                                 f"no complete response within {deadline} s (the total "
                                 "timeout of one attempt)",
@@ -447,8 +308,10 @@ class RetryTransport(httpx.AsyncBaseTransport):
                         _log_attempt(request, type(error).__name__, started, attempt)
                     if watch.closed:  # the pool was closed under this attempt: never resent
                         raise TransportClosed(_CLOSED_MESSAGE, request=request) from None
-                    if attempt >= max_attempts or not isinstance(error, retryable_errors):
-                        _record_attempts(error, attempt)
+                    retryable = _IDEMPOTENT_RETRY_ERRORS if idempotent else _UNSENT_ERRORS
+                    if attempt >= max_attempts or not isinstance(error, retryable):
+                        with contextlib.suppress(AttributeError, TypeError):  # frozen, __slots__
+                            setattr(error, ATTEMPTS_ATTRIBUTE, attempt)
                         if error is caught:
                             raise
                         raise error from None
@@ -457,46 +320,30 @@ class RetryTransport(httpx.AsyncBaseTransport):
                 else:
                     if task is not None:
                         flights[task] = _INF
-                        if watch.ended and watch.why(task) is _EXPIRED:
-                            watch.settle(task)  # cut off, but the attempt swallowed it
+                        if watch.ended:
+                            watch.took_back(task, _EXPIRED)  # cut off, but the attempt swallowed it
                     # httpx sets this when it closes a stream it read itself.
                     response.elapsed = datetime.timedelta(0, time.monotonic() - started)
                     status = response.status_code
                     if debug:
                         _log_attempt(request, status, started, attempt)
                     retry = status == 429 or (idempotent and (status == 408 or 500 <= status < 600))
-                    if not retry or attempt >= max_attempts:
-                        response.extensions[ATTEMPTS_EXTENSION] = attempt
-                        return response
-                    retry_delay = self._retry_after_delay(response, attempt - 1)
+                    retry_delay = None
+                    if retry and attempt < max_attempts:
+                        retry_delay = self._retry_after_delay(request, response, attempt - 1)
                     if retry_delay is None:
-                        if debug:
-                            _logger.debug(
-                                "not retrying %s %s: Retry-After exceeds %.0f s",
-                                request.method,
-                                request.url.path,
-                                MAX_RETRY_AFTER,
-                            )
                         response.extensions[ATTEMPTS_EXTENSION] = attempt
                         return response
                     delay = retry_delay
                     reason = status
                     await response.aclose()
                 if debug:
-                    _logger.debug(
-                        "retrying %s %s after %s in %.2f s (attempt %d of %d)",
-                        request.method,
-                        request.url.path,
-                        reason,
-                        delay,
-                        attempt + 1,
-                        max_attempts,
-                    )
+                    _debug(_RETRYING, request, reason, delay, attempt + 1, max_attempts)
                 await self._sleep(delay)
                 if watch.closed:
                     raise TransportClosed(_CLOSED_MESSAGE, request=request)
         except asyncio.CancelledError:
-            if task is not None and watch.why(task) is _CLOSED and watch.settle(task):
+            if task is not None and watch.took_back(task, _CLOSED):
                 raise TransportClosed(_CLOSED_MESSAGE, request=request) from None
             raise
         finally:
@@ -506,8 +353,3 @@ class RetryTransport(httpx.AsyncBaseTransport):
                     watch.settle(task)
                 if watch.started:
                     watch.started.pop(task, None)
-
-
-_CLOSED_MESSAGE = (
-    "the client was closed (aclose() or the end of its 'async with'): nothing more is sent"
-)
