@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,8 @@ MAX_DIFF_WORK = 1_000_000
 
 MAX_DIFF_CHARS = 256 * 1024
 """The most characters (both sides together) of a changed region diffed line by line."""
+
+_HUNK_START = re.compile(r"(?<=[-+])\d+")  # the first line numbers in "@@ -12,3 +12,4 @@"
 
 
 def same_content(a: Any, b: Any) -> bool:
@@ -118,28 +121,22 @@ def bounded_unified_diff(
     stop_a, stop_b = len(a) - end, len(b) - end
     if start == stop_a and start == stop_b:
         return "", False
-    out = [f"--- {fromfile}\n", f"+++ {tofile}\n"]
     changed_chars = sum(map(len, a[start:stop_a])) + sum(map(len, b[start:stop_b]))
     if (stop_a - start) * (stop_b - start) > MAX_DIFF_WORK or changed_chars > MAX_DIFF_CHARS:
-        out.append(
-            f"# too large to diff line by line: {fromfile} {_span(start, stop_a)} -> "
-            f"{tofile} {_span(start, stop_b)}\n"
+        summary = (
+            f"--- {fromfile}\n+++ {tofile}\n# too large to diff line by line: "
+            f"{fromfile} {_span(start, stop_a)} -> {tofile} {_span(start, stop_b)}\n"
         )
-        return "".join([*out, _describe(fromfile, old), _describe(tofile, new)]), True
+        return summary + _describe(fromfile, old) + _describe(tofile, new), True
+    # difflib on the changed region and its context; its hunk starts then count from `low`.
     low = max(0, start - context)
     window_a, window_b = a[low : stop_a + context], b[low : stop_b + context]
-    matcher = difflib.SequenceMatcher(None, window_a, window_b)
-    for group in matcher.get_grouped_opcodes(context):
-        first, last = group[0], group[-1]
-        out.append(
-            f"@@ -{_range(low + first[1], low + last[2])} "
-            f"+{_range(low + first[3], low + last[4])} @@\n"
-        )
-        for tag, i1, i2, j1, j2 in group:
-            if tag == "equal":
-                out += _marked(" ", window_a[i1:i2])
-            else:  # replace, delete (no new lines) or insert (no old lines)
-                out += _marked("-", window_a[i1:i2]) + _marked("+", window_b[j1:j2])
+    out = []
+    for line in difflib.unified_diff(window_a, window_b, fromfile, tofile, n=context):
+        if line.startswith("@@"):
+            line = _HUNK_START.sub(lambda match: str(int(match[0]) + low), line)
+        # A line split at a lone "\r" (or another separator) still gets its own output line.
+        out.append(line if line.endswith("\n") else line + "\n")
     return "".join(out), False
 
 
@@ -154,17 +151,6 @@ def _span(start: int, stop: int) -> str:
     if stop <= start:
         return f"nothing (after line {start:,})"
     return f"line {stop:,}" if stop == start + 1 else f"lines {start + 1:,}-{stop:,}"
-
-
-def _range(start: int, stop: int) -> str:
-    # Unified-diff hunk ranges are 1-based "first,count"; an empty range names the line before.
-    count = stop - start
-    return str(start + 1) if count == 1 else f"{start + 1 if count else start},{count}"
-
-
-def _marked(mark: str, lines: list[str]) -> list[str]:
-    # A line split at a lone "\r" (or another separator) still gets its own output line.
-    return [mark + line if line.endswith("\n") else mark + line + "\n" for line in lines]
 
 
 def _lines(text: str) -> list[str]:
