@@ -25,15 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import _validation
-from ._errors import (
-    ConfigurationError,
-    InvalidRequestError,
-    PostHogError,
-    PromptNotFoundError,
-    PromptVersionConflict,
-    ResponseValidationError,
-)
+from . import _errors, _validation
 from .prompts.diff import bounded_unified_diff, same_content
 
 if TYPE_CHECKING:
@@ -44,13 +36,6 @@ ELSEWHERE = "pull into another folder"
 
 
 @dataclass
-class LocalPrompt:
-    name: str
-    content: Any
-    path: Path
-
-
-@dataclass
 class Outcome:
     name: str
     action: str  # create | publish | unchanged | conflict | error | pull
@@ -58,26 +43,24 @@ class Outcome:
     diff: str = ""
 
 
-def read_directory(directory: Path) -> list[LocalPrompt]:
-    """Every ``NAME.txt`` / ``NAME.json`` prompt of ``directory``, checked.
-
-    Raises one :class:`InvalidRequestError` listing every bad file.
-    """
+def read_directory(directory: Path) -> dict[str, Any]:
+    """Name -> content of every ``NAME.txt`` / ``NAME.json``; one error lists every bad file."""
     try:
         if not directory.is_dir():
-            raise InvalidRequestError(f"{directory} is not a directory")
+            raise _errors.InvalidRequestError(f"{directory} is not a directory")
         entries = sorted(directory.iterdir())
     except OSError as error:  # e.g. a folder we may not list
         raise LocalFileError(os_problem(error, "read", directory)) from None
-    found: dict[str, LocalPrompt] = {}
+    found: dict[str, Any] = {}
+    files: dict[str, str] = {}  # name -> the file that defines it
     problems: list[str] = []
     for path in entries:
         if path.suffix not in (".txt", ".json") or not path.is_file():
             continue
         try:
             name = _validation.prompt_name(path.stem)
-            if name in found:
-                raise ValueError(f"{found[name].path.name} already defines {name!r}")
+            if name in files:
+                raise ValueError(f"{files[name]} already defines {name!r}")
             # newline="": CR and CRLF line endings are content, not translated.
             with path.open(encoding="utf-8", newline="") as handle:
                 text = handle.read()
@@ -90,10 +73,12 @@ def read_directory(directory: Path) -> list[LocalPrompt]:
         except ValueError as error:  # also a bad name, content or UTF-8
             problems.append(f"{path.name}: {error}")
         else:
-            found[name] = LocalPrompt(name, content, path)
+            found[name], files[name] = content, path.name
     if problems:
-        raise InvalidRequestError("nothing was sent; fix these files first: " + "; ".join(problems))
-    return list(found.values())
+        raise _errors.InvalidRequestError(
+            "nothing was sent; fix these files first: " + "; ".join(problems)
+        )
+    return found
 
 
 def _as_text(content: Any) -> str:
@@ -129,25 +114,24 @@ async def push(client: AsyncPostHog, directory: Path, *, dry_run: bool = False) 
     progress = _progress(len(local), "push")
     limit = asyncio.Semaphore(CONCURRENCY)
 
-    async def one(item: LocalPrompt) -> Outcome:
+    async def one(name: str, content: Any) -> Outcome:
         async with limit:
             try:
-                return await _push_one(client, item, dry_run=dry_run)
+                return await _push_one(client, name, content, dry_run)
             finally:
                 progress.update(1)
 
     try:
-        return list(await asyncio.gather(*(one(item) for item in local)))
+        return list(await asyncio.gather(*(one(*item) for item in local.items())))
     finally:
         progress.close()
 
 
-async def _push_one(client: AsyncPostHog, item: LocalPrompt, *, dry_run: bool) -> Outcome:
-    name, content = item.name, item.content
+async def _push_one(client: AsyncPostHog, name: str, content: Any, dry_run: bool) -> Outcome:
     try:
         try:
             latest = await client.prompts.fetch(name)
-        except PromptNotFoundError:
+        except _errors.PromptNotFoundError:
             if not dry_run:
                 created = await client.prompts.create(name, content)
                 return Outcome(name, "create", f"created version {created.version}")
@@ -161,14 +145,14 @@ async def _push_one(client: AsyncPostHog, item: LocalPrompt, *, dry_run: bool) -
             return Outcome(name, "publish", f"would publish version {latest.version + 1}", diff)
         published = await client.prompts.publish(name, content, base_version=latest.version)
         return Outcome(name, "publish", f"published version {published.version}")
-    except PromptVersionConflict as conflict:
+    except _errors.PromptVersionConflict as conflict:
         return Outcome(
             name,
             "conflict",
             f"changed in PostHog meanwhile (latest is now {conflict.current_version}); "
             "pull, merge and push again",
         )
-    except PostHogError as error:
+    except _errors.PostHogError as error:
         return Outcome(name, "error", str(error))
 
 
@@ -184,13 +168,13 @@ async def pull(client: AsyncPostHog, directory: Path) -> list[Outcome]:
     for row in await client.prompts.list(page_size=100).collect():
         try:
             name = _validation.prompt_name(row.name)
-        except InvalidRequestError:
+        except _errors.InvalidRequestError:
             refused.append(_cut(repr(row.name), 80))
             continue
         if name not in latest or row.version > latest[name][0]:  # a row listed twice
             latest[name] = (row.version, row.prompt)
     if refused:
-        raise ResponseValidationError(
+        raise _errors.ResponseValidationError(
             f"the server returned {len(refused)} prompt name(s) that are not valid prompt "
             f"names ({_validation.PROMPT_NAME_RULE}), so cannot be file names; nothing was "
             f"written to {directory}: {_first_five(refused)}. Check --host points at your "
@@ -206,7 +190,7 @@ def _check_pull_target(directory: Path) -> None:
     except OSError as error:  # e.g. a name in the path too long, a folder we cannot enter
         raise LocalFileError(os_problem(error, "use", directory, ELSEWHERE)) from None
     if is_file:
-        raise InvalidRequestError(
+        raise _errors.InvalidRequestError(
             f"{directory} exists and is not a directory: pull writes one file per prompt "
             "into a directory; give a new or existing directory"
         )
@@ -361,14 +345,14 @@ def _inside(root: Path, filename: str) -> Path:
     """
     path = Path(os.path.normpath(root / filename))
     if path.parent != root or path.name != filename:
-        raise ResponseValidationError(
+        raise _errors.ResponseValidationError(
             f"refused to write {filename!r}: it is not a file name inside {root}",
             operation="llm_prompts_list",
         )
     return path
 
 
-class LocalFileError(PostHogError):
+class LocalFileError(_errors.PostHogError):
     """A file or folder on this machine could not be used (exit status 1)."""
 
 
@@ -441,9 +425,7 @@ def add_prompts(subcommands: Any) -> None:
 def _run(args: argparse.Namespace) -> int:
     """Run one action; any failure becomes one ``error:`` line on stderr, never a traceback.
 
-    A reader that stops early (``| head``) ends the run quietly with status 1, as Unix
-    tools do; standard output closed at the start (``>&-``) is refused before anything
-    is sent, since every action reports what it did there.
+    A reader that stops early (``| head``) ends the run quietly with status 1, as in Unix.
     """
     api_key = os.environ.get(args.api_key_env) or None
     if sys.stdout is None:  # Python's stdout when file descriptor 1 is closed
@@ -457,12 +439,12 @@ def _run(args: argparse.Namespace) -> int:
         _out(end="", flush=True)
         return status
     except _OutputFailed as failed:
-        if isinstance(failed.error, BrokenPipeError):
+        if isinstance(failed.args[0], BrokenPipeError):
             _discard_output()
             return 1
-        message = os_problem(failed.error, "write to", "standard output", "redirect it elsewhere")
-    except PostHogError as error:
-        usage = isinstance(error, ConfigurationError | InvalidRequestError)
+        message = os_problem(failed.args[0], "write to", "standard output", "redirect it elsewhere")
+    except _errors.PostHogError as error:
+        usage = isinstance(error, _errors.ConfigurationError | _errors.InvalidRequestError)
         return _fail(str(error), 2 if usage else 1, api_key)
     except RecursionError:
         message = "a JSON value is nested too deeply to process (over ~900 levels)"
@@ -476,11 +458,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 class _OutputFailed(Exception):
-    """Writing to standard output failed: a reader that went away, a full disk."""
-
-    def __init__(self, error: OSError) -> None:
-        super().__init__(str(error))
-        self.error = error
+    """Writing to standard output failed (``args[0]`` is the OSError), e.g. a full disk."""
 
 
 def _out(text: str = "", end: str = "\n", *, flush: bool = False) -> None:
@@ -497,14 +475,10 @@ def _out(text: str = "", end: str = "\n", *, flush: bool = False) -> None:
 def _discard_output() -> None:
     """After a broken pipe, point standard output at the null device, so what is still
     buffered does not fail again at exit with an "Exception ignored" message."""
-    try:
+    with contextlib.suppress(AttributeError, OSError, ValueError):  # not a real file (pytest)
         descriptor = sys.stdout.fileno()
-    except (AttributeError, OSError, ValueError):  # not a real file (e.g. under pytest)
-        return
-    null = os.open(os.devnull, os.O_WRONLY)
-    try:
+        null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, descriptor)
-    finally:
         os.close(null)
 
 
@@ -524,7 +498,7 @@ async def _with_client(args: argparse.Namespace, api_key: str | None) -> int:
     from ._client import AsyncPostHog
 
     if api_key is None:
-        raise ConfigurationError(f"set {args.api_key_env} to a personal API key (phx_...)")
+        raise _errors.ConfigurationError(f"set {args.api_key_env} to a personal API key (phx_...)")
     async with AsyncPostHog(api_key=api_key, project_id=args.project_id, host=args.host) as client:
         result: int = await args.action(client, args)
         return result
