@@ -1,36 +1,22 @@
 """``PromptCache``: the per-client cache behind ``posthog.prompts.get``.
 
-Keys are exactly ``(name, version)``, ``version=None`` being the latest of ``name``; nothing
-matches by prefix (``invalidate("a")`` never touches ``"ab"``).
+Keys are exactly ``(name, version)``, ``None`` being the latest; nothing matches by prefix.
 
 - Freshness: the latest is fresh for ``ttl`` seconds (per-call override), a pinned version
-  for ``pinned_ttl`` (revalidated too: PostHog reuses version numbers after ``archive``).
-  Past it ``get`` returns the stale copy at once (``source="stale"``) and starts ONE
-  background refresh; once the copy is ``max_stale`` seconds old (counted from when it was
-  stored), ``get`` fetches in the foreground and raises its error. A per-call ``ttl <= 0``
-  (or ``pinned_ttl=0``) bypasses the cache: a foreground fetch, still single-flight,
-  whose result is stored.
-- Failures: a failed fetch starts a cooldown of that key (``error_cooldown``, or the error's
-  ``retry_after`` if longer, capped at ``max_cooldown``) during which no request is sent: the
-  stale copy is served, or the same error raised again, so a failing application stops
-  hammering the server. A ``NotFoundError`` evicts the version fetched (for the latest,
-  every entry of the name): a deleted prompt is never served again. A
-  ``ConfigurationError`` (e.g. a closed client) says nothing about the prompt: no cooldown.
-- Single flight: concurrent gets of one key share one fetch task; each caller awaits a
-  future of its own, so cancelling one caller cancels neither the fetch nor the others, and
-  all get the same ``Prompt`` or exception. When code outside the cache cancels the shared
-  fetch, its waiters start a new one rather than inherit a cancellation they never asked for.
-- Closing: ``aclose()`` cancels every fetch and drops every entry; then ``get``, and the
-  callers waiting on a fetch, raise ``ConfigurationError``: a closed client is a bug, not an
-  outage, so ``posthog.prompts.get`` serves no ``fallback`` for it.
-- Writes: ``put`` (after a publish) and ``invalidate`` detach in-flight fetches of their
-  keys, which still answer their callers but no longer store: an older answer never
-  overwrites a newer write.
-- Hot path: ``get_fresh`` is synchronous (a lookup, a clock call, a comparison) and returns
-  the entry's ``source="cache"`` copy, made by the first hit.
-- Bound: CLOCK (second-chance) eviction over ``max_entries``: a hit sets the entry's ``used``
-  bit, and the oldest entry is moved to the back with its bit cleared instead of dropped
-  when it is set. LRU where it matters, without an ``OrderedDict.move_to_end`` per hit.
+  for ``pinned_ttl`` (PostHog reuses version numbers after ``archive``). Past it ``get``
+  serves the stale copy (``source="stale"``) and starts ONE background refresh, until the
+  copy is ``max_stale`` seconds old (from when it was stored); then it fetches in the
+  foreground. ``ttl <= 0`` bypasses the cache: a single-flight fetch whose result is stored.
+- Failures: a failed fetch starts a cooldown of its key (``error_cooldown``, or a longer
+  ``retry_after`` up to ``max_cooldown``) in which no request is sent: the stale copy is
+  served or the same error raised again, so a failing application stops hammering the
+  server. A ``NotFoundError`` evicts the key (for the latest, the whole name): a deleted
+  prompt is never served again. A ``ConfigurationError`` (a closed client) starts no cooldown.
+- Single flight: concurrent gets of one key share one fetch task, each caller awaiting a
+  future of its own: cancelling a caller cancels neither the fetch nor the others. If code
+  outside the cache cancels the shared fetch, its waiters start a new one.
+- Writes: ``put`` and ``invalidate`` detach in-flight fetches of their keys, which still
+  answer their callers but store nothing: an older answer never overwrites a newer write.
 """
 
 from __future__ import annotations
@@ -156,8 +142,9 @@ def _answer(
     waiters.clear()
 
 
-def _drop_name(table: dict[_Key, Any], name: str) -> int:
-    keys = [key for key in table if key[0] == name]
+def _drop(table: dict[_Key, Any], name: str | None) -> int:
+    """Drop the keys of exactly ``name`` (every key when None); returns how many."""
+    keys = [key for key in table if name is None or key[0] == name]
     for key in keys:
         del table[key]
     return len(keys)
@@ -165,47 +152,29 @@ def _drop_name(table: dict[_Key, Any], name: str) -> int:
 
 @dataclass(frozen=True, slots=True)
 class CacheStats:
-    """Counters since the cache was made.
+    """Counters since the cache was made."""
 
-    ``hits``: served fresh from the cache. ``misses``: needed a foreground fetch (or
-    re-raised an error in cooldown). ``coalesced``: joined a fetch already in flight.
-    ``refreshes``: background refreshes started. ``refresh_errors``: background refreshes
-    that failed. ``stale_served``: stale values returned. ``evictions``: entries dropped
-    because the cache was full. ``size``: entries now held.
-    """
-
-    hits: int
-    misses: int
-    coalesced: int
-    refreshes: int
-    refresh_errors: int
-    stale_served: int
-    evictions: int
-    size: int
+    hits: int  # served fresh from the cache
+    misses: int  # needed a foreground fetch (or re-raised an error in cooldown)
+    coalesced: int  # joined a fetch already in flight
+    refreshes: int  # background refreshes started
+    refresh_errors: int  # background refreshes that failed
+    stale_served: int  # stale copies returned
+    evictions: int  # entries dropped because the cache was full
+    size: int  # entries now held
 
 
 class _Entry:
-    """One cached prompt. ``value``, the ``source="cache"`` copy hits return, is made on
-    first use: a prompt stored but never read from the cache is not copied."""
+    """One cached prompt: ``value`` is the ``source="cache"`` copy that hits return."""
 
-    __slots__ = ("expires", "fetched", "stale", "stored_at", "used", "value")
+    __slots__ = ("expires", "stale", "stored_at", "used", "value")
 
-    def __init__(self, fetched: Prompt | _Entry, stored_at: float, expires: float) -> None:
-        self.value: Prompt | None = None
-        # As stored, or the pinned entry whose copy a latest shares; dropped once value is made.
-        self.fetched: Prompt | _Entry | None = fetched
+    def __init__(self, value: Prompt, stored_at: float, expires: float) -> None:
+        self.value = value
         self.stored_at = stored_at
         self.expires = expires
         self.stale: Prompt | None = None  # the source="stale" copy, made on first use
         self.used = False  # the second-chance bit, set by hits
-
-    def cached(self) -> Prompt:
-        if self.value is None:
-            fetched = self.fetched
-            assert fetched is not None  # cleared only once value is set
-            self.value = fetched.cached() if isinstance(fetched, _Entry) else _as(fetched, "cache")
-            self.fetched = None
-        return self.value
 
 
 class _Cooldown(NamedTuple):
@@ -217,10 +186,8 @@ class _Cooldown(NamedTuple):
 class PromptCache:
     """A bounded LRU cache of prompts with stale-while-revalidate and single-flight fetches.
 
-    ``max_entries`` bounds the entries (a fetched latest takes two: the latest and its
-    pinned version); ``max_stale`` may be ``inf`` (serve stale for as long as the API
-    fails). A bad setting raises :class:`~posthog_api.ConfigurationError` naming it.
-    ``clock`` (default ``time.monotonic``) is injectable for tests.
+    A fetched latest takes two of ``max_entries`` (with its pinned version); ``max_stale``
+    may be ``inf``. A bad setting raises :class:`~posthog_api.ConfigurationError` naming it.
     """
 
     def __init__(
@@ -289,15 +256,11 @@ class PromptCache:
     def __len__(self) -> int:
         return len(self._entries)
 
-    # ------------------------------------------------------------------ reads
-
     def get_fresh(
         self, name: str, version: int | None = None, ttl: float | None = None
     ) -> Prompt | None:
-        """The cached ``source="cache"`` prompt if it is fresh, else ``None`` (no I/O).
-
-        ``ttl`` overrides the freshness of the latest only; a pinned version keeps its own.
-        """
+        """The cached ``source="cache"`` prompt if fresh, else ``None`` (no I/O); ``ttl``
+        overrides the freshness of the latest only, a pinned version keeps its own."""
         entry = self._entries.get((name, version))
         if entry is None:
             return None
@@ -308,18 +271,14 @@ class PromptCache:
             return None
         entry.used = True
         self._hits += 1
-        return entry.value or entry.cached()
+        return entry.value
 
     async def get(
         self, name: str, version: int | None, fetch: Fetch, *, ttl: float | None = None
     ) -> Prompt:
-        """The prompt for ``(name, version)``, fetching with ``fetch()`` when needed.
-
-        Returns the fresh cached copy (``source="cache"``), a stale one while a background
-        refresh runs (``source="stale"``) or the fetched prompt as ``fetch`` returned it.
-        Raises the fetch's error when nothing servable is cached (the caller may serve its
-        fallback), and :class:`~posthog_api.ConfigurationError` once the cache is closed.
-        """
+        """The prompt for ``(name, version)``: fresh or stale from the cache, else as
+        ``fetch()`` returns it. Raises the fetch's error when nothing servable is cached, and
+        :class:`~posthog_api.ConfigurationError` once the cache is closed."""
         if self._closed:
             raise closed_error(f"prompts.get({name!r})")
         hit = self.get_fresh(name, version, ttl)
@@ -334,16 +293,18 @@ class PromptCache:
         if entry is not None and fresh_for > 0 and now - entry.stored_at <= self._max_stale:
             entry.used = True
             self._stale_served += 1
-            self._maybe_refresh(key, fetch, now)
+            if self._joinable(key) is None and self._cooling(key, now) is None:
+                self._refreshes += 1
+                self._spawn(key, fetch, background=True)
             if entry.stale is None:
-                entry.stale = _as(entry.cached(), "stale")
+                entry.stale = _as(entry.value, "stale")
             return entry.stale
         return await self._foreground(key, fetch, now)
 
     def peek(self, name: str, version: int | None = None) -> Prompt | None:
         """The cached ``source="cache"`` prompt however old, without counting or marking use."""
         entry = self._entries.get((name, version))
-        return None if entry is None else entry.cached()
+        return None if entry is None else entry.value
 
     def stats(self) -> CacheStats:
         """A snapshot of the counters."""
@@ -358,14 +319,9 @@ class PromptCache:
             size=len(self._entries),
         )
 
-    # ----------------------------------------------------------------- writes
-
     def put(self, prompt: Prompt, *, latest: bool = True) -> None:
-        """Store ``prompt`` (write-through after a publish or update), fresh from now.
-
-        It becomes ``(name, prompt.version)`` and, unless ``latest=False``, ``(name, None)``.
-        A closed cache stores nothing.
-        """
+        """Store ``prompt`` as ``(name, version)`` and, unless ``latest=False``, as the
+        latest, fresh from now (write-through after a publish). A closed cache stores nothing."""
         if self._closed:
             return
         self._detach((prompt.name, prompt.version))
@@ -381,34 +337,27 @@ class PromptCache:
         No arguments: everything. ``name`` only: every key of exactly that name. ``name``
         and ``version``: exactly that key. ``name`` with ``latest=True``: its latest key.
         """
-        if name is None:
-            if version is not None or latest:
-                raise ValueError("invalidate(version=..., latest=...) needs a name")
-            dropped = len(self._entries)
-            self._entries.clear()
-            self._cooldowns.clear()
-            self._inflight.clear()
-            return dropped
-        if version is not None and latest:
-            raise ValueError("pass either version or latest=True, not both")
         if version is not None or latest:
+            if name is None:
+                raise ValueError("invalidate(version=..., latest=...) needs a name")
+            if version is not None and latest:
+                raise ValueError("pass either version or latest=True, not both")
             self._detach((name, version))
             return 0 if self._entries.pop((name, version), None) is None else 1
-        _drop_name(self._cooldowns, name)
-        _drop_name(self._inflight, name)
-        return _drop_name(self._entries, name)
+        _drop(self._cooldowns, name)
+        _drop(self._inflight, name)
+        return _drop(self._entries, name)
 
     async def aclose(self) -> None:
         """Cancel and await every fetch and drop every entry, for good: later ``get`` calls,
-        and those waiting on a fetch now, raise :class:`~posthog_api.ConfigurationError`."""
+        and those waiting on a fetch now, raise :class:`~posthog_api.ConfigurationError`
+        (a bug, not an outage: ``posthog.prompts.get`` serves no fallback for it)."""
         self._closed = True
         self.invalidate()
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-
-    # --------------------------------------------------------------- internals
 
     def _detach(self, key: _Key) -> None:
         """Forget the key's cooldown, and its in-flight fetch, which then stores nothing."""
@@ -420,13 +369,14 @@ class PromptCache:
         entries = self._entries
         newest: _Key = (name, prompt.version)
         entries.pop(newest, None)  # re-inserted at the back, as the most recent
-        entry = entries[newest] = _Entry(prompt, now, now + self._pinned_ttl)
+        value = _as(prompt, "cache")  # one copy, shared by the latest and its version
+        entries[newest] = _Entry(value, now, now + self._pinned_ttl)
         if latest:
             newest = (name, None)
             entries.pop(newest, None)
-            entries[newest] = _Entry(entry, now, now + self._ttl)
-        # Second chance: a used entry goes to the back with its bit cleared. The one just
-        # stored always survives; the loop ends because another entry exists.
+            entries[newest] = _Entry(value, now, now + self._ttl)
+        # CLOCK (second chance), LRU where it matters without a move_to_end per hit: a used
+        # entry goes to the back, its bit cleared. The one just stored always survives.
         while len(entries) > self._max_entries:
             oldest = next(iter(entries))
             entry = entries.pop(oldest)
@@ -453,11 +403,6 @@ class PromptCache:
             del self._inflight[key]
             return None
         return task
-
-    def _maybe_refresh(self, key: _Key, fetch: Fetch, now: float) -> None:
-        if self._joinable(key) is None and self._cooling(key, now) is None:
-            self._refreshes += 1
-            self._spawn(key, fetch, background=True)
 
     async def _foreground(self, key: _Key, fetch: Fetch, now: float) -> Prompt:
         task = self._joinable(key)
@@ -544,7 +489,7 @@ class PromptCache:
     def _failed(self, key: _Key, error: Exception) -> None:
         if isinstance(error, NotFoundError):  # deleted: never served again
             if key[1] is None:
-                _drop_name(self._entries, key[0])
+                _drop(self._entries, key[0])
             else:
                 self._entries.pop(key, None)
         if isinstance(error, ConfigurationError):

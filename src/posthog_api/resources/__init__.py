@@ -1,9 +1,8 @@
 """The namespaces of ``AsyncPostHog``: the generated ones, extended where src adds a method.
 
-Every tag of the spec is a generated namespace (``posthog_api_client.resources``); ``attach``
-sets one attribute per entry of its ``NAMESPACES``, so a new tag needs no edit here. The
-classes annotated on :class:`Namespaces` below replace the generated class of the same
-attribute: they add what is not one operation (``soft_delete``, the prompts library).
+``attach`` sets one attribute per generated ``NAMESPACES`` entry (a new tag of the spec needs
+no edit here); the classes annotated on :class:`Namespaces` replace the generated class of
+their attribute with one adding what is not one operation (``soft_delete``, prompts).
 """
 
 # No `from __future__ import annotations`: EXTENDED reads the annotations as classes.

@@ -1,19 +1,14 @@
 """``posthog.prompts``: the prompts library on top of the generated namespace.
 
-``get`` is the hot path of an application that fetches its prompt on every LLM call: a
-fresh cache hit is one call of :meth:`PromptCache.get_fresh` (bound once, per client)
-returning a prebuilt object (no validation, locks, logging or allocation: anything that
-reached the cache was validated on the way in). Misses, expiry, single-flight and
-stale-while-revalidate live in :class:`~posthog_api.prompts.PromptCache`. Writes
-(``create``, ``publish``, ``update``, ``archive``) go through the cache so this process
-never reads its own stale version. The rest (``list``, ``retrieve``, ``delete``) is the
-generated namespace's, unchanged.
-"""
+``get`` is the hot path of an app fetching its prompt on every LLM call: a fresh hit is one
+call of :meth:`PromptCache.get_fresh`, bound once. Writes go through the cache, so this
+process never reads its own stale version."""
 
 from __future__ import annotations
 
 import asyncio
 import inspect
+import operator
 import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypedDict, Unpack
@@ -79,8 +74,6 @@ class Prompts(prompts.Prompts):
         """Called by ``AsyncPostHog.aclose``: from now on every ``get`` takes the slow path."""
         self._get_fresh = _closed_miss
 
-    # -- reading ---------------------------------------------------------------------
-
     async def get(
         self,
         name: str,
@@ -90,16 +83,13 @@ class Prompts(prompts.Prompts):
         fallback: Fallback | None = None,
         cache_ttl: float | None = None,
     ) -> Prompt:
-        """The latest version of ``name`` (or ``version``), served from the cache when fresh.
+        """The latest version of ``name`` (or ``version``), from the cache while fresh.
 
-        The latest is fresh for ``cache_ttl`` seconds (the client's ``prompt_cache_ttl`` by
-        default), a pinned version for the client's ``prompt_cache_pinned_ttl`` (an hour by
-        default: PostHog reuses version numbers after ``archive``); past that the copy is
-        served stale while one background refresh runs, and a 404 evicts it. ``fallback``
-        (a string, or a sync or async callable returning one) is used only when nothing is
-        cached and the fetch failed. The result's ``source`` says which of ``api``,
-        ``cache``, ``stale`` or ``fallback`` served it. On a closed client it raises
-        :class:`ConfigurationError`, fallback or not: that is a bug to fix, not an outage.
+        The latest is fresh for ``cache_ttl`` seconds (default ``prompt_cache_ttl``), a pinned
+        version for ``prompt_cache_pinned_ttl``; then it is served stale while one refresh
+        runs. ``fallback`` (a str, or a sync or async callable returning one) serves only when
+        nothing is cached and the fetch failed; ``source`` says what served. A closed client
+        raises :class:`ConfigurationError`, fallback or not (a bug, not an outage).
         """
         if cache_ttl is not None and (
             # Checked before the cache is consulted, so a hit cannot let NaN or True through.
@@ -123,9 +113,7 @@ class Prompts(prompts.Prompts):
             raise closed_error(f"prompts.get({name!r})")
         try:
             if version_id is not None:
-                return await self._by_version_id(
-                    name, _validation.uuid_id(version_id, "version_id")
-                )
+                return await self._by_version_id(name, version_id)
             return await self._cache.get(  # type: ignore[no-any-return]
                 name, version, lambda: self._fetch(name, version), ttl=cache_ttl
             )
@@ -147,8 +135,9 @@ class Prompts(prompts.Prompts):
             raise self._not_asked("llm_prompts_name_retrieve", model, name, version)
         return _prompt(model)
 
-    async def _by_version_id(self, name: str, version_id: UUID) -> Prompt:
-        resolved = await self.resolve(name, version_id=version_id, limit=1)
+    async def _by_version_id(self, name: str, version_id: object) -> Prompt:
+        uid = _validation.uuid_id(version_id, "version_id")
+        resolved = await self.resolve(name, version_id=uid, limit=1)
         if resolved.prompt.name != name:
             raise self._not_asked(
                 "llm_prompts_resolve_name_retrieve", resolved.prompt, name, None, resolved
@@ -177,12 +166,8 @@ class Prompts(prompts.Prompts):
         version: int | None,
         body: Any = None,
     ) -> ResponseValidationError:
-        """The error for an answer about another prompt than the one asked for.
-
-        A proxy or a server bug that answers with another prompt (or version) would
-        otherwise be served, and cached under the key asked for (so every later get of
-        it would fetch again). ``.body`` holds the answer as parsed.
-        """
+        """The error for an answer about another prompt than the one asked for, which would
+        otherwise be served and cached under the key asked for (``.body``: the answer)."""
         from posthog_api_client.operations import OPERATIONS  # error path only
 
         asked = f"{name!r}" + (" (the latest)" if version is None else f" version {version}")
@@ -208,12 +193,9 @@ class Prompts(prompts.Prompts):
         before_version: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> CursorPaginator[LLMPromptVersionSummary]:
-        """Every version of ``name``, newest first (or those before ``before_version``).
-
-        ``await`` gives the first page, ``async for`` every version, ``.pages()`` the pages
-        and ``.collect()`` a list. Each page is asked for with ``before_version`` set to
-        the last version of the page before (keyset paging: a version published meanwhile
-        shifts nothing). Arguments are checked now, before anything is sent.
+        """Every version of ``name``, newest first (or those before ``before_version``),
+        paged by keyset (a version published meanwhile shifts nothing). ``await`` gives the
+        first page, ``async for`` every version; arguments are checked before anything is sent.
         """
         name = _validation.prompt_name(name)
         limit = _validation.integer(page_size, "page_size", minimum=1)
@@ -231,7 +213,7 @@ class Prompts(prompts.Prompts):
             before_version,
             what=f"posthog.prompts.versions({name!r})",
             cursor="before_version",
-            key=_version_of,
+            key=operator.attrgetter("version"),
         )
 
     async def diff(self, name: str, a: int, b: int) -> PromptDiff:
@@ -245,10 +227,8 @@ class Prompts(prompts.Prompts):
         return await asyncio.to_thread(diff_prompts, old, new)
 
     async def prefetch(self, names: Iterable[str] | None = None) -> int:
-        """Warm the cache with the latest of ``names`` (all when None) in one list pass.
-
-        Returns how many prompts were cached.
-        """
+        """Warm the cache with the latest of ``names`` (all when None) in one list pass;
+        returns how many prompts were cached."""
         if isinstance(names, (str, bytes)):
             raise InvalidRequestError(
                 "prefetch(names) takes a list of prompt names, not one string: use prefetch([name])"
@@ -260,8 +240,6 @@ class Prompts(prompts.Prompts):
                 self._cache.put(_prompt(row), latest=True)
                 count += 1
         return count
-
-    # -- writing ---------------------------------------------------------------------
 
     # The generated create takes a body or keyword fields; this one (name, prompt).
     async def create(  # type: ignore[override]
@@ -279,11 +257,8 @@ class Prompts(prompts.Prompts):
     async def publish(  # type: ignore[override]
         self, name: str, prompt: Any, *, base_version: int, **options: Unpack[RequestOptions]
     ) -> Prompt:
-        """Publish a new version; ``base_version`` must still be the latest.
-
-        Raises :class:`PromptVersionConflict` (with ``current_version``) when someone
-        published since.
-        """
+        """Publish a new version; ``base_version`` must still be the latest, or it raises
+        :class:`PromptVersionConflict` (with ``current_version``)."""
         name = _validation.prompt_name(name)
         base = _validation.integer(base_version, "base_version", minimum=1)
         content = _validation.prompt_content(prompt)
@@ -298,13 +273,8 @@ class Prompts(prompts.Prompts):
         return published
 
     async def publish_if_changed(self, name: str, prompt: Any) -> Prompt:
-        """Publish ``prompt`` unless it is the latest content; create the name if new.
-
-        "Is" is exact JSON (:func:`~posthog_api.prompts.diff.same_content`): ``True`` is
-        not ``1``, ``0.0`` is not ``0``, strings compare character for character.
-
-        Returns the latest version afterwards (the existing one when nothing changed).
-        """
+        """Publish ``prompt`` unless it is exactly (JSON: ``True`` is not ``1``) the latest
+        content; create the name if new. Returns the latest version afterwards."""
         name = _validation.prompt_name(name)
         _validation.prompt_content(prompt)
         try:
@@ -316,22 +286,14 @@ class Prompts(prompts.Prompts):
         return await self.publish(name, prompt, base_version=latest.version)
 
     async def publish_with(
-        self,
-        name: str,
-        fn: Callable[[Any], Any],
-        *,
-        max_attempts: int = 3,
+        self, name: str, fn: Callable[[Any], Any], *, max_attempts: int = 3
     ) -> Prompt:
-        """Read the latest, apply ``fn`` (sync or async) to its content, publish the result.
-
-        On a conflict it re-reads and tries again, up to ``max_attempts`` times in all, then
-        raises the last :class:`PromptVersionConflict`. Returns the latest unchanged when
-        ``fn`` returns the same content (exact JSON, as in :meth:`publish_if_changed`).
-        """
+        """Read the latest, apply ``fn`` (sync or async) to its content, publish the result
+        (or return the latest if unchanged). A conflict re-reads, up to ``max_attempts`` times
+        in all, then raises the last :class:`PromptVersionConflict`."""
         name = _validation.prompt_name(name)
         attempts = _validation.integer(max_attempts, "max_attempts", minimum=1)
-        conflict: PromptVersionConflict | None = None
-        for _ in range(attempts):
+        while True:
             latest = await self.fetch(name)
             content = fn(latest.prompt)
             if inspect.isawaitable(content):
@@ -340,10 +302,10 @@ class Prompts(prompts.Prompts):
                 return latest
             try:
                 return await self.publish(name, content, base_version=latest.version)
-            except PromptVersionConflict as error:
-                conflict = error
-        assert conflict is not None
-        raise conflict
+            except PromptVersionConflict:
+                attempts -= 1
+                if not attempts:
+                    raise
 
     # The generated archive returns the 200 row; the server answers 204, so this returns None.
     async def archive(  # type: ignore[override]
@@ -358,8 +320,6 @@ class Prompts(prompts.Prompts):
         finally:
             self._cache.invalidate(name)
 
-    # -- the cache -------------------------------------------------------------------
-
     def invalidate(self, name: str | None = None, version: int | None = None) -> int:
         """Drop cached prompts: all, every version of exactly ``name``, or one version."""
         return self._cache.invalidate(name, version)  # type: ignore[no-any-return]
@@ -367,8 +327,6 @@ class Prompts(prompts.Prompts):
     def stats(self) -> CacheStats:
         """Cache counters: hits, misses, coalesced waits, refreshes, refresh errors..."""
         return self._cache.stats()  # type: ignore[no-any-return]
-
-    # -- rows by id --------------------------------------------------------------------
 
     async def resolve(
         self,
@@ -381,11 +339,8 @@ class Prompts(prompts.Prompts):
         before_version: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> LLMPromptResolveResponse:
-        """One version plus a page of the name's history (newest first), uncached.
-
-        The name is checked as a prompt name, the history is 50 versions unless ``limit``
-        says otherwise, and a 404 is :class:`PromptNotFoundError`.
-        """
+        """One version plus a page of its history (newest first, 50 unless ``limit``
+        says otherwise), uncached; a 404 is :class:`PromptNotFoundError`."""
         if offset is not None and before_version is not None:
             raise InvalidRequestError(
                 "pass offset or before_version, not both (PostHog refuses the pair)"
@@ -412,13 +367,6 @@ class Prompts(prompts.Prompts):
         row = await super().update(id, deleted=deleted, **options)
         self._cache.invalidate(row.name)
         return row
-
-
-# -- helpers ---------------------------------------------------------------------------
-
-
-def _version_of(summary: LLMPromptVersionSummary) -> object:
-    return summary.version
 
 
 # The text of recently seen version ids. A prompt refreshed every TTL comes back with the
@@ -492,11 +440,4 @@ async def _use_fallback(
             f"the fallback for prompt {name!r} returned {type(value).__name__}; it must "
             "return a str (or a Prompt)"
         ) from error
-    return Prompt(
-        name=name,
-        version=version or 0,
-        id="",
-        prompt=value,
-        source="fallback",
-        fetched_at=time.time(),
-    )
+    return Prompt(name, version or 0, "", value, source="fallback", fetched_at=time.time())

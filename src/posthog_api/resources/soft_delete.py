@@ -1,8 +1,5 @@
-"""``soft_delete`` on the namespaces whose rows PostHog never hard-deletes.
-
-Their generated ``delete`` is always answered 405; marking the row ``deleted`` with the
-generated ``update`` (a PATCH) is how it goes away. One mixin, so the three stay alike.
-"""
+"""``soft_delete`` on the namespaces whose rows PostHog never hard-deletes: their generated
+``delete`` is always answered 405, and a PATCH marking the row ``deleted`` removes it."""
 
 from __future__ import annotations
 
