@@ -267,24 +267,21 @@ def _write_all(directory: Path, latest: dict[str, tuple[int, Any]]) -> list[Outc
 
 
 def _plan(root: Path, directory: Path, latest: dict[str, tuple[int, Any]]) -> list[_Planned]:
-    """Each prompt's file, checked before anything is written.
-
-    The file name must fit the file system's limit (a valid prompt name of up to 255
-    characters may not), and no directory may sit where a file goes (``os.replace``
-    cannot replace one).
-    """
+    """Each prompt's file, checked before anything is written: its name must fit the file
+    system (a valid 255-character name may not), and no directory may sit there (``os.replace``
+    cannot replace one)."""
     limit = _name_max(root)
     plan: list[_Planned] = []
     too_long: list[str] = []
     blocked: list[Path] = []
     for name, (version, content) in latest.items():
-        suffix, other_suffix = (".txt", ".json") if isinstance(content, str) else (".json", ".txt")
-        if len(name.encode()) + len(suffix) > limit:
-            too_long.append(f"{name[:40]}... ({len(name)} characters, {suffix})")
+        suffixes = (".txt", ".json") if isinstance(content, str) else (".json", ".txt")
+        fits = [len(name.encode()) + len(suffix) <= limit for suffix in suffixes]
+        if not fits[0]:
+            too_long.append(f"{name[:40]}... ({len(name)} characters, {suffixes[0]})")
             continue
-        target = _inside(root, name + suffix)
-        fits = len(name.encode()) + len(other_suffix) <= limit
-        other = _inside(root, name + other_suffix) if fits else None
+        target = _inside(root, name + suffixes[0])
+        other = _inside(root, name + suffixes[1]) if fits[1] else None
         blocked += [p for p in (target, other) if p and p.is_dir() and not p.is_symlink()]
         plan.append(_Planned(name, version, _as_text(content), target, other))
     if too_long:
@@ -338,11 +335,8 @@ def _undo(placed: list[Path], aside: list[tuple[Path, Path]]) -> list[tuple[Path
 
 
 def _inside(root: Path, filename: str) -> Path:
-    """``root / filename``, refused unless it is an entry of ``root`` itself.
-
-    Names were checked already; comparing the normalised paths as well means no future
-    rule change can write outside ``root``.
-    """
+    """``root / filename``, refused unless it is an entry of ``root`` itself: names were
+    checked already, but no future rule change may write outside ``root``."""
     path = Path(os.path.normpath(root / filename))
     if path.parent != root or path.name != filename:
         raise _errors.ResponseValidationError(
@@ -373,11 +367,9 @@ _OS_PROBLEMS: dict[int, tuple[str, str]] = {
 
 
 def os_problem(error: OSError, verb: str, path: Path | str | None, instead: str = "") -> str:
-    """One line saying what could not be done, why, and what to do.
-
-    E.g. ``cannot write /p/r.json: it is a directory; remove or rename it, or pull into
-    another folder``. ``path`` is what the user named (not an internal temporary file).
-    """
+    """One line saying what could not be done, why, and what to do, e.g. ``cannot write
+    /p/r.json: it is a directory; remove or rename it, or pull into another folder``.
+    ``path`` is what the user named, never an internal temporary file."""
     reason, advice = _OS_PROBLEMS.get(
         error.errno or 0, (error.strerror or str(error) or type(error).__name__, "")
     )
