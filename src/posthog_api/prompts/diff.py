@@ -56,8 +56,9 @@ class PromptDiff:
     """The difference from prompt version ``a`` to version ``b``.
 
     ``unified`` is a unified diff with ``name@a`` / ``name@b`` headers (empty when the texts
-    differ at most by a final newline), or a summary when ``summarised``. The variable
-    lists are in order of first use in ``b`` and ``a`` respectively.
+    differ at most by a final newline), or a summary when ``summarised`` (the change was too
+    large to diff). ``changed``: whether the texts differ at all. The variable lists are in
+    order of first use in ``b`` and ``a`` respectively.
     """
 
     name: str
@@ -67,9 +68,7 @@ class PromptDiff:
     added_variables: list[str] = field(default_factory=list)
     removed_variables: list[str] = field(default_factory=list)
     changed: bool = False
-    """Whether the texts differ at all (``unified`` ignores a missing final newline)."""
     summarised: bool = False
-    """Whether ``unified`` is a summary because the change was too large to diff."""
 
     def __str__(self) -> str:
         if self.unified:

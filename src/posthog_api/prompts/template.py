@@ -1,15 +1,12 @@
 """PostHog's prompt template syntax: ``{{name}}`` placeholders.
 
-* A placeholder is ``{{`` + optional spaces/tabs + a name (letters, digits, ``_``, ``.``,
-  ``-``) + optional spaces/tabs + ``}}``. Anything else is literal: single braces (JSON),
-  ``{{ }}``, ``{{a b}}``, an unclosed ``{{x``. ``{{{x}}}`` is ``{`` + ``{{x}}`` + ``}``.
-* Substitution is single-pass: a value containing ``{{y}}`` is inserted verbatim.
-* Values: ``str`` as is; ``None`` as the empty string (and counts as provided);
-  ``dict``/``list``/``tuple`` as JSON (``ensure_ascii=False``); anything else via ``str()``.
-* Strict mode raises :class:`~posthog_api.MissingVariablesError` naming every missing
-  variable once, in order of first use; ``strict=False`` leaves their placeholders as written.
-
-A text is parsed once: its split into literals and placeholders is memoised.
+A placeholder is ``{{``, optional spaces/tabs, a name (letters, digits, ``_``, ``.``, ``-``),
+optional spaces/tabs, ``}}``; anything else is literal (JSON braces, ``{{ }}``, ``{{a b}}``,
+``{{x``), and ``{{{x}}}`` is ``{`` + ``{{x}}`` + ``}``. Substitution is single-pass. Values:
+``str`` as is, ``None`` as "" (and counts as given), ``dict``/``list``/``tuple`` as JSON,
+anything else via ``str()``. Strict mode raises :class:`~posthog_api.MissingVariablesError`
+naming every missing variable once, in order of first use; ``strict=False`` leaves their
+placeholders as written. A text is parsed once (memoised).
 """
 
 from __future__ import annotations
