@@ -1,8 +1,8 @@
 """The one exception tree of the SDK, and the mapping from an HTTP response to it.
 
-Every exception here pickles (each class rebuilds from its constructor arguments via
-``__reduce__``) and none of their messages or reprs can hold the API key: they are built
-only from the method, the path, the status and the server's error body.
+Every exception here pickles (rebuilt from its attributes by ``__reduce__``) and none of
+their messages or reprs can hold the API key: they are built only from the method, the
+path, the status and the server's error body.
 """
 
 from __future__ import annotations
@@ -14,30 +14,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     import httpx
-
-__all__ = [
-    "APIConnectionError",
-    "APIError",
-    "APIStatusError",
-    "APITimeoutError",
-    "AuthenticationError",
-    "BadRequestError",
-    "ConfigurationError",
-    "ConflictError",
-    "InternalServerError",
-    "InvalidRequestError",
-    "MethodNotAllowedError",
-    "MissingVariablesError",
-    "NotFoundError",
-    "PermissionDeniedError",
-    "PostHogError",
-    "PromptNotFoundError",
-    "PromptVersionConflict",
-    "RateLimitError",
-    "ResponseValidationError",
-    "ScopeError",
-    "status_error",
-]
 
 
 class PostHogError(Exception):
@@ -103,13 +79,12 @@ class ResponseValidationError(APIError):
         self,
         message: str,
         *,
-        method: str | None = None,
-        url: str | None = None,
         status_code: int | None = None,
         body: Any = None,
         operation: str | None = None,
+        **kwargs: Any,  # method, url
     ) -> None:
-        super().__init__(message, method=method, url=url)
+        super().__init__(message, **kwargs)
         self.status_code = status_code
         self.body = body
         self.operation = operation
@@ -121,7 +96,6 @@ class APIStatusError(APIError):
     ``response`` is the ``httpx.Response`` (headers, raw body); None after unpickling.
     """
 
-    status_code: int = 0
     response: httpx.Response | None = None
 
     def __init__(
@@ -172,26 +146,12 @@ class ScopeError(PermissionDeniedError):
         self,
         message: str,
         *,
-        operation: str | None = None,
         missing: Sequence[str] = (),
         granted: Sequence[str] | None = None,
-        status_code: int = 403,
-        method: str | None = None,
-        url: str | None = None,
-        body: Any = None,
-        request_id: str | None = None,
-        response: httpx.Response | None = None,
+        **kwargs: Any,  # as APIStatusError; status_code defaults to 403
     ) -> None:
-        super().__init__(
-            message,
-            status_code=status_code,
-            method=method,
-            url=url,
-            body=body,
-            request_id=request_id,
-            operation=operation,
-            response=response,
-        )
+        kwargs.setdefault("status_code", 403)
+        super().__init__(message, **kwargs)
         self.missing: tuple[str, ...] = tuple(missing)
         self.granted: tuple[str, ...] | None = None if granted is None else tuple(granted)
 
@@ -243,27 +203,25 @@ class InternalServerError(APIStatusError):
     """5xx: the server failed."""
 
 
-_BY_STATUS: dict[int, type[APIStatusError]] = {
-    400: BadRequestError,
-    401: AuthenticationError,
-    403: PermissionDeniedError,
-    404: NotFoundError,
-    405: MethodNotAllowedError,
-    409: ConflictError,
-    429: RateLimitError,
+# Per status: the exception and what to do next.
+_BY_STATUS: dict[int, tuple[type[APIStatusError], str]] = {
+    400: (BadRequestError, "check the arguments against the message"),
+    401: (
+        AuthenticationError,
+        "check POSTHOG_PERSONAL_API_KEY (a personal API key starting with phx_)",
+    ),
+    403: (
+        PermissionDeniedError,
+        "give the API key the scope it needs, or use a key with access to this project",
+    ),
+    404: (NotFoundError, "check the id, name or version"),
+    405: (
+        MethodNotAllowedError,
+        "PostHog forbids this method here (for deletes, patch deleted=True instead)",
+    ),
+    409: (ConflictError, "reload the latest state and try again"),
+    429: (RateLimitError, "slow down; the SDK already retried within max_retries"),
 }
-
-_HINTS: dict[int, str] = {
-    400: "check the arguments against the message",
-    401: "check POSTHOG_PERSONAL_API_KEY (a personal API key starting with phx_)",
-    403: "give the API key the scope it needs, or use a key with access to this project",
-    404: "check the id, name or version",
-    405: "PostHog forbids this method here (for deletes, patch deleted=True instead)",
-    409: "reload the latest state and try again",
-    429: "slow down; the SDK already retried within max_retries",
-}
-
-_SCOPE_MARKER = "missing required scope"
 
 
 def _str_or_none(value: Any) -> str | None:
@@ -274,28 +232,19 @@ MAX_SHOWN = 500
 """Most characters of server-sent text (a detail, a header) that go into one message."""
 MAX_TEXT_BODY = 2000
 """Most characters of a non-JSON error body kept on ``body``."""
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def bounded(text: str, limit: int = MAX_SHOWN) -> str:
-    """``text`` cut to ``limit`` characters, saying how long it was, with control characters
-    escaped: messages stay readable, and a server's text cannot drive the terminal that
-    prints them (an ESC sequence clearing the screen, a bell, a fake second line).
-
-    Escaped are C0 (newlines and tabs too), DEL and C1, as ``\\x1b``; the raw text stays
-    on the exception's ``body`` (and ``detail``).
+    """``text`` cut to ``limit`` characters (saying how long it was), C0, DEL and C1 escaped
+    as ``\\x1b``: a server's text cannot drive the terminal that prints the message (clear
+    the screen, fake a second line). The raw text stays on ``body`` (and ``detail``).
     """
     if len(text) > limit:
         text = f"{text[:limit]}... [{len(text):,} characters in all]"
     if text.isprintable():  # the common case: one C-level scan, no copy
         return text
-    return _CONTROL.sub(_escape, text)
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def _escape(match: re.Match[str]) -> str:
-    return f"\\x{ord(match.group()):02x}"
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
 _E = TypeVar("_E", bound="APIError")
@@ -316,18 +265,14 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     try:
         seconds = float(value)
     except ValueError:
+        import time
         from email.utils import parsedate_to_datetime
 
         try:
-            when = parsedate_to_datetime(value)
+            when = parsedate_to_datetime(value)  # raises ValueError, never returns None
         except (TypeError, ValueError):
             return None
-        if when is None:
-            return None
-        import time
-
-        current = time.time() if now is None else now
-        return max(0.0, when.timestamp() - current)
+        seconds = when.timestamp() - (time.time() if now is None else now)
     return max(0.0, seconds) if seconds == seconds else None  # NaN guard
 
 
@@ -349,7 +294,7 @@ def status_error(
     body: Any = ...,
     attempts: int | None = None,
 ) -> APIStatusError:
-    """Build the typed exception for an error response (status >= 400)."""
+    """Build the typed exception for an error response (status >= 300)."""
     status = response.status_code
     if body is ...:
         body = _decode_body(response)
@@ -364,15 +309,14 @@ def status_error(
     what = f"{named} ({method} {path})" if named else f"{method} {path}"
     text = f"{what} failed with {status}"
     if detail and detail.strip().rstrip("."):
-        # The server's detail usually ends with '.'; the hint below adds its own. The full
-        # detail stays on the exception's ``detail`` and ``body``; the message shows a part.
+        # The hint below adds its own '.'; ``detail`` and ``body`` keep the whole text.
         text += f": {bounded(detail.strip().rstrip('.'))}"
     attr = envelope.get("attr")
     if isinstance(attr, str) and attr:
         text += f" [field: {bounded(attr, 100)}]"
     if attempts and attempts > 1:
         text += f" (after {attempts} attempts)"
-    hint = _HINTS.get(status) or _fallback_hint(status, response)
+    cls, hint = _BY_STATUS.get(status) or _fallback(status, response)
     text += f". Next: {hint}."
     common: dict[str, Any] = {
         "status_code": status,
@@ -384,35 +328,27 @@ def status_error(
         "response": response,
     }
     if status == 403 and detail and _SCOPE_MARKER in detail:
-        missing = _scope_from_detail(detail)
-        common.pop("operation")
-        return ScopeError(text, operation=operation, missing=missing, granted=None, **common)
+        # "API key missing required scope 'llm_prompt:write'"
+        scope = re.search("'([^']*)'", detail)
+        return ScopeError(text, missing=scope.groups() if scope else (), **common)
     if status == 429:
         retry_after = parse_retry_after(response.headers.get("retry-after"))
         return RateLimitError(text, retry_after=retry_after, **common)
-    cls = _BY_STATUS.get(status)
-    if cls is None:
-        cls = InternalServerError if status >= 500 else APIStatusError
     return cls(text, **common)
 
 
-def _fallback_hint(status: int, response: httpx.Response) -> str:
+_SCOPE_MARKER = "missing required scope"
+
+
+def _fallback(status: int, response: httpx.Response) -> tuple[type[APIStatusError], str]:
+    """The class and hint of a status without an entry in ``_BY_STATUS``."""
     if status >= 500:
-        return "try again later"
+        return InternalServerError, "try again later"
     if 300 <= status < 400:
         location = response.headers.get("location")
         where = f" (to {bounded(location.split('?', 1)[0], 200)})" if location else ""
-        return (
+        return APIStatusError, (
             f"the server redirected{where}, which the SDK does not follow; "
             "check POSTHOG_HOST (e.g. https://us.posthog.com or https://eu.posthog.com)"
         )
-    return "check the request against the message and the API documentation"
-
-
-def _scope_from_detail(detail: str) -> tuple[str, ...]:
-    # "API key missing required scope 'llm_prompt:write'"
-    start = detail.find("'")
-    end = detail.find("'", start + 1)
-    if start != -1 and end != -1:
-        return (detail[start + 1 : end],)
-    return ()
+    return APIStatusError, "check the request against the message and the API documentation"

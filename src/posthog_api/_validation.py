@@ -1,8 +1,8 @@
-"""Checks on arguments, done before anything is sent.
+"""Checks on arguments, done before anything is sent, and on the fields of responses.
 
-httpx normalises a URL path, so an empty, ``.`` or ``..`` path segment would silently
-land the request on another endpoint; names and ids are therefore checked here, with
-errors that say what was wrong and how to fix it.
+httpx normalises a URL path, so an empty, ``.`` or ``..`` path segment would silently land
+the request on another endpoint: names and ids are checked here, with errors that say what
+was wrong and how to fix it.
 """
 
 from __future__ import annotations
@@ -26,6 +26,18 @@ _PROMPT_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,255}$")
 _PROJECT_ID = re.compile(r"^(@current|[A-Za-z0-9_-]{1,64})$")
 _NOT_POSITIVE = re.compile(r"-\d+|0+")
 MAX_PROMPT_BYTES = 1_000_000
+# The types of generated annotations: the Python types a value may have, and their word.
+# A str for a UUID or a datetime is then checked to be one.
+_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
+    "str": ((str,), "a str"),
+    "int": ((int,), "an int"),
+    "bool": ((bool,), "a bool"),
+    "float": ((int, float), "a number"),
+    "None": ((type(None),), "null"),
+    "list": ((list,), "a list"),
+    "UUID": ((uuid.UUID, str), "a UUID"),
+    "datetime.datetime": ((datetime.datetime, str), "a datetime"),
+}
 
 
 def project_id(value: object) -> str:
@@ -37,10 +49,9 @@ def project_id(value: object) -> str:
     if not _PROJECT_ID.fullmatch(text) or _NOT_POSITIVE.fullmatch(text):
         # fullmatch: $ alone would accept a trailing newline. PostHog numbers projects
         # from 1, so 0 and -1 name none (and -1 would reach the server as a path).
-        shown = text if len(text) <= 70 else text[:67] + "..."
         raise InvalidRequestError(
-            f"project_id {shown!r} is not a project id: use the number (1 or more) shown in "
-            "your PostHog project settings (or '@current')"
+            f"project_id {_cut(text, 70)!r} is not a project id: use the number (1 or more) "
+            "shown in your PostHog project settings (or '@current')"
         )
     return text
 
@@ -51,8 +62,9 @@ def prompt_name(value: object) -> str:
             f"a prompt name must be a str ({PROMPT_NAME_RULE}), got {type(value).__name__}"
         )
     if not _PROMPT_NAME.fullmatch(value):  # $ alone would accept a trailing newline
-        shown = value if len(value) <= 60 else value[:57] + "..."
-        raise InvalidRequestError(f"prompt name {shown!r} is not valid: use {PROMPT_NAME_RULE}")
+        raise InvalidRequestError(
+            f"prompt name {_cut(value, 60)!r} is not valid: use {PROMPT_NAME_RULE}"
+        )
     if len(value) == 3 and value.lower() == "new":
         raise InvalidRequestError(
             "the prompt name 'new' is reserved by PostHog (in any letter case); choose another"
@@ -64,21 +76,28 @@ def uuid_id(value: object, what: str) -> uuid.UUID:
     if isinstance(value, uuid.UUID):
         return value
     if isinstance(value, str):
-        try:
+        with contextlib.suppress(ValueError):
             return uuid.UUID(value)
-        except ValueError:
-            pass
-    shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
     raise InvalidRequestError(
-        f"{what} must be a UUID such as '497f6eca-6276-4993-bfeb-53cbbbba6f08', got {shown}"
+        f"{what} must be a UUID such as '497f6eca-6276-4993-bfeb-53cbbbba6f08', got {_short(value)}"
     )
 
 
 def integer(value: object, what: str, *, minimum: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidRequestError(f"{what} must be an int, got {type(value).__name__}")
-    if minimum is not None and value < minimum:
-        raise InvalidRequestError(f"{what} must be >= {minimum}, got {value}")
+    number: int = _require(value, (int,), what, "an int")
+    if minimum is not None and number < minimum:
+        raise InvalidRequestError(f"{what} must be >= {minimum}, got {number}")
+    return number
+
+
+def _of(value: object, types: tuple[type, ...]) -> bool:
+    """Whether ``value`` is of ``types``, where a bool is no int (nor number)."""
+    return isinstance(value, types) and (bool in types or not isinstance(value, bool))
+
+
+def _require(value: object, types: tuple[type, ...], what: str, word: str) -> Any:
+    if not _of(value, types):
+        raise InvalidRequestError(f"{what} must be {word}, got {type(value).__name__}")
     return value
 
 
@@ -111,42 +130,46 @@ def _refuse(value: object) -> Any:
     raise TypeError(f"{type(value).__name__} is not a JSON type")
 
 
-# -- request bodies ----------------------------------------------------------------
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
-_SIMPLE = {
-    "str": (str,),
-    "bool": (bool,),
-    "int": (int,),
-    "float": (int, float),
-    "UUID": (str, uuid.UUID),
-    "datetime.datetime": (str, datetime.datetime),
-    "None": (type(None),),
-}
+
+def _short(value: object) -> str:
+    return _cut(repr(value), 60)
+
+
+def _shown(value: object) -> str:
+    """A short repr that never builds the repr of a huge value first."""
+    if isinstance(value, str) and len(value) > 60:
+        return repr(value[:57]) + "..."
+    if isinstance(value, (list, dict)) and len(value) > 10:
+        return f"<{type(value).__name__} of {len(value)} items>"
+    return _short(value)
+
+
+# -- request bodies ----------------------------------------------------------------
 
 
 def body_dict(
     what: str, model: type[Any], fields: dict[str, Any], *, open_ended: bool = False
 ) -> dict[str, Any]:
-    """Check keyword arguments against a generated request model's field types.
-
-    Returns a JSON-ready dict for ``model.from_dict``. Unknown names and wrong types are
-    refused with the field's name and the expected type.
-    """
+    """Keyword arguments checked against a generated request model's field types, as a
+    JSON-ready dict for ``model.from_dict``; unknown names and wrong types are refused."""
     import attrs
 
     fields_of = [f for f in attrs.fields(model) if f.init]
     spec = {f.name.rstrip("_"): str(f.type) for f in fields_of}
-    required = [f.name.rstrip("_") for f in fields_of if f.default is attrs.NOTHING]
     out: dict[str, Any] = {}
     for key, value in fields.items():
         annotation = spec.get(key)
-        if annotation is None:
-            if open_ended:
-                out[key] = json_value(value, f"{what}: {key}")
-                continue
+        if annotation is not None:
+            out[key] = _check_field(f"{what}: {key}", value, annotation)
+        elif open_ended:
+            out[key] = json_value(value, f"{what}: {key}")
+        else:
             allowed = ", ".join(sorted(spec))
             raise InvalidRequestError(f"{what}: unknown field {key!r}; expected one of {allowed}")
-        out[key] = _check_field(what, key, value, annotation)
+    required = [f.name.rstrip("_") for f in fields_of if f.default is attrs.NOTHING]
     missing = [name for name in required if name not in fields]
     if missing:
         raise InvalidRequestError(
@@ -156,228 +179,131 @@ def body_dict(
     return out
 
 
-def _check_field(what: str, key: str, value: Any, annotation: str) -> Any:
+def _check_field(what: str, value: Any, annotation: str) -> Any:
     options = [part.strip() for part in annotation.split("|") if part.strip() != "Unset"]
     if "Any" in options:
-        return json_value(value, f"{what}: {key}")
+        return json_value(value, what)
     accepted: list[type] = []
     for option in options:
-        if option in _SIMPLE:
-            accepted.extend(_SIMPLE[option])
-        elif option.startswith("list["):
-            accepted.append(list)
-        else:  # a generated enum or model: its JSON form is a str or a dict
-            accepted.extend((str, dict))
-    if isinstance(value, bool) and bool not in accepted:
-        accepted_ok = False
-    else:
-        accepted_ok = isinstance(value, tuple(accepted))
-    if not accepted_ok:
+        # Not in _TYPES: a generated enum or model, whose JSON form is a str or a dict.
+        accepted += _TYPES.get(option.partition("[")[0], ((str, dict), ""))[0]
+    if not _of(value, tuple(accepted)):
         expected = " or ".join(o.replace("datetime.datetime", "datetime") for o in options)
         raise InvalidRequestError(
-            f"{what}: {key} must be {expected}, got {type(value).__name__} {_short(value)}"
+            f"{what} must be {expected}, got {type(value).__name__} {_short(value)}"
         )
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, datetime.datetime):
         return value.isoformat()
     if "UUID" in options and isinstance(value, str):
-        uuid_id(value, f"{what}: {key}")
+        uuid_id(value, what)
     if "datetime.datetime" in options and isinstance(value, str):
         try:
             datetime.datetime.fromisoformat(value)
         except ValueError:
             raise InvalidRequestError(
-                f"{what}: {key} must be an ISO 8601 date-time, got {_short(value)}"
+                f"{what} must be an ISO 8601 date-time, got {_short(value)}"
             ) from None
     if isinstance(value, (list, dict)):
-        json_value(value, f"{what}: {key}")
+        json_value(value, what)
     return value
-
-
-def _short(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 # -- responses ---------------------------------------------------------------------
 
-# The response fields the facade reads. The generated parser takes their values as they
-# come, so a "3" for a version would otherwise surface later, far from the response.
-_RESPONSE_FIELDS = frozenset(
-    {
-        "id",
-        "name",
-        "version",
-        "prompt",
-        "count",
-        "next_",
-        "previous",
-        "results",
-        "versions",
-        "latest_version",
-        "version_count",
-        "is_latest",
-        "has_more",
-    }
-)
 _RESPONSE_MINIMUM = {"version": 1, "latest_version": 1, "count": 0, "version_count": 0}
 _NESTED = frozenset({"prompt", "results", "versions"})
-_RESPONSE_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
-    "str": ((str,), "a str"),
-    "int": ((int,), "an int"),
-    "bool": ((bool,), "a bool"),
-    "float": ((int, float), "a number"),
-    "UUID": ((uuid.UUID,), "a UUID"),
-    "None": ((type(None),), "null"),
-}
-
-# Per model class: (attribute, shown name, accepted types or None for any, expected, minimum).
-_Plan = tuple[tuple[str, str, tuple[type, ...] | None, str, int | None], ...]
-_plans: dict[type, _Plan] = {}
-# The same plan for the common case, where every value has exactly an accepted type:
-# (attribute, exact types or None, minimum, kind). Anything it flags is described by the
-# full check, which also accepts subclasses. It leaves out what the generated parser
-# guarantees (a required UUID is built by UUID(...), or the parse fails).
-_Quick = tuple[tuple[str, frozenset[type] | None, int | None, int], ...]
-_quick: dict[type, _Quick] = {}
-_kinds: dict[type, tuple[int, ...]] = {}  # per plan row, for the full check
-_PLAIN, _NEST, _TEXT, _PROMPT_TEXT = 0, 1, 2, 3
+# The response fields the facade reads. The generated parser takes their values as they
+# come, so a "3" for a version would otherwise surface later, far from the response.
+_RESPONSE_FIELDS = {"id", "name", "next_", "previous", "is_latest", "has_more"}.union(
+    _NESTED, _RESPONSE_MINIMUM
+)
+_PLAIN, _NEST, _TEXT, _PROMPT_TEXT = range(4)
 # A lone surrogate cannot be encoded, printed or written to a file: the CLI would fail on it.
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Per model class: (attribute, exact types or None for any, minimum, kind, shown name). The
+# types are exact: the parser passes on the values json.loads made, never a subclass.
+_Row = tuple[str, frozenset[type] | None, int | None, int, str]
+_plans: dict[type, tuple[_Row, ...]] = {}
+_expected: dict[tuple[type, str], str] = {}  # "an int >= 1", only for messages
 
 
-def _response_plan(cls: type) -> _Plan:
+def _response_plan(cls: type) -> tuple[_Row, ...]:
     import attrs
     from posthog_api_client.types import Unset
 
-    names = {field.name for field in attrs.fields(cls)}
+    if not attrs.has(cls):
+        return ()
     # A prompt version (LLMPrompt, LLMPromptPublic): its name and text must be real text.
-    is_prompt = {"name", "prompt", "version"} <= names
-    rows = []
-    quick = []
-    kinds = []
+    is_prompt = {"name", "prompt", "version"} <= {field.name for field in attrs.fields(cls)}
+    plan = []
     for field in attrs.fields(cls):
-        if field.name not in _RESPONSE_FIELDS:
+        options = [part.strip() for part in str(field.type).split("|")]
+        # A required UUID is left out: the parser built it with UUID(...), or failed.
+        if field.name not in _RESPONSE_FIELDS or options == ["UUID"]:
             continue
         shown = field.name.rstrip("_")
-        options = [part.strip() for part in str(field.type).split("|")]
         if shown == "count" and "None" not in options:
             options.append("None")  # "count int or null": some lists do not count
-        accepted: list[type] | None = []
-        words: list[str] = []
+        accepted: set[type] = set()
+        words = []
         for option in options:
+            types, word = _TYPES.get(option.partition("[")[0], ((), ""))
             if option == "Unset":
-                accepted.append(Unset)  # type: ignore[union-attr]
-            elif option in _RESPONSE_TYPES:
-                types, word = _RESPONSE_TYPES[option]
-                accepted.extend(types)  # type: ignore[union-attr]
+                accepted.add(Unset)
+            elif not types:  # Any, a generated model or enum: the generated parser built it
+                accepted.add(object)
+            else:
+                accepted.update(types)
                 words.append(word)
-            elif option.startswith("list["):
-                accepted.append(list)  # type: ignore[union-attr]
-                words.append("a list")
-            else:  # Any, a generated model or enum: the generated parser built it
-                accepted = None
-                break
         minimum = _RESPONSE_MINIMUM.get(shown)
         if minimum is not None and words:
             words[0] += f" >= {minimum}"
-        if accepted is None and shown == "prompt" and "Any" in options:
-            words = ["a JSON value, not null"]  # PostHog never stores a null prompt
-        rows.append(
-            (
-                field.name,
-                shown,
-                None if accepted is None else tuple(accepted),
-                " or ".join(words),
-                minimum,
-            )
-        )
+        _expected[cls, field.name] = " or ".join(words)
         kind = _NEST if shown in _NESTED else _PLAIN
         if is_prompt and shown in ("name", "prompt"):
-            kind = _PROMPT_TEXT if accepted is None else _TEXT
-        kinds.append(kind)
-        if options != ["UUID"]:
-            exact = None if accepted is None else frozenset(accepted)
-            quick.append((field.name, exact, minimum, kind))
-    plan = _plans[cls] = tuple(rows)
-    _quick[cls] = tuple(quick)
-    _kinds[cls] = tuple(kinds)
-    return plan
+            kind = _PROMPT_TEXT if object in accepted else _TEXT
+        exact = None if object in accepted else frozenset(accepted)
+        plan.append((field.name, exact, minimum, kind, shown))
+    return tuple(plan)
 
 
 def response_problem(model: object) -> str | None:
     """What is wrong with the fields the facade reads in a parsed response, or None.
 
-    E.g. ``"results[3].version is str '3', expected an int >= 1"``. Nested prompts,
-    results and versions are checked too, and a prompt's name and text must not hold a
-    lone surrogate (not text: it can be neither printed nor saved). It runs on every
-    response: the happy path is a type lookup per field and builds no strings.
+    E.g. ``"results[3].version is str '3', expected an int >= 1"``. Nested prompts, results
+    and versions are checked too, and a prompt's name and text must not hold a lone
+    surrogate. It runs on every response: the happy path builds no strings.
     """
-    quick = _quick.get(type(model))
-    if quick is None:
-        import attrs
-
-        if not attrs.has(type(model)):
-            return None
-        _response_plan(type(model))
-        quick = _quick[type(model)]
-    for attribute, exact, minimum, kind in quick:
+    plan = _plans.get(type(model))
+    if plan is None:
+        plan = _plans[type(model)] = _response_plan(type(model))
+    for attribute, exact, minimum, kind, shown in plan:
         value = getattr(model, attribute)
-        if exact is not None and type(value) not in exact:
-            return _describe(model)
-        if minimum is not None and type(value) is int and value < minimum:
-            return _describe(model)
-        if kind:
-            if kind == _NEST:
-                if type(value) is list:
-                    for item in value:
-                        if response_problem(item) is not None:
-                            return _describe(model)
-                elif (
-                    value is not None
-                    and hasattr(type(value), "__attrs_attrs__")
-                    and response_problem(value) is not None
-                ):
-                    return _describe(model)
-            elif type(value) is str:  # a name, or a prompt's text
-                if not value.isascii() and _SURROGATE.search(value):
-                    return _describe(model)
-            elif kind == _PROMPT_TEXT and (value is None or _surrogate_in_json(value)):
-                return _describe(model)
-    return None
-
-
-def _describe(model: object) -> str | None:
-    """The full check behind :func:`response_problem`, saying what is wrong (or None)."""
-    plan = _plans[type(model)]
-    for (attribute, shown, accepted, expected, minimum), kind in zip(
-        plan, _kinds[type(model)], strict=True
-    ):
-        value = getattr(model, attribute)
-        if accepted is not None:
-            wrong = (isinstance(value, bool) and bool not in accepted) or not isinstance(
-                value, accepted
-            )
-            if wrong or (minimum is not None and type(value) is int and value < minimum):
-                shown_value = f"{type(value).__name__} {_shown(value)}"
-                return f"{shown} is {shown_value}, expected {expected}"
-        elif value is None and shown == "prompt":
-            return f"{shown} is null, expected {expected}"
-        if kind in (_TEXT, _PROMPT_TEXT):
-            where = _surrogate_in_json(value)
-            if where is not None:
-                return f"{shown} holds {where} (not text: it cannot be printed or saved)"
-        if shown in _NESTED:
+        if (exact is not None and type(value) not in exact) or (
+            minimum is not None and type(value) is int and value < minimum
+        ):
+            expected = _expected[type(model), attribute]
+            return f"{shown} is {type(value).__name__} {_shown(value)}, expected {expected}"
+        if not kind:
+            continue
+        if kind == _NEST:
             if type(value) is list:
-                for index, item in enumerate(value):
+                for item in value:
                     problem = response_problem(item)
-                    if problem is not None:  # the path is built on this path only
-                        return f"{shown}[{index}].{problem}"
+                    if problem is not None:  # no earlier item equals it: they were valid
+                        return f"{shown}[{value.index(item)}].{problem}"
             elif value is not None and hasattr(type(value), "__attrs_attrs__"):
                 problem = response_problem(value)
                 if problem is not None:
                     return f"{shown}.{problem}"
+        elif not (type(value) is str and value.isascii()):
+            if value is None and kind == _PROMPT_TEXT:  # PostHog never stores a null prompt
+                return f"{shown} is null, expected a JSON value, not null"
+            where = _surrogate_in_json(value)
+            if where is not None:
+                return f"{shown} holds {where} (not text: it cannot be printed or saved)"
     return None
 
 
@@ -393,22 +319,11 @@ def _surrogate_in_json(value: object) -> str | None:
             return None
     else:
         return None
-    if text.isascii():
-        return None
-    found = _SURROGATE.search(text)
+    found = None if text.isascii() else _SURROGATE.search(text)
     if found is None:
         return None
     at = f" at character {found.start()}" if text is value else ""
     return f"a lone surrogate U+{ord(found.group()):04X}{at}"
-
-
-def _shown(value: object) -> str:
-    """A short repr that never builds the repr of a huge value first."""
-    if isinstance(value, str) and len(value) > 60:
-        return repr(value[:57]) + "..."
-    if isinstance(value, (list, dict)) and len(value) > 10:
-        return f"<{type(value).__name__} of {len(value)} items>"
-    return _short(value)
 
 
 # -- JSON in query parameters --------------------------------------------------------
@@ -439,12 +354,9 @@ def json_query(value: object, what: str) -> str:
         if isinstance(item, dict):
             for key, member in item.items():
                 if not isinstance(key, str):
-                    try:
-                        shown = f" {_short(key)}"
-                    except ValueError:  # an int too long for str()
-                        shown = ""
+                    # (dumps already refused an int key too long to show)
                     raise InvalidRequestError(
-                        f"{expected}: a dict key is {type(key).__name__}{shown}, not str "
+                        f"{expected}: a dict key is {type(key).__name__} {_short(key)}, not str "
                         "(it would be sent as text, silently); write the key as a str"
                     )
                 pending.append(member)
@@ -486,34 +398,30 @@ def param_text(param: Param, value: object, what: str) -> str | list[str]:
 def _json_item(item: str | None, value: object, what: str) -> object:
     """One item of a JSON array parameter: a str, or a dict (or model) fitting ``item``."""
     if item == "str":
-        if not isinstance(value, str):
-            raise InvalidRequestError(f"{what} must be a str, got {type(value).__name__}")
-        return value
+        return _require(value, (str,), what, "a str")
     if hasattr(value, "to_dict"):
         value = value.to_dict()
-    if not isinstance(value, Mapping):
-        raise InvalidRequestError(f"{what} must be a dict, got {type(value).__name__}")
+    fields: Mapping[str, Any] = _require(value, (Mapping,), what, "a dict")
     from posthog_api_client import models
 
     model = getattr(models, item or "")
     open_ended = any(a.name == "additional_properties" for a in model.__attrs_attrs__)
-    return body_dict(what, model, dict(value), open_ended=open_ended)
+    return body_dict(what, model, dict(fields), open_ended=open_ended)
 
 
 def _scalar_text(param: Param, value: object, what: str) -> str:
     kind = param.kind
     if kind == "str":
-        if not isinstance(value, str):
-            raise InvalidRequestError(f"{what} must be a str, got {type(value).__name__}")
-        if param.max_length is not None and len(value) > param.max_length:
+        text: str = _require(value, (str,), what, "a str")
+        if param.max_length is not None and len(text) > param.max_length:
             raise InvalidRequestError(
-                f"{what} must be at most {param.max_length} characters, got {len(value)}"
+                f"{what} must be at most {param.max_length} characters, got {len(text)}"
             )
-        if param.pattern is not None and not re.fullmatch(param.pattern, value):
+        if param.pattern is not None and not re.fullmatch(param.pattern, text):
             raise InvalidRequestError(
-                f"{what} {_shown(value)} does not match {param.pattern} (the API refuses it)"
+                f"{what} {_shown(text)} does not match {param.pattern} (the API refuses it)"
             )
-        return value
+        return text
     if kind == "int":
         number = integer(value, what, minimum=param.minimum)
         if param.maximum is not None and number > param.maximum:
@@ -526,12 +434,12 @@ def _scalar_text(param: Param, value: object, what: str) -> str:
             raise InvalidRequestError(f"{what} must be True or False, got {_shown(value)}")
         return "true" if value else "false"
     if kind == "enum":
-        text = getattr(value, "value", value)  # a generated enum member, or its value
-        if text not in param.values:
+        member = getattr(value, "value", value)  # a generated enum member, or its value
+        if member not in param.values:
             raise InvalidRequestError(
                 f"{what} must be one of {', '.join(param.values)}, got {_shown(value)}"
             )
-        return str(text)
+        return str(member)
     if kind == "datetime":
         if isinstance(value, str):
             with contextlib.suppress(ValueError):
@@ -542,20 +450,18 @@ def _scalar_text(param: Param, value: object, what: str) -> str:
             )
         return value.isoformat()
     if kind == "number":
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise InvalidRequestError(f"{what} must be a number, got {type(value).__name__}")
-        if not math.isfinite(value):
+        real: float = _require(value, (int, float), what, "a number")
+        if not math.isfinite(real):
             raise InvalidRequestError(f"{what} must be a finite number, got {value!r}")
-        return repr(value) if isinstance(value, float) else str(value)
+        return repr(real) if isinstance(real, float) else str(real)
     raise AssertionError(f"parameter kind {kind!r} unknown to this SDK version")
 
 
 def extra_query(value: object) -> list[tuple[str, str]]:
     """``extra_query=`` as query pairs: str keys; str, int, float or bool values (or lists)."""
-    if not isinstance(value, Mapping):
-        raise InvalidRequestError(f"extra_query must be a dict, got {type(value).__name__}")
+    given: Mapping[object, object] = _require(value, (Mapping,), "extra_query", "a dict")
     pairs: list[tuple[str, str]] = []
-    for key, item in value.items():
+    for key, item in given.items():
         if not isinstance(key, str):
             raise InvalidRequestError(f"extra_query keys must be str, got {_shown(key)}")
         for one in item if isinstance(item, (list, tuple)) else [item]:
