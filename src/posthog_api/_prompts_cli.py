@@ -245,7 +245,17 @@ def _write_all(directory: Path, latest: dict[str, tuple[int, Any]]) -> list[Outc
             os.replace(temporary, item.target)
             placed.append(item.target)
     except BaseException as error:
-        lost = _undo(placed, aside)
+        for path in placed:  # undo: remove what was placed, put back what was set aside
+            # If this fails, a file that replaced another is overwritten when that one goes
+            # back below; a new one stays, holding the pulled prompt (never half of one).
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+        lost = []
+        for keep, old in reversed(aside):
+            try:
+                os.replace(keep, old)
+            except OSError:
+                lost.append((keep, old))
         if not isinstance(error, OSError):
             raise
         message = os_problem(error, "write", current, ELSEWHERE)
@@ -318,22 +328,6 @@ def _temporary(root: Path) -> Path:
     return Path(path)
 
 
-def _undo(placed: list[Path], aside: list[tuple[Path, Path]]) -> list[tuple[Path, Path]]:
-    """Remove the files placed, put back what was set aside; return what did not go back."""
-    for path in placed:
-        # If this fails, a file that replaced another is overwritten when that one goes
-        # back below; a new one stays, holding the pulled prompt (never half of one).
-        with contextlib.suppress(OSError):
-            path.unlink(missing_ok=True)
-    lost = []
-    for keep, old in reversed(aside):
-        try:
-            os.replace(keep, old)
-        except OSError:
-            lost.append((keep, old))
-    return lost
-
-
 def _inside(root: Path, filename: str) -> Path:
     """``root / filename``, refused unless it is an entry of ``root`` itself: names were
     checked already, but no future rule change may write outside ``root``."""
@@ -396,22 +390,17 @@ def add_prompts(subcommands: Any) -> None:
     p = actions.add_parser("push", help="create missing and publish changed prompts from DIR")
     p.add_argument("directory", type=Path)
     p.add_argument("--dry-run", action="store_true", help="print the plan with diffs; send nothing")
-    p.set_defaults(action=_cmd_push)
     p = actions.add_parser("pull", help="write every prompt's latest version into DIR")
     p.add_argument("directory", type=Path)
-    p.set_defaults(action=_cmd_pull)
     p = actions.add_parser("get", help="print a prompt")
     p.add_argument("name")
     p.add_argument("--version", type=int)
-    p.set_defaults(action=_cmd_get)
     p = actions.add_parser("history", help="list a prompt's versions, newest first")
     p.add_argument("name")
-    p.set_defaults(action=_cmd_history)
     p = actions.add_parser("diff", help="diff two versions of a prompt")
     p.add_argument("name")
     p.add_argument("a", type=int)
     p.add_argument("b", type=int)
-    p.set_defaults(action=_cmd_diff)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -427,7 +416,7 @@ def _run(args: argparse.Namespace) -> int:
         )
         return _fail(message, 1, api_key)
     try:
-        status = asyncio.run(_with_client(args, api_key))
+        status = asyncio.run(_act(args, api_key))
         _out(end="", flush=True)
         return status
     except _OutputFailed as failed:
@@ -442,10 +431,8 @@ def _run(args: argparse.Namespace) -> int:
         message = "a JSON value is nested too deeply to process (over ~900 levels)"
     except OSError as error:  # a file operation without a more precise message
         message = os_problem(error, "use", error.filename)
-    except Exception as error:  # a bug: still one line, and never the key
-        message = (
-            f"unexpected {type(error).__name__}: {error} (a bug in posthog-api; please report it)"
-        )
+    except Exception as bug:  # still one line, and never the key
+        message = f"unexpected {type(bug).__name__}: {bug} (a bug in posthog-api; please report it)"
     return _fail(message, 1, api_key)
 
 
@@ -486,21 +473,43 @@ def _fail(message: str, status: int, secret: str | None) -> int:
     return status
 
 
-async def _with_client(args: argparse.Namespace, api_key: str | None) -> int:
+async def _act(args: argparse.Namespace, api_key: str | None) -> int:
+    """Run ``args.prompts_command``, printing what it did; returns the exit status."""
     from ._client import AsyncPostHog
 
     if api_key is None:
         raise _errors.ConfigurationError(f"set {args.api_key_env} to a personal API key (phx_...)")
     async with AsyncPostHog(api_key=api_key, project_id=args.project_id, host=args.host) as client:
-        result: int = await args.action(client, args)
-        return result
+        if args.prompts_command == "push":
+            return await _push_command(client, args.directory, args.dry_run)
+        if args.prompts_command == "pull":
+            outcomes = await pull(client, args.directory)
+            for outcome in outcomes:
+                _out(f"{outcome.name}: {outcome.detail}")
+            _out(f"summary: {len(outcomes)} prompt(s) written to {args.directory}")
+        elif args.prompts_command == "get":
+            prompt = await client.prompts.fetch(args.name, args.version)
+            print(f"# {prompt.name} version {prompt.version}", file=sys.stderr)
+            text = _as_text(prompt.prompt)
+            _out(text, end="" if text.endswith("\n") else "\n")
+        elif args.prompts_command == "history":
+            async for version in client.prompts.versions(args.name):
+                email = getattr(getattr(version, "created_by", None), "email", None)
+                author = f"  {email}" if isinstance(email, str) else ""
+                marker = "  (latest)" if version.is_latest else ""
+                _out(
+                    f"{version.version:>5}  {version.created_at:%Y-%m-%d %H:%M:%S}{author}{marker}"
+                )
+        else:  # diff
+            _out(str(await client.prompts.diff(args.name, args.a, args.b)))
+    return 0
 
 
-async def _cmd_push(client: AsyncPostHog, args: argparse.Namespace) -> int:
-    outcomes = await push(client, args.directory, dry_run=args.dry_run)
+async def _push_command(client: AsyncPostHog, directory: Path, dry_run: bool) -> int:
+    outcomes = await push(client, directory, dry_run=dry_run)
     for outcome in sorted(outcomes, key=lambda o: o.name):
         _out(f"{outcome.action:>9}  {outcome.name}: {outcome.detail}")
-        if args.dry_run and outcome.diff:
+        if dry_run and outcome.diff:
             _out(outcome.diff, end="")
     counts = sorted(Counter(o.action for o in outcomes).items())
     _out("summary: " + (", ".join(f"{n} {a}" for a, n in counts) or "no prompt files"))
@@ -509,36 +518,6 @@ async def _cmd_push(client: AsyncPostHog, args: argparse.Namespace) -> int:
         _out(end="", flush=True)
         print(f"error: {len(failed)} prompt(s) not pushed: {', '.join(failed)}", file=sys.stderr)
         return 1
-    return 0
-
-
-async def _cmd_pull(client: AsyncPostHog, args: argparse.Namespace) -> int:
-    outcomes = await pull(client, args.directory)
-    for outcome in outcomes:
-        _out(f"{outcome.name}: {outcome.detail}")
-    _out(f"summary: {len(outcomes)} prompt(s) written to {args.directory}")
-    return 0
-
-
-async def _cmd_get(client: AsyncPostHog, args: argparse.Namespace) -> int:
-    prompt = await client.prompts.fetch(args.name, args.version)
-    print(f"# {prompt.name} version {prompt.version}", file=sys.stderr)
-    text = _as_text(prompt.prompt)
-    _out(text, end="" if text.endswith("\n") else "\n")
-    return 0
-
-
-async def _cmd_history(client: AsyncPostHog, args: argparse.Namespace) -> int:
-    async for version in client.prompts.versions(args.name):
-        email = getattr(getattr(version, "created_by", None), "email", None)
-        author = f"  {email}" if isinstance(email, str) else ""
-        marker = "  (latest)" if version.is_latest else ""
-        _out(f"{version.version:>5}  {version.created_at:%Y-%m-%d %H:%M:%S}{author}{marker}")
-    return 0
-
-
-async def _cmd_diff(client: AsyncPostHog, args: argparse.Namespace) -> int:
-    _out(str(await client.prompts.diff(args.name, args.a, args.b)))
     return 0
 
 

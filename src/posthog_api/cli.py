@@ -21,9 +21,7 @@ def _parse_key(text: str) -> tuple[str, list[str]]:
     key, sep, scopes = text.partition(":")
     if not key:
         raise argparse.ArgumentTypeError("a key must not be empty")
-    if not sep:
-        return key, ["*"]
-    parsed = [s.strip() for s in scopes.split(",") if s.strip()]
+    parsed = [s.strip() for s in scopes.split(",") if s.strip()] if sep else ["*"]
     if not parsed:
         raise argparse.ArgumentTypeError("give at least one scope after ':'")
     return key, parsed
