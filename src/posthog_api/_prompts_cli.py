@@ -1,13 +1,11 @@
 """``posthog-api prompts ...``: prompts as code, for CI pipelines.
 
-A folder holds ``NAME.txt`` (the prompt is that text) or ``NAME.json`` (that JSON value).
-``push`` checks every file before sending anything, creates missing names, publishes changed
-ones with ``base_version`` (a concurrent edit is a conflict, never overwritten) and skips the
-unchanged (exact JSON: ``true`` is not ``1``). Files are read and written byte for byte, so
-pull then push of an unedited folder publishes nothing. ``pull`` checks every name the server
-returns with the rule names going out obey (a name never becomes a path outside the folder)
-and updates every prompt file or none. Every failure is one ``error:`` line on stderr saying
-what to do: exit status 2 for usage and configuration errors, 1 for everything else.
+A folder holds ``NAME.txt`` (that text) or ``NAME.json`` (that JSON value), read and written
+byte for byte. ``push`` checks every file before sending anything, then creates, publishes
+with ``base_version`` (a concurrent edit is a conflict) or skips the unchanged (exact JSON).
+``pull`` checks every name the server returns as names going out are checked (none becomes a
+path outside the folder) and updates every prompt file or none. Every failure is one
+``error:`` line on stderr: exit status 2 for usage and configuration errors, else 1.
 """
 
 from __future__ import annotations
@@ -146,12 +144,8 @@ async def _push_one(client: AsyncPostHog, name: str, content: Any, dry_run: bool
         published = await client.prompts.publish(name, content, base_version=latest.version)
         return Outcome(name, "publish", f"published version {published.version}")
     except _errors.PromptVersionConflict as conflict:
-        return Outcome(
-            name,
-            "conflict",
-            f"changed in PostHog meanwhile (latest is now {conflict.current_version}); "
-            "pull, merge and push again",
-        )
+        meanwhile = f"changed in PostHog meanwhile (latest is now {conflict.current_version})"
+        return Outcome(name, "conflict", f"{meanwhile}; pull, merge and push again")
     except _errors.PostHogError as error:
         return Outcome(name, "error", str(error))
 
@@ -373,20 +367,16 @@ def os_problem(error: OSError, verb: str, path: Path | str | None, instead: str 
 
 
 def add_prompts(subcommands: Any) -> None:
-    parser = subcommands.add_parser(
-        "prompts", help="prompts as code: push, pull, get, history, diff"
-    )
-    parser.add_argument(
-        "--host", help="PostHog URL (else POSTHOG_HOST, else https://us.posthog.com)"
-    )
-    parser.add_argument("--project-id", help="project id (else POSTHOG_PROJECT_ID)")
-    parser.add_argument(
+    cmd = subcommands.add_parser("prompts", help="prompts as code: push, pull, get, history, diff")
+    cmd.add_argument("--host", help="PostHog URL (else POSTHOG_HOST, else https://us.posthog.com)")
+    cmd.add_argument("--project-id", help="project id (else POSTHOG_PROJECT_ID)")
+    cmd.add_argument(
         "--api-key-env",
         default="POSTHOG_PERSONAL_API_KEY",
         help="the environment variable holding the personal API key",
     )
-    parser.set_defaults(handler=_run)
-    actions = parser.add_subparsers(dest="prompts_command", metavar="ACTION", required=True)
+    cmd.set_defaults(handler=_run)
+    actions = cmd.add_subparsers(dest="prompts_command", metavar="ACTION", required=True)
     p = actions.add_parser("push", help="create missing and publish changed prompts from DIR")
     p.add_argument("directory", type=Path)
     p.add_argument("--dry-run", action="store_true", help="print the plan with diffs; send nothing")

@@ -39,11 +39,8 @@ def _serve(args: argparse.Namespace) -> int:
     try:
         from posthog_api.testing import ServerState, seed_demo, serve
     except ImportError as error:  # pragma: no cover - depends on the installed extras
-        print(
-            f"posthog-api serve needs the [server] extra (pip install "
-            f"'posthog-api-async[server]'): {error}",
-            file=sys.stderr,
-        )
+        extra = "the [server] extra (pip install 'posthog-api-async[server]')"
+        print(f"posthog-api serve needs {extra}: {error}", file=sys.stderr)
         return 2
     keys = dict(args.key) if args.key else {DEMO_KEY: ["*"]}
     state = ServerState(project_id=args.project_id, keys=keys)

@@ -88,15 +88,14 @@ def diff_prompts(a: Prompt, b: Prompt, *, context: int = 3) -> PromptDiff:
     unified, summarised = bounded_unified_diff(
         text_a, text_b, f"{a.name}@{a.version}", f"{b.name}@{b.version}", context=context
     )
-    vars_a, vars_b = a.variables, b.variables
-    set_a, set_b = set(vars_a), set(vars_b)
+    vars_a, vars_b = dict.fromkeys(a.variables), dict.fromkeys(b.variables)  # ordered sets
     return PromptDiff(
         name=b.name if a.name == b.name else f"{a.name}..{b.name}",
         a=a.version,
         b=b.version,
         unified=unified,
-        added_variables=[v for v in vars_b if v not in set_a],
-        removed_variables=[v for v in vars_a if v not in set_b],
+        added_variables=[v for v in vars_b if v not in vars_a],
+        removed_variables=[v for v in vars_a if v not in vars_b],
         changed=text_a != text_b,
         summarised=summarised,
     )
