@@ -6,8 +6,8 @@ so a copy goes through exactly the checks the original did. Nothing here echoes 
 
 from __future__ import annotations
 
-import math
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -90,13 +90,9 @@ class ClientConfig:
         )
 
     def cache_options(self) -> dict[str, Any]:
-        return {
-            "size": self.prompt_cache_size,
-            "ttl": self.prompt_cache_ttl,
-            "pinned_ttl": self.prompt_cache_pinned_ttl,
-            "max_stale": self.prompt_cache_max_stale,
-            "error_cooldown": self.prompt_cache_error_cooldown,
-        }
+        """The prompt_cache_* options, named as ``PromptCache.for_client`` takes them."""
+        prefix = "prompt_cache_"
+        return {k.removeprefix(prefix): v for k, v in vars(self).items() if k.startswith(prefix)}
 
 
 def _normalize_scopes(scopes: object) -> frozenset[str]:
@@ -108,9 +104,7 @@ def _normalize_scopes(scopes: object) -> frozenset[str]:
     return _scopes.normalize(scopes)
 
 
-def check_timeout(
-    value: object, error: type[Exception] = ConfigurationError
-) -> float | httpx.Timeout | None:
+def check_timeout(value: object, error: type[Exception]) -> float | httpx.Timeout | None:
     """A ``timeout`` setting, checked: seconds > 0, None (no limit) or an httpx.Timeout."""
     if isinstance(value, httpx.Timeout):
         for phase in ("connect", "read", "write", "pool"):
@@ -130,9 +124,7 @@ def check_timeout(
     )
 
 
-def check_headers(
-    value: object, what: str, error: type[Exception] = ConfigurationError
-) -> tuple[tuple[str, str], ...]:
+def check_headers(value: object, what: str, error: type[Exception]) -> tuple[tuple[str, str], ...]:
     """Extra headers as ``(name, value)`` pairs: str names and values, no line breaks."""
     if value is None:
         return ()
@@ -163,13 +155,10 @@ def short_repr(value: object) -> str:
 
 
 def _is_seconds(value: object) -> bool:
-    """A finite int or float > 0 (not a bool, NaN or infinity: None means no limit)."""
+    """An int or float > 0 that a float holds (not a bool, NaN or infinity: None is no limit)."""
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return False
-    try:
-        return math.isfinite(value) and value > 0
-    except OverflowError:  # an int too large for a float
-        return False
+    return 0 < value <= sys.float_info.max
 
 
 def normalize_host(host: object) -> str:

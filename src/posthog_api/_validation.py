@@ -126,6 +126,17 @@ def prompt_content(value: object) -> Any:
     return value
 
 
+def _datetime(value: object, what: str) -> datetime.datetime:
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            value = datetime.datetime.fromisoformat(value)
+    if not isinstance(value, datetime.datetime):
+        raise InvalidRequestError(
+            f"{what} must be a datetime or an ISO 8601 string, got {_shown(value)}"
+        )
+    return value
+
+
 def _refuse(value: object) -> Any:
     raise TypeError(f"{type(value).__name__} is not a JSON type")
 
@@ -199,12 +210,7 @@ def _check_field(what: str, value: Any, annotation: str) -> Any:
     if "UUID" in options and isinstance(value, str):
         uuid_id(value, what)
     if "datetime.datetime" in options and isinstance(value, str):
-        try:
-            datetime.datetime.fromisoformat(value)
-        except ValueError:
-            raise InvalidRequestError(
-                f"{what} must be an ISO 8601 date-time, got {_short(value)}"
-            ) from None
+        _datetime(value, what)
     if isinstance(value, (list, dict)):
         json_value(value, what)
     return value
@@ -219,7 +225,7 @@ _NESTED = frozenset({"prompt", "results", "versions"})
 _RESPONSE_FIELDS = {"id", "name", "next_", "previous", "is_latest", "has_more"}.union(
     _NESTED, _RESPONSE_MINIMUM
 )
-_PLAIN, _NEST, _TEXT, _PROMPT_TEXT = range(4)
+_PLAIN, _NEST, _TEXT = range(3)
 # A lone surrogate cannot be encoded, printed or written to a file: the CLI would fail on it.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # Per model class: (attribute, exact types or None for any, minimum, kind, shown name). The
@@ -263,7 +269,7 @@ def _response_plan(cls: type) -> tuple[_Row, ...]:
         _expected[cls, field.name] = " or ".join(words)
         kind = _NEST if shown in _NESTED else _PLAIN
         if is_prompt and shown in ("name", "prompt"):
-            kind = _PROMPT_TEXT if object in accepted else _TEXT
+            kind = _TEXT
         exact = None if object in accepted else frozenset(accepted)
         plan.append((field.name, exact, minimum, kind, shown))
     return tuple(plan)
@@ -289,17 +295,14 @@ def response_problem(model: object) -> str | None:
         if not kind:
             continue
         if kind == _NEST:
-            if type(value) is list:
-                for item in value:
-                    problem = response_problem(item)
-                    if problem is not None:  # no earlier item equals it: they were valid
-                        return f"{shown}[{value.index(item)}].{problem}"
-            elif value is not None and hasattr(type(value), "__attrs_attrs__"):
-                problem = response_problem(value)
-                if problem is not None:
-                    return f"{shown}.{problem}"
+            items = value if type(value) is list else [value]
+            for item in items:
+                problem = response_problem(item)  # None for what is not a model
+                if problem is not None:  # no earlier item equals it: they were valid
+                    at = f"[{value.index(item)}]" if items is value else ""
+                    return f"{shown}{at}.{problem}"
         elif not (type(value) is str and value.isascii()):
-            if value is None and kind == _PROMPT_TEXT:  # PostHog never stores a null prompt
+            if value is None:  # a prompt's text (a name is a str): PostHog never stores null
                 return f"{shown} is null, expected a JSON value, not null"
             where = _surrogate_in_json(value)
             if where is not None:
@@ -310,14 +313,9 @@ def response_problem(model: object) -> str | None:
 def _surrogate_in_json(value: object) -> str | None:
     """Where a str, or any str in a JSON value, holds a lone surrogate ("a lone surrogate
     U+D800 at character 3"), or None. A C-level scan, and none at all for ASCII text."""
-    if isinstance(value, str):
-        text = value
-    elif isinstance(value, (dict, list)):
-        try:
-            text = json.dumps(value, ensure_ascii=False)
-        except (TypeError, ValueError, RecursionError):  # not JSON the parser made
-            return None
-    else:
+    try:
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError):  # deeper than json.dumps goes
         return None
     found = None if text.isascii() else _SURROGATE.search(text)
     if found is None:
@@ -441,14 +439,7 @@ def _scalar_text(param: Param, value: object, what: str) -> str:
             )
         return str(member)
     if kind == "datetime":
-        if isinstance(value, str):
-            with contextlib.suppress(ValueError):
-                value = datetime.datetime.fromisoformat(value)
-        if not isinstance(value, datetime.datetime):
-            raise InvalidRequestError(
-                f"{what} must be a datetime or an ISO 8601 string, got {_shown(value)}"
-            )
-        return value.isoformat()
+        return _datetime(value, what).isoformat()
     if kind == "number":
         real: float = _require(value, (int, float), what, "a number")
         if not math.isfinite(real):
