@@ -284,8 +284,14 @@ def _plan(root: Path, directory: Path, latest: dict[str, tuple[int, Any]]) -> li
         if not fits[0]:
             too_long.append(f"{name[:40]}... ({len(name)} characters, {suffixes[0]})")
             continue
-        target = _inside(root, name + suffixes[0])
-        other = _inside(root, name + suffixes[1]) if fits[1] else None
+        filename = name + suffixes[0]
+        target = root / filename
+        if target.parent != root or target.name != filename:  # a looser name rule, one day
+            raise _errors.ResponseValidationError(
+                f"refused to write {filename!r}: it is not a file name inside {root}",
+                operation="llm_prompts_list",
+            )
+        other = root / (name + suffixes[1]) if fits[1] else None
         blocked += [p for p in (target, other) if p and p.is_dir() and not p.is_symlink()]
         plan.append(_Planned(name, version, _as_text(content), target, other))
     if too_long:
@@ -320,18 +326,6 @@ def _temporary(root: Path) -> Path:
     fd, path = tempfile.mkstemp(dir=root, prefix=".pull-", suffix=".tmp")
     os.close(fd)
     return Path(path)
-
-
-def _inside(root: Path, filename: str) -> Path:
-    """``root / filename``, refused unless it is an entry of ``root`` itself: names were
-    checked already, but no future rule change may write outside ``root``."""
-    path = Path(os.path.normpath(root / filename))
-    if path.parent != root or path.name != filename:
-        raise _errors.ResponseValidationError(
-            f"refused to write {filename!r}: it is not a file name inside {root}",
-            operation="llm_prompts_list",
-        )
-    return path
 
 
 class LocalFileError(_errors.PostHogError):
@@ -486,10 +480,9 @@ async def _act(args: argparse.Namespace, api_key: str | None) -> int:
             async for version in client.prompts.versions(args.name):
                 email = getattr(getattr(version, "created_by", None), "email", None)
                 author = f"  {email}" if isinstance(email, str) else ""
+                when = f"{version.created_at:%Y-%m-%d %H:%M:%S}"
                 marker = "  (latest)" if version.is_latest else ""
-                _out(
-                    f"{version.version:>5}  {version.created_at:%Y-%m-%d %H:%M:%S}{author}{marker}"
-                )
+                _out(f"{version.version:>5}  {when}{author}{marker}")
         else:  # diff
             _out(str(await client.prompts.diff(args.name, args.a, args.b)))
     return 0
