@@ -151,11 +151,8 @@ async def _push_one(client: AsyncPostHog, name: str, content: Any, dry_run: bool
 
 
 async def pull(client: AsyncPostHog, directory: Path) -> list[Outcome]:
-    """Write the latest of every prompt into ``directory``, one file per name.
-
-    Every name the server returned is checked before any file is touched; one refused
-    name writes nothing, so a hostile server cannot name a path outside ``directory``.
-    """
+    """Write the latest of every prompt into ``directory``, one file per name; one name that
+    is not a valid prompt name writes nothing, so none can be a path outside ``directory``."""
     _check_pull_target(directory)  # before anything is sent
     latest: dict[str, tuple[int, Any]] = {}
     refused: list[str] = []
@@ -202,12 +199,9 @@ class _Planned:
 
 
 def _write_all(directory: Path, latest: dict[str, tuple[int, Any]]) -> list[Outcome]:
-    """Write every prompt, or none: all checks, then all temporaries, then the renames.
-
-    Each prompt goes into a short-named temporary file; only when all are written are they
-    renamed into place. What a target replaces (and its other-suffix twin) is first renamed
-    aside, so a failure can put it back. ``os.replace`` moves a symlink, never its target.
-    """
+    """Write every prompt or none: all checks, all temporaries, then the renames. What a target
+    replaces (and its other-suffix twin) is first renamed aside, so a failure can put it
+    back; ``os.replace`` moves a symlink, never its target."""
     try:
         root = directory.resolve()
         plan = _plan(root, directory, latest)  # before the folder is created
@@ -274,7 +268,11 @@ def _plan(root: Path, directory: Path, latest: dict[str, tuple[int, Any]]) -> li
     """Each prompt's file, checked before anything is written: its name must fit the file
     system (a valid 255-character name may not), and no directory may sit there (``os.replace``
     cannot replace one)."""
-    limit = _name_max(root)
+    existing = next((path for path in (root, *root.parents) if path.is_dir()), root)
+    try:  # the longest file name (bytes) there; root may not exist yet
+        limit = int(os.pathconf(existing, "PC_NAME_MAX"))
+    except (AttributeError, OSError, ValueError):  # no pathconf (Windows), or no answer
+        limit = 255
     plan: list[_Planned] = []
     too_long: list[str] = []
     blocked: list[Path] = []
@@ -309,16 +307,6 @@ def _plan(root: Path, directory: Path, latest: dict[str, tuple[int, Any]]) -> li
             "written"
         )
     return plan
-
-
-def _name_max(root: Path) -> int:
-    """The longest file name (bytes) on the file system of ``root``, or of its nearest
-    existing ancestor; 255 if unknown."""
-    existing = next((path for path in (root, *root.parents) if path.is_dir()), root)
-    try:
-        return int(os.pathconf(existing, "PC_NAME_MAX"))
-    except (AttributeError, OSError, ValueError):  # no pathconf (Windows), or no answer
-        return 255
 
 
 def _temporary(root: Path) -> Path:

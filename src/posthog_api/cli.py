@@ -1,7 +1,5 @@
-"""The ``posthog-api`` console script: ``serve`` here, ``prompts ...`` in ``_prompts_cli``.
-
-Each entry of :data:`COMMANDS` registers a subcommand's parser and sets its ``handler``.
-"""
+"""The ``posthog-api`` console script: each of :data:`COMMANDS` registers a subcommand's
+parser and its ``handler`` (``serve`` here, ``prompts ...`` in ``_prompts_cli``)."""
 
 from __future__ import annotations
 

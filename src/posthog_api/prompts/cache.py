@@ -10,13 +10,13 @@ Keys are exactly ``(name, version)``, ``None`` being the latest; nothing matches
 - Failures: a failed fetch starts a cooldown of its key (``error_cooldown``, or a longer
   ``retry_after`` up to ``max_cooldown``) in which no request is sent: the stale copy is
   served or the same error raised again, so a failing application stops hammering the
-  server. A ``NotFoundError`` evicts the key (for the latest, the whole name): a deleted
-  prompt is never served again. A ``ConfigurationError`` (a closed client) starts no cooldown.
+  server. A ``NotFoundError`` evicts the key (for the latest, the whole name); a
+  ``ConfigurationError`` (a closed client) starts no cooldown.
 - Single flight: concurrent gets of one key share one fetch task, each caller awaiting a
   future of its own: cancelling a caller cancels neither the fetch nor the others. If code
   outside the cache cancels the shared fetch, its waiters start a new one.
-- Writes: ``put`` and ``invalidate`` detach in-flight fetches of their keys, which still
-  answer their callers but store nothing: an older answer never overwrites a newer write.
+- Writes (``put``, ``invalidate``) detach in-flight fetches of their keys: those still
+  answer their callers but store nothing, so an older answer never overwrites a newer write.
 """
 
 from __future__ import annotations
@@ -40,8 +40,7 @@ __all__ = ["CacheStats", "PromptCache", "closed_error"]
 _Key = tuple[str, int | None]
 Fetch = Callable[[], Awaitable[Prompt]]
 
-# How many times a caller starts a new fetch when code outside the cache keeps cancelling
-# the shared one, before it gives up with an APIError.
+# Fetches a caller starts while code outside the cache keeps cancelling them (then APIError).
 _FETCH_STARTS = 3
 
 _NEVER_EXPIRES = {
@@ -50,8 +49,7 @@ _NEVER_EXPIRES = {
     "error_cooldown": "one failed fetch would stop every later fetch of that prompt",
     "max_cooldown": "one Retry-After would stop every later fetch of that prompt",
 }
-# The longest freshness or cooldown accepted: beyond it (1e308 s, say) a setting has the
-# effect of the infinity refused above.
+# The longest freshness or cooldown accepted: longer (1e308 s, say) acts as the infinity above.
 MAX_DURATION = 365 * 24 * 3600.0
 
 
@@ -139,7 +137,6 @@ def _answer(
                 waiter.set_exception(error)
             else:
                 waiter.set_result(prompt)  # type: ignore[arg-type]
-    waiters.clear()
 
 
 def _drop(table: dict[_Key, Any], name: str | None) -> int:
@@ -220,23 +217,14 @@ class PromptCache:
         self._refresh_errors = self._stale_served = self._evictions = 0
 
     @classmethod
-    def for_client(
-        cls,
-        *,
-        size: object,
-        ttl: object,
-        pinned_ttl: object,
-        max_stale: object,
-        error_cooldown: object,
-    ) -> PromptCache:
-        """The cache of an ``AsyncPostHog``, whose errors name its ``prompt_cache_*`` options."""
-        return cls(
-            max_entries=_count(size, "prompt_cache_size"),
-            ttl=_seconds(ttl, "prompt_cache_ttl"),
-            pinned_ttl=_seconds(pinned_ttl, "prompt_cache_pinned_ttl"),
-            max_stale=_seconds(max_stale, "prompt_cache_max_stale"),
-            error_cooldown=_seconds(error_cooldown, "prompt_cache_error_cooldown"),
-        )
+    def for_client(cls, *, size: object, **durations: object) -> PromptCache:
+        """The cache of an ``AsyncPostHog``, whose errors name its ``prompt_cache_*`` options
+        (``size``, ``ttl``, ``pinned_ttl``, ``max_stale``, ``error_cooldown``)."""
+        max_entries = _count(size, "prompt_cache_size")  # checked first, as it comes first
+        checked: dict[str, Any] = {
+            key: _seconds(value, f"prompt_cache_{key}") for key, value in durations.items()
+        }
+        return cls(max_entries=max_entries, **checked)
 
     @property
     def ttl(self) -> float:
@@ -395,9 +383,8 @@ class PromptCache:
         return cooldown
 
     def _joinable(self, key: _Key) -> asyncio.Task[Prompt] | None:
-        # A finished fetch (e.g. cancelled before it ever ran, its done callback not yet
-        # called) has nothing left to share, and one left behind by another (e.g. closed)
-        # event loop can never be awaited here: forget either rather than join it.
+        # A finished fetch (cancelled before it ran, say) has nothing left to share, and one
+        # of another (closed) event loop can never be awaited here: forget either.
         task = self._inflight.get(key)
         if task is not None and (task.done() or task.get_loop() is not asyncio.get_running_loop()):
             del self._inflight[key]
@@ -415,8 +402,7 @@ class PromptCache:
                 raise cooldown.error.with_traceback(cooldown.traceback)
             task = self._spawn(key, fetch, background=False)
         for attempt in range(1, _FETCH_STARTS + 1):
-            # A future of this caller's own, answered as the fetch ends: cancelling the
-            # caller cancels only it, never the fetch the others share.
+            # This caller's own future: cancelling the caller never cancels the shared fetch.
             waiter: asyncio.Future[Prompt] = task.get_loop().create_future()
             self._tasks[task].append(waiter)
             try:
@@ -449,8 +435,8 @@ class PromptCache:
         return task
 
     def _task_done(self, key: _Key, task: asyncio.Task[Prompt]) -> None:
-        # However the task ended (even cancelled before its first step, when _run's own
-        # cleanup never ran), it leaves the registry so that the next get starts afresh.
+        # However the task ended (even cancelled before its first step), it leaves the
+        # registry, so the next get starts afresh.
         waiters = self._tasks.pop(task, [])
         if self._inflight.get(key) is task:
             del self._inflight[key]
@@ -466,6 +452,7 @@ class PromptCache:
     async def _run(
         self, key: _Key, fetch: Fetch, background: bool, waiters: list[asyncio.Future[Prompt]]
     ) -> Prompt:
+        # Only a fetch still registered under its key (not detached by a write) stores.
         me = asyncio.current_task()
         try:
             prompt = await fetch()
@@ -473,18 +460,16 @@ class PromptCache:
             if background:
                 self._refresh_errors += 1
             if self._inflight.get(key) is me:
+                del self._inflight[key]
                 self._failed(key, error)
             _answer(waiters, None, error)
             raise
-        else:
-            if self._inflight.get(key) is me:
-                self._cooldowns.pop(key, None)
-                self._store(key[0], prompt, latest=key[1] is None)
-            _answer(waiters, prompt, None)
-            return prompt
-        finally:
-            if self._inflight.get(key) is me:
-                del self._inflight[key]
+        if self._inflight.get(key) is me:
+            del self._inflight[key]
+            self._cooldowns.pop(key, None)
+            self._store(key[0], prompt, latest=key[1] is None)
+        _answer(waiters, prompt, None)
+        return prompt
 
     def _failed(self, key: _Key, error: Exception) -> None:
         if isinstance(error, NotFoundError):  # deleted: never served again

@@ -1,9 +1,8 @@
 """What changed between two versions of a prompt, and whether two contents are the same.
 
-Diffs are line by line and bounded: ``difflib`` is quadratic (or worse) in the lines it
-compares, so only the region between the common first and last lines is diffed, and a
-region too large for that is summarised by sizes and SHA-256 hashes: a 1 MB prompt
-(PostHog's limit) then costs milliseconds, not minutes.
+Diffs are bounded: ``difflib`` is quadratic (or worse) in the lines it compares, so only the
+region between the common first and last lines is diffed, and one too large is summarised by
+sizes and SHA-256 hashes: a 1 MB prompt (PostHog's limit) costs milliseconds, not minutes.
 """
 
 from __future__ import annotations
@@ -104,10 +103,8 @@ def diff_prompts(a: Prompt, b: Prompt, *, context: int = 3) -> PromptDiff:
 def bounded_unified_diff(
     old: str, new: str, fromfile: str, tofile: str, *, context: int = 3
 ) -> tuple[str, bool]:
-    """``(text, summarised)``: a unified diff of two texts, or a summary when too large.
-
-    ``text`` is empty when the texts differ at most by a missing final newline.
-    """
+    """``(text, summarised)``: a unified diff of two texts, or a summary when too large;
+    ``text`` is empty when the texts differ at most by a missing final newline."""
     a, b = _lines(old), _lines(new)
     # The common first and last lines cost one linear pass and are never handed to difflib.
     shortest = min(len(a), len(b))

@@ -94,13 +94,10 @@ class Prompt:
         return template.variables(self.text)
 
     def compile(self, /, strict: bool = True, **variables: Any) -> str:
-        """:attr:`text` with its ``{{variables}}`` filled in (see :mod:`.template`).
-
-        ``strict`` raises :class:`~posthog_api.MissingVariablesError` naming every variable
-        not given; ``strict=False`` leaves those placeholders. A variable named ``strict``
-        goes through ``posthog_api.prompts.compile(prompt.text, mapping)``. A JSON prompt
-        fills its compact JSON text, inserting values as is (not escaped).
-        """
+        """:attr:`text` with its ``{{variables}}`` filled in (see :mod:`.template`); ``strict``
+        raises :class:`~posthog_api.MissingVariablesError` for any not given. A variable named
+        ``strict`` needs ``posthog_api.prompts.compile(prompt.text, mapping)``. A JSON prompt
+        fills its compact JSON text, inserting values as is (not escaped)."""
         return template.compile(self.text, variables, strict=strict)
 
     def __repr__(self) -> str:
