@@ -1,8 +1,7 @@
 """The one exception tree of the SDK, and the mapping from an HTTP response to it.
 
-Every exception here pickles (rebuilt from its attributes by ``__reduce__``) and none of
-their messages or reprs can hold the API key: they are built only from the method, the
-path, the status and the server's error body.
+Every exception pickles, and no message or repr can hold the API key: they are built only
+from the method, the path, the status and the server's error body.
 """
 
 from __future__ import annotations
@@ -228,18 +227,14 @@ def _str_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-MAX_SHOWN = 500
-"""Most characters of server-sent text (a detail, a header) that go into one message."""
-MAX_TEXT_BODY = 2000
-"""Most characters of a non-JSON error body kept on ``body``."""
+MAX_SHOWN = 500  # most characters of server-sent text (a detail, a header) in one message
+MAX_TEXT_BODY = 2000  # most characters of a non-JSON error body kept on ``body``
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def bounded(text: str, limit: int = MAX_SHOWN) -> str:
-    """``text`` cut to ``limit`` characters (saying how long it was), C0, DEL and C1 escaped
-    as ``\\x1b``: a server's text cannot drive the terminal that prints the message (clear
-    the screen, fake a second line). The raw text stays on ``body`` (and ``detail``).
-    """
+    """``text`` cut to ``limit`` characters, C0, DEL and C1 escaped (``\\x1b``): a server's
+    text cannot drive the terminal that prints it. The raw text stays on ``body``."""
     if len(text) > limit:
         text = f"{text[:limit]}... [{len(text):,} characters in all]"
     if text.isprintable():  # the common case: one C-level scan, no copy
@@ -300,10 +295,8 @@ def status_error(
         body = _decode_body(response)
     request = response.request
     method = request.method
-    url = str(request.url.copy_with(query=None))
-    request_id = response.headers.get("x-request-id") or response.headers.get("x-amzn-requestid")
     envelope = body if isinstance(body, dict) else {}
-    detail = envelope.get("detail") if isinstance(envelope.get("detail"), str) else None
+    detail = _str_or_none(envelope.get("detail"))
     path = bounded(request.url.path, 200)  # a next-page URL from the server can be long
     named = call or operation  # what the user called (posthog.datasets.create), else the id
     what = f"{named} ({method} {path})" if named else f"{method} {path}"
@@ -318,26 +311,23 @@ def status_error(
         text += f" (after {attempts} attempts)"
     cls, hint = _BY_STATUS.get(status) or _fallback(status, response)
     text += f". Next: {hint}."
-    common: dict[str, Any] = {
-        "status_code": status,
-        "method": method,
-        "url": url,
-        "body": body,
-        "request_id": request_id,
-        "operation": operation,
-        "response": response,
-    }
-    if status == 403 and detail and _SCOPE_MARKER in detail:
-        # "API key missing required scope 'llm_prompt:write'"
-        scope = re.search("'([^']*)'", detail)
-        return ScopeError(text, missing=scope.groups() if scope else (), **common)
-    if status == 429:
-        retry_after = parse_retry_after(response.headers.get("retry-after"))
-        return RateLimitError(text, retry_after=retry_after, **common)
-    return cls(text, **common)
-
-
-_SCOPE_MARKER = "missing required scope"
+    extra: dict[str, Any] = {}
+    if status == 403 and detail and "missing required scope" in detail:
+        scope = re.search("'([^']*)'", detail)  # "API key missing required scope 'x:write'"
+        cls, extra = ScopeError, {"missing": scope.groups() if scope else ()}
+    elif status == 429:
+        extra = {"retry_after": parse_retry_after(response.headers.get("retry-after"))}
+    return cls(
+        text,
+        status_code=status,
+        method=method,
+        url=str(request.url.copy_with(query=None)),
+        body=body,
+        request_id=response.headers.get("x-request-id") or response.headers.get("x-amzn-requestid"),
+        operation=operation,
+        response=response,
+        **extra,
+    )
 
 
 def _fallback(status: int, response: httpx.Response) -> tuple[type[APIStatusError], str]:
