@@ -328,11 +328,8 @@ def _surrogate_in_json(value: object) -> str | None:
 
 
 def json_query(value: object, what: str) -> str:
-    """``value`` as compact JSON text for one query parameter the API reads with json.loads.
-
-    Refuses what is not JSON (sets, objects, NaN, infinities, cycles, dict keys that are
-    not str) before sending.
-    """
+    """``value`` as compact JSON text for one query parameter the API reads with json.loads;
+    what is not JSON (sets, NaN, cycles, dict keys that are not str) is refused."""
     expected = (
         f"{what} must hold only JSON values (str, int, finite float, bool, None, "
         "list, dict with str keys)"
@@ -384,12 +381,11 @@ def param_text(param: Param, value: object, what: str) -> str | list[str]:
             f"{what} must be a list (in order), got {type(value).__name__}; wrap a single "
             "value in a list" + (" (the SDK encodes it as JSON)" if param.kind == "json" else "")
         )
-    items = list(value)
     if param.kind == "json":
         return json_query(
-            [_json_item(param.item, v, f"{what}[{i}]") for i, v in enumerate(items)], what
+            [_json_item(param.item, v, f"{what}[{i}]") for i, v in enumerate(value)], what
         )
-    texts = [_scalar_text(param, item, f"{what}[{i}]") for i, item in enumerate(items)]
+    texts = [_scalar_text(param, item, f"{what}[{i}]") for i, item in enumerate(value)]
     return texts if param.explode else ",".join(texts)
 
 
