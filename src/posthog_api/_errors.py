@@ -69,10 +69,8 @@ class APITimeoutError(APIConnectionError):
 
 
 class ResponseValidationError(APIError):
-    """A response the SDK cannot parse, or whose fields do not have the documented types.
-
-    ``status_code`` and ``operation`` say which answer it was; ``body`` holds the raw text.
-    """
+    """A response the SDK cannot parse, or whose fields do not have the documented types;
+    ``status_code`` and ``operation`` say which answer it was, ``body`` holds the raw text."""
 
     def __init__(
         self,
@@ -90,10 +88,8 @@ class ResponseValidationError(APIError):
 
 
 class APIStatusError(APIError):
-    """The server answered with an error status (4xx or 5xx).
-
-    ``response`` is the ``httpx.Response`` (headers, raw body); None after unpickling.
-    """
+    """The server answered with an error status (4xx or 5xx). ``response`` is the
+    ``httpx.Response`` (headers, raw body); None after unpickling."""
 
     response: httpx.Response | None = None
 
@@ -135,11 +131,8 @@ class PermissionDeniedError(APIStatusError):
 
 
 class ScopeError(PermissionDeniedError):
-    """The API key lacks a scope the operation needs.
-
-    Raised before sending when the client was told its key's scopes, and for the
-    server's own "API key missing required scope" answer.
-    """
+    """The API key lacks a scope the operation needs: raised before sending when the client
+    was told its key's scopes, and for the server's "API key missing required scope" answer."""
 
     def __init__(
         self,

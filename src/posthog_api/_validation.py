@@ -79,7 +79,7 @@ def uuid_id(value: object, what: str) -> uuid.UUID:
         with contextlib.suppress(ValueError):
             return uuid.UUID(value)
     raise InvalidRequestError(
-        f"{what} must be a UUID such as '497f6eca-6276-4993-bfeb-53cbbbba6f08', got {_short(value)}"
+        f"{what} must be a UUID such as '497f6eca-6276-4993-bfeb-53cbbbba6f08', got {_shown(value)}"
     )
 
 
@@ -145,17 +145,13 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _short(value: object) -> str:
-    return _cut(repr(value), 60)
-
-
 def _shown(value: object) -> str:
     """A short repr that never builds the repr of a huge value first."""
     if isinstance(value, str) and len(value) > 60:
         return repr(value[:57]) + "..."
     if isinstance(value, (list, dict)) and len(value) > 10:
         return f"<{type(value).__name__} of {len(value)} items>"
-    return _short(value)
+    return _cut(repr(value), 60)
 
 
 # -- request bodies ----------------------------------------------------------------
@@ -201,7 +197,7 @@ def _check_field(what: str, value: Any, annotation: str) -> Any:
     if not _of(value, tuple(accepted)):
         expected = " or ".join(o.replace("datetime.datetime", "datetime") for o in options)
         raise InvalidRequestError(
-            f"{what} must be {expected}, got {type(value).__name__} {_short(value)}"
+            f"{what} must be {expected}, got {type(value).__name__} {_shown(value)}"
         )
     if isinstance(value, uuid.UUID):
         return str(value)
@@ -351,7 +347,7 @@ def json_query(value: object, what: str) -> str:
                 if not isinstance(key, str):
                     # (dumps already refused an int key too long to show)
                     raise InvalidRequestError(
-                        f"{expected}: a dict key is {type(key).__name__} {_short(key)}, not str "
+                        f"{expected}: a dict key is {type(key).__name__} {_shown(key)}, not str "
                         "(it would be sent as text, silently); write the key as a str"
                     )
                 pending.append(member)
