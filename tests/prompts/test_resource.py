@@ -303,4 +303,4 @@ def test_version_ids_are_their_uuid_text_however_many_are_seen() -> None:
                 "updated_at": "2024-01-01T00:00:00Z",
             }
             assert module._prompt(LLMPromptPublic.from_dict(row)).id == str(value)
-    assert 0 < len(module._ID_TEXT) <= 1024
+    assert 0 < module._id_text.cache_info().currsize <= 1024

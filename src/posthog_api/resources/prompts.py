@@ -7,6 +7,7 @@ process never reads its own stale version."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import operator
 import time
@@ -21,6 +22,7 @@ from posthog_api_client.models import (
     LLMPromptResolveResponse,
     LLMPromptVersionSummary,
 )
+from posthog_api_client.operations import OPERATIONS
 from posthog_api_client.resources import NotGiven, prompts
 from posthog_api_client.types import Unset
 
@@ -45,6 +47,7 @@ from ..prompts.diff import same_content
 __all__ = ["Prompts", "RequestOptions"]
 
 Fallback = str | Callable[[], Any]
+_Answer = LLMPrompt | LLMPromptPublic | LLMPromptResolveResponse
 
 
 class RequestOptions(TypedDict, total=False):
@@ -58,7 +61,6 @@ class RequestOptions(TypedDict, total=False):
 
 def _closed_miss(name: object, version: object = None, ttl: object = None) -> None:
     """``get_fresh`` of a closed client: never a hit, so every get takes the slow path."""
-    return None
 
 
 class Prompts(prompts.Prompts):
@@ -131,26 +133,20 @@ class Prompts(prompts.Prompts):
             model = await super().fetch(name, version=version, **(options or {}))
         except NotFoundError as error:
             raise _prompt_not_found(error, name, version) from None
-        if model.name != name or (version is not None and model.version != version):
-            raise self._not_asked("llm_prompts_name_retrieve", model, name, version)
-        return _prompt(model)
+        return self._checked("llm_prompts_name_retrieve", model, name, version)
 
     async def _by_version_id(self, name: str, version_id: object) -> Prompt:
         uid = _validation.uuid_id(version_id, "version_id")
         resolved = await self.resolve(name, version_id=uid, limit=1)
-        if resolved.prompt.name != name:
-            raise self._not_asked(
-                "llm_prompts_resolve_name_retrieve", resolved.prompt, name, None, resolved
-            )
-        prompt = _prompt(resolved.prompt)
+        prompt = self._checked("llm_prompts_resolve_name_retrieve", resolved, name, None)
         self._cache.put(prompt, latest=False)
         return prompt
 
-    # The generated fetch returns the API's row; this one a Prompt, and it refreshes the cache.
     async def fetch(  # type: ignore[override]
         self, name: str, version: int | None = None, **options: Unpack[RequestOptions]
     ) -> Prompt:
-        """Like :meth:`get` but always from the API, bypassing (and then refreshing) the cache."""
+        """Like :meth:`get` but always from the API, bypassing (and then refreshing) the cache;
+        a :class:`Prompt`, where the generated ``fetch`` returns the API's row."""
         name = _validation.prompt_name(name)
         if version is not None and (type(version) is not int or version < 1):
             _validation.integer(version, "version", minimum=1)  # raises, saying why
@@ -158,30 +154,26 @@ class Prompts(prompts.Prompts):
         self._cache.put(prompt, latest=version is None)
         return prompt
 
-    def _not_asked(
-        self,
-        operation_id: str,
-        answer: LLMPromptPublic | LLMPrompt,
-        name: str,
-        version: int | None,
-        body: Any = None,
-    ) -> ResponseValidationError:
-        """The error for an answer about another prompt than the one asked for, which would
-        otherwise be served and cached under the key asked for (``.body``: the answer)."""
-        from posthog_api_client.operations import OPERATIONS  # error path only
-
+    def _checked(
+        self, operation_id: str, answer: _Answer, name: str, version: int | None
+    ) -> Prompt:
+        """``answer`` as a Prompt, refused if it is about another prompt than the one asked for:
+        it would be served, and cached under the key asked for (``.body``: the answer)."""
+        model = answer.prompt if isinstance(answer, LLMPromptResolveResponse) else answer
+        if model.name == name and (version is None or model.version == version):
+            return _prompt(model)
         asked = f"{name!r}" + (" (the latest)" if version is None else f" version {version}")
         operation = OPERATIONS[operation_id]
         path = operation.path.format(project_id=self._client.project_id, prompt_name=name)
-        return ResponseValidationError(
-            f"posthog.{operation.call}: the 200 response is prompt {_shown(answer.name)} "
-            f"version {_shown(answer.version)}, not the {asked} that was asked for, which "
+        raise ResponseValidationError(
+            f"posthog.{operation.call}: the 200 response is prompt {_shown(model.name)} "
+            f"version {_shown(model.version)}, not the {asked} that was asked for, which "
             "does not match the API description. Next: check what answers for the host (a "
             "proxy?), or report it (the answer is on the exception's .body).",
             method=operation.method,
             url=self._client.host + path,
             status_code=200,
-            body=(body or answer).to_dict(),
+            body=answer.to_dict(),
             operation=operation_id,
         )
 
@@ -369,33 +361,26 @@ class Prompts(prompts.Prompts):
         return row
 
 
-# The text of recently seen version ids. A prompt refreshed every TTL comes back with the
-# same id: str(UUID) is a Python-level method, and one of the larger costs of a fetch.
-_ID_TEXT: dict[int, str] = {}
+@functools.lru_cache(maxsize=1024)
+def _id_text(uid: UUID) -> str:
+    """``str(uid)``, one of the larger costs of a fetch; a refreshed prompt keeps its id."""
+    return str(uid)
 
 
 def _prompt(model: LLMPrompt | LLMPromptPublic) -> Prompt:
     """The SDK's prompt value from a generated model (checked by ``_request``), built directly."""
     is_latest = model.is_latest
-    latest_version = model.latest_version
-    version_count = model.version_count
     first = model.first_version_created_at
-    uid = model.id
-    id_text = _ID_TEXT.get(uid.int)
-    if id_text is None:
-        if len(_ID_TEXT) >= 1024:
-            _ID_TEXT.clear()
-        id_text = _ID_TEXT[uid.int] = str(uid)
     return new_prompt(
         model.name,
         model.version,
-        id_text,
+        _id_text(model.id),
         model.prompt,
         model.created_at,
         model.updated_at,
         is_latest if type(is_latest) is bool else None,
-        None if isinstance(latest_version, Unset) else latest_version,
-        None if isinstance(version_count, Unset) else version_count,
+        None if isinstance(model.latest_version, Unset) else model.latest_version,
+        None if isinstance(model.version_count, Unset) else model.version_count,
         None if isinstance(first, Unset) else first,
         "api",
         time.time(),

@@ -1,5 +1,4 @@
-"""``soft_delete`` on the namespaces whose rows PostHog never hard-deletes: their generated
-``delete`` is always answered 405, and a PATCH marking the row ``deleted`` removes it."""
+"""``soft_delete`` on the namespaces whose rows PostHog never hard-deletes (a 405)."""
 
 from __future__ import annotations
 
