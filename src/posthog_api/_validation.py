@@ -84,10 +84,11 @@ def uuid_id(value: object, what: str) -> uuid.UUID:
 
 
 def integer(value: object, what: str, *, minimum: int | None = None) -> int:
-    number: int = _require(value, (int,), what, "an int")
-    if minimum is not None and number < minimum:
-        raise InvalidRequestError(f"{what} must be >= {minimum}, got {number}")
-    return number
+    if isinstance(value, bool) or not isinstance(value, int):  # inline: on every request
+        raise InvalidRequestError(f"{what} must be an int, got {type(value).__name__}")
+    if minimum is not None and value < minimum:
+        raise InvalidRequestError(f"{what} must be >= {minimum}, got {value}")
+    return value
 
 
 def _of(value: object, types: tuple[type, ...]) -> bool:
@@ -224,9 +225,9 @@ _RESPONSE_FIELDS = {"id", "name", "next_", "previous", "is_latest", "has_more"}.
 _PLAIN, _NEST, _TEXT = range(3)
 # A lone surrogate cannot be encoded, printed or written to a file: the CLI would fail on it.
 _SURROGATE = re.compile("[\ud800-\udfff]")
-# Per model class: (attribute, exact types or None for any, minimum, kind, shown name). The
-# types are exact: the parser passes on the values json.loads made, never a subclass.
-_Row = tuple[str, frozenset[type] | None, int | None, int, str]
+# Per model class: (attribute, exact types or None for any, minimum, kind). The types are
+# exact: the parser passes on the values json.loads made, never a subclass.
+_Row = tuple[str, frozenset[type] | None, int | None, int]
 _plans: dict[type, tuple[_Row, ...]] = {}
 _expected: dict[tuple[type, str], str] = {}  # "an int >= 1", only for messages
 
@@ -245,8 +246,7 @@ def _response_plan(cls: type) -> tuple[_Row, ...]:
         # A required UUID is left out: the parser built it with UUID(...), or failed.
         if field.name not in _RESPONSE_FIELDS or options == ["UUID"]:
             continue
-        shown = field.name.rstrip("_")
-        if shown == "count" and "None" not in options:
+        if field.name == "count" and "None" not in options:
             options.append("None")  # "count int or null": some lists do not count
         accepted: set[type] = set()
         words = []
@@ -259,15 +259,15 @@ def _response_plan(cls: type) -> tuple[_Row, ...]:
             else:
                 accepted.update(types)
                 words.append(word)
-        minimum = _RESPONSE_MINIMUM.get(shown)
+        minimum = _RESPONSE_MINIMUM.get(field.name)
         if minimum is not None and words:
             words[0] += f" >= {minimum}"
         _expected[cls, field.name] = " or ".join(words)
-        kind = _NEST if shown in _NESTED else _PLAIN
-        if is_prompt and shown in ("name", "prompt"):
+        kind = _NEST if field.name in _NESTED else _PLAIN
+        if is_prompt and field.name in ("name", "prompt"):
             kind = _TEXT
         exact = None if object in accepted else frozenset(accepted)
-        plan.append((field.name, exact, minimum, kind, shown))
+        plan.append((field.name, exact, minimum, kind))
     return tuple(plan)
 
 
@@ -281,29 +281,35 @@ def response_problem(model: object) -> str | None:
     plan = _plans.get(type(model))
     if plan is None:
         plan = _plans[type(model)] = _response_plan(type(model))
-    for attribute, exact, minimum, kind, shown in plan:
+    # Separate ifs and 4-tuples: measurably faster than the combined forms.
+    for attribute, exact, minimum, kind in plan:
         value = getattr(model, attribute)
-        if (exact is not None and type(value) not in exact) or (
-            minimum is not None and type(value) is int and value < minimum
-        ):
-            expected = _expected[type(model), attribute]
-            return f"{shown} is {type(value).__name__} {_shown(value)}, expected {expected}"
+        if exact is not None and type(value) not in exact:
+            return _wrong_type(model, attribute, value)
+        if minimum is not None and type(value) is int and value < minimum:
+            return _wrong_type(model, attribute, value)
         if not kind:
             continue
+        # A _NEST or _TEXT attribute is one of their names (no "_" added): shown as it is.
         if kind == _NEST:
             items = value if type(value) is list else [value]
             for item in items:
                 problem = response_problem(item)  # None for what is not a model
                 if problem is not None:  # no earlier item equals it: they were valid
                     at = f"[{value.index(item)}]" if items is value else ""
-                    return f"{shown}{at}.{problem}"
+                    return f"{attribute}{at}.{problem}"
         elif not (type(value) is str and value.isascii()):
             if value is None:  # a prompt's text (a name is a str): PostHog never stores null
-                return f"{shown} is null, expected a JSON value, not null"
+                return f"{attribute} is null, expected a JSON value, not null"
             where = _surrogate_in_json(value)
             if where is not None:
-                return f"{shown} holds {where} (not text: it cannot be printed or saved)"
+                return f"{attribute} holds {where} (not text: it cannot be printed or saved)"
     return None
+
+
+def _wrong_type(model: object, attribute: str, value: object) -> str:
+    expected = _expected[type(model), attribute]
+    return f"{attribute.rstrip('_')} is {type(value).__name__} {_shown(value)}, expected {expected}"
 
 
 def _surrogate_in_json(value: object) -> str | None:
@@ -402,16 +408,17 @@ def _json_item(item: str | None, value: object, what: str) -> object:
 def _scalar_text(param: Param, value: object, what: str) -> str:
     kind = param.kind
     if kind == "str":
-        text: str = _require(value, (str,), what, "a str")
-        if param.max_length is not None and len(text) > param.max_length:
+        if not isinstance(value, str):
+            raise InvalidRequestError(f"{what} must be a str, got {type(value).__name__}")
+        if param.max_length is not None and len(value) > param.max_length:
             raise InvalidRequestError(
-                f"{what} must be at most {param.max_length} characters, got {len(text)}"
+                f"{what} must be at most {param.max_length} characters, got {len(value)}"
             )
-        if param.pattern is not None and not re.fullmatch(param.pattern, text):
+        if param.pattern is not None and not re.fullmatch(param.pattern, value):
             raise InvalidRequestError(
-                f"{what} {_shown(text)} does not match {param.pattern} (the API refuses it)"
+                f"{what} {_shown(value)} does not match {param.pattern} (the API refuses it)"
             )
-        return text
+        return value
     if kind == "int":
         number = integer(value, what, minimum=param.minimum)
         if param.maximum is not None and number > param.maximum:
