@@ -441,9 +441,11 @@ def _scalar_text(param: Param, value: object, what: str) -> str:
         return _datetime(value, what).isoformat()
     if kind == "number":
         real: float = _require(value, (int, float), what, "a number")
+        if isinstance(real, int):  # exact, whatever its size (math.isfinite overflows)
+            return str(real)
         if not math.isfinite(real):
             raise InvalidRequestError(f"{what} must be a finite number, got {value!r}")
-        return repr(real) if isinstance(real, float) else str(real)
+        return repr(real)
     raise AssertionError(f"parameter kind {kind!r} unknown to this SDK version")
 
 
