@@ -456,9 +456,7 @@ def render(operations: list[Operation], package_dir: Path) -> None:
     for namespace, members in sorted(by_namespace.items()):
         members.sort(key=lambda o: o.name)
         schemas = DOCUMENT["components"]["schemas"]
-        annotations = " ".join(
-            x.annotation for o in members for x in [*o.params, *o.body_fields]
-        )
+        annotations = " ".join(x.annotation for o in members for x in [*o.params, *o.body_fields])
         models = sorted(
             {
                 model
