@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ import httpx
 import pytest
 import yaml
 from posthog_api_client.operations import OPERATIONS
+from spec.examples import instance
 
 from posthog_api._client import AsyncPostHog
 
@@ -130,48 +130,6 @@ def _resolve(node: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
-def minimal_instance(schema: dict[str, Any]) -> Any:
-    """The smallest JSON value that satisfies ``schema`` (required properties only)."""
-    schema = _resolve(schema)
-    if "allOf" in schema:
-        merged: dict[str, Any] = {}
-        for part in schema["allOf"]:
-            value = minimal_instance(part)
-            if not isinstance(value, dict):
-                return value
-            merged.update(value)
-        return merged
-    for key in ("anyOf", "oneOf"):
-        if key in schema:
-            return minimal_instance(schema[key][0])
-    if "enum" in schema:
-        return schema["enum"][0]
-    kind = schema.get("type")
-    if isinstance(kind, list):
-        kind = next((k for k in kind if k != "null"), "null")
-    if kind == "object" or (kind is None and "properties" in schema):
-        props = schema.get("properties", {})
-        return {name: minimal_instance(props[name]) for name in schema.get("required", [])}
-    if kind == "array":
-        return []
-    if kind == "string":
-        fmt = schema.get("format")
-        if fmt == "uuid":
-            return str(uuid.UUID(int=1))
-        if fmt == "date-time":
-            return "2024-01-01T00:00:00Z"
-        return "x" * max(1, int(schema.get("minLength", 1)))
-    if kind == "integer":
-        return int(schema.get("minimum", 1))
-    if kind == "number":
-        return 1.0
-    if kind == "boolean":
-        return False
-    if kind == "null":
-        return None
-    return {}  # free-form JSON
-
-
 def operation_spec(operation_id: str) -> dict[str, Any]:
     op = OPERATIONS[operation_id]
     item = spec()["paths"][op.path]
@@ -194,7 +152,7 @@ def success_response(operation_id: str, request: httpx.Request | None = None) ->
     schema = (response.get("content") or {}).get("application/json", {}).get("schema")
     if schema is None:
         return httpx.Response(int(code))
-    body = minimal_instance(schema)
+    body = instance(schema)
     if request is not None:
         _as_asked(body, request)
     return httpx.Response(int(code), json=body)
