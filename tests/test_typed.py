@@ -24,3 +24,66 @@ def test_the_built_wheel_ships_both_markers(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "posthog_api/py.typed" in names
     assert "posthog_api_client/py.typed" in names
+
+
+USER_SCRIPT = """\
+import asyncio
+
+from posthog_api import AsyncPostHog
+
+
+async def main() -> None:
+    posthog = AsyncPostHog(api_key="phx_x", project_id=1)
+    forgot = posthog.prompts.get("greet")
+    print(forgot.version)  # MISTAKE: awaitable-not-awaited
+    await posthog.prompts.get("greet", version="3")  # MISTAKE: str-for-int
+    await posthog.datasets.create(nmae="golden")  # MISTAKE: misspelt-field
+    await posthog.llm_analytics.summarize(summarize_type="trcae", data={})  # MISTAKE: enum
+    await posthog.integrations.github_repos("3")  # MISTAKE: str-for-int-id
+    page = await posthog.datasets.list(page_size=10)
+    name: str = page.results[0].name
+    version: int = (await posthog.prompts.get("greet")).version
+    rows = await posthog.prompts.versions("greet").collect()
+    when: int = rows[0].created_at  # MISTAKE: datetime-for-int
+    print(name, version)
+
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.slow
+def test_a_users_mypy_sees_the_installed_wheels_types(tmp_path: Path) -> None:
+    """Build the wheel, install it in a fresh venv outside the repository, and run mypy on
+    a user's script: every deliberate mistake is reported, and nothing else is."""
+    import subprocess
+    import sys
+
+    from hatchling.builders.wheel import WheelBuilder
+
+    (wheel,) = WheelBuilder(str(ROOT)).build(directory=str(tmp_path), versions=["standard"])
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", wheel, "mypy"],
+        check=True,
+        cwd=tmp_path,
+    )
+    script = tmp_path / "user" / "app.py"
+    script.parent.mkdir()
+    script.write_text(USER_SCRIPT)
+    done = subprocess.run(
+        [str(python), "-m", "mypy", "--strict", "--no-incremental", "app.py"],
+        cwd=script.parent,
+        capture_output=True,
+        text=True,
+    )
+    report = done.stdout
+    assert "missing library stubs" not in report and "py.typed" not in report, report
+    flagged = {int(line.split(":")[1]) for line in report.splitlines() if ": error:" in line}
+    expected = {
+        number for number, line in enumerate(USER_SCRIPT.splitlines(), start=1) if "MISTAKE" in line
+    }
+    assert flagged == expected, report
+    assert done.returncode == 1
