@@ -4,8 +4,10 @@ A folder holds ``NAME.txt`` (that text) or ``NAME.json`` (that JSON value), read
 byte for byte. ``push`` checks every file before sending anything, then creates, publishes
 with ``base_version`` (a concurrent edit is a conflict) or skips the unchanged (exact JSON).
 ``pull`` checks every name the server returns as names going out are checked (none becomes a
-path outside the folder) and updates every prompt file or none. Every failure is one
-``error:`` line on stderr: exit status 2 for usage and configuration errors, else 1.
+path outside the folder) and updates every prompt file or none. Every command first checks,
+with one request, that the key can read the project's prompts. Every failure is one
+``error:`` line on stderr: exit status 2 for usage and configuration errors (a wrong key,
+project or scope included), else 1.
 """
 
 from __future__ import annotations
@@ -108,7 +110,13 @@ class _NoBar:
 
 
 async def push(client: AsyncPostHog, directory: Path, *, dry_run: bool = False) -> list[Outcome]:
-    local = read_directory(directory)
+    return await push_prompts(client, read_directory(directory), dry_run=dry_run)
+
+
+async def push_prompts(
+    client: AsyncPostHog, local: dict[str, Any], *, dry_run: bool = False
+) -> list[Outcome]:
+    """Push prompts already read (and checked) by :func:`read_directory`."""
     progress = _progress(len(local), "push")
     limit = asyncio.Semaphore(CONCURRENCY)
 
@@ -451,9 +459,14 @@ async def _act(args: argparse.Namespace, api_key: str | None) -> int:
 
     if api_key is None:
         raise _errors.ConfigurationError(f"set {args.api_key_env} to a personal API key (phx_...)")
+    # Local checks first: a bad file or folder is reported before any request.
+    local = read_directory(args.directory) if args.prompts_command == "push" else {}
+    if args.prompts_command == "pull":
+        _check_pull_target(args.directory)
     async with AsyncPostHog(api_key=api_key, project_id=args.project_id, host=args.host) as client:
+        await check_access(client, args.api_key_env)
         if args.prompts_command == "push":
-            return await _push_command(client, args.directory, args.dry_run)
+            return await _push_command(client, local, args.dry_run)
         if args.prompts_command == "pull":
             outcomes = await pull(client, args.directory)
             for outcome in outcomes:
@@ -476,8 +489,61 @@ async def _act(args: argparse.Namespace, api_key: str | None) -> int:
     return 0
 
 
-async def _push_command(client: AsyncPostHog, directory: Path, dry_run: bool) -> int:
-    outcomes = await push(client, directory, dry_run=dry_run)
+async def check_access(client: AsyncPostHog, key_env: str) -> None:
+    """One request (a one-row list of prompts) before any command, so that a wrong key,
+    project or scope is one line and exit status 2: not a plan to create every prompt that
+    exits 0 (the CI plan step passes, the apply step fails), nor one error per file."""
+    try:
+        await client.prompts.list(page_size=1)
+    except _errors.ResponseValidationError:
+        pass  # a 200: access is fine; the command itself reports what it cannot use
+    except _errors.APIStatusError as error:
+        problem = _access_problem(error, client, key_env)
+        if problem is None:  # not about access (a 5xx, a redirect): its own message
+            raise
+        raise _errors.ConfigurationError(problem) from None
+
+
+def _access_problem(
+    error: _errors.APIStatusError, client: AsyncPostHog, key_env: str
+) -> str | None:
+    """What a 401, 403 or 404 of the access check means, and what to check."""
+    said = (error.detail or "").strip().rstrip(".")
+    status = (
+        f"{error.status_code}: {_errors.bounded(said, 200)}" if said else str(error.status_code)
+    )
+    where = f"project {client.project_id} at {client.host}"
+    host = "--host or POSTHOG_HOST (https://us.posthog.com or https://eu.posthog.com)"
+    unchanged = "nothing was changed"
+    if error.status_code == 401:
+        return (
+            f"{client.host} refused the API key in {key_env} ({status}): check that it is a "
+            f"personal API key (phx_...) of this PostHog, not revoked, and that {host} is "
+            f"where it was created; {unchanged}"
+        )
+    if error.status_code == 404:
+        return (
+            f"{where} was not found ({status}): check --project-id or POSTHOG_PROJECT_ID (the "
+            f"number after /project/ in your PostHog URL) and {host}; {unchanged}"
+        )
+    if isinstance(error, _errors.ScopeError):
+        missing = ", ".join(error.missing) or "llm_prompt:read"
+        return (
+            f"the API key in {key_env} lacks the scope {missing} ({status}): add it to the key "
+            f"in PostHog (Settings > Personal API keys; push also needs llm_prompt:write), or "
+            f"use another key; {unchanged}"
+        )
+    if error.status_code == 403:
+        return (
+            f"the API key in {key_env} may not read prompts of {where} ({status}): check "
+            "--project-id or POSTHOG_PROJECT_ID, and that the key has access to that project "
+            f"and the scope llm_prompt:read (push also needs llm_prompt:write); {unchanged}"
+        )
+    return None
+
+
+async def _push_command(client: AsyncPostHog, local: dict[str, Any], dry_run: bool) -> int:
+    outcomes = await push_prompts(client, local, dry_run=dry_run)
     for outcome in sorted(outcomes, key=lambda o: o.name):
         _out(f"{outcome.action:>9}  {outcome.name}: {outcome.detail}")
         if dry_run and outcome.diff:
