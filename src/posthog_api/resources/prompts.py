@@ -64,6 +64,15 @@ def _closed_miss(name: object, version: object = None, ttl: object = None) -> No
 
 
 class Prompts(prompts.Prompts):
+    """Named prompts with immutable, numbered versions, and a cache in front of them.
+
+    Read with ``get`` (cached: your application's hot path), ``fetch`` (always the API),
+    ``retrieve`` (one version by UUID) or ``resolve`` (a version and its history); write
+    with ``create``, ``publish(..., base_version=)``, ``publish_with`` and
+    ``publish_if_changed``; ``versions``, ``diff``, ``archive``, ``prefetch``,
+    ``invalidate`` and ``stats`` do the rest.
+    """
+
     __slots__ = ("_cache", "_get_fresh")
 
     def __init__(self, client: Any) -> None:

@@ -84,6 +84,7 @@ class ServerState:
     # -------------------------------------------------------------- helpers
     @property
     def team_id(self) -> int:
+        """The numeric id rows carry as ``team``: the project id, or 1 for ``@current``."""
         return int(self.project_id) if self.project_id.isdigit() else 1
 
     def new_id(self) -> str:
@@ -99,13 +100,16 @@ class ServerState:
         return format_time(moment)
 
     def next_seq(self) -> int:
+        """The next insertion number (a row's ``_seq``), so lists keep insertion order."""
         self._seq += 1
         return self._seq
 
     def scopes_of(self, key: str) -> tuple[str, ...] | None:
+        """The scopes of an API key, or None for a key the server does not know (a 401)."""
         return self.keys.get(key)
 
     def add_key(self, key: str, scopes: Iterable[str]) -> None:
+        """Accept ``key`` from now on, with ``scopes`` (``["*"]`` for every one)."""
         self.keys[key] = tuple(scopes)
 
     def add_provider_key(self, provider: str, name: str, api_key: str, *, state: str = "ok") -> Row:
@@ -135,6 +139,7 @@ class ServerState:
 
     # -------------------------------------------------------- request log
     def record(self, method: str, path: str, query: str = "") -> RequestRecord:
+        """Log an arriving request (the app calls this); its status is filled in later."""
         entry = RequestRecord(method=method, path=path, query=query)
         with self.lock:
             self.requests.append(entry)
@@ -151,6 +156,7 @@ class ServerState:
             )
 
     def clear_requests(self) -> None:
+        """Forget the requests served so far, e.g. after seeding through the API."""
         with self.lock:
             self.requests.clear()
 
