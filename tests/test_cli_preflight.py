@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from posthog_api._prompts_cli import CONCURRENCY
 from posthog_api.cli import main
 from posthog_api.testing import ServerState, run_in_thread
 from posthog_api.testing.prompts import create_prompt
@@ -146,3 +147,33 @@ def test_bad_files_are_still_reported_before_any_request(
     assert main(["prompts", "push", "--dry-run", str(folder)]) == 2
     assert "bad name.txt" in one_error_line(capsys.readouterr())
     assert server.request_count() == 0
+
+
+def test_a_key_that_may_read_but_not_write_stops_push_at_the_first_refusal(
+    folder: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in range(20):
+        (folder / f"extra-{name}.txt").write_text("more")
+    state = ServerState(project_id="7", keys={READ_ONLY: ["llm_prompt:read"]})
+    with run_in_thread(state) as url:
+        monkeypatch.setenv("POSTHOG_HOST", url)
+        monkeypatch.setenv("POSTHOG_PROJECT_ID", "7")
+        monkeypatch.setenv("POSTHOG_PERSONAL_API_KEY", READ_ONLY)
+        assert main(["prompts", "push", str(folder)]) == 2
+
+    captured = capsys.readouterr()
+    err = captured.err.splitlines()
+    assert err == [
+        "error: 23 prompt(s) not pushed: the API key in POSTHOG_PERSONAL_API_KEY may read but "
+        "not write prompts: it lacks the scope llm_prompt:write (403: API key missing required "
+        "scope 'llm_prompt:write'); add it to the key in PostHog (Settings > Personal API "
+        "keys), or use another key, and push again"
+    ]
+    # stdout still says, per prompt, what happened: the writes in flight were refused, the
+    # rest were not sent.
+    lines = captured.out.splitlines()
+    refused = [line for line in lines if line.lstrip().startswith("refused")]
+    skipped = [line for line in lines if line.lstrip().startswith("skipped")]
+    assert 1 <= len(refused) <= CONCURRENCY and len(refused) + len(skipped) == 23
+    assert state.request_count("POST") == len(refused) and state.prompts == []
+    assert READ_ONLY not in captured.out + captured.err
