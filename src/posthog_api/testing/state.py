@@ -11,7 +11,7 @@ import datetime as dt
 import random
 import threading
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,6 +136,64 @@ class ServerState:
             row: Row = {"id": ident, "kind": kind, "display_name": display_name or kind}
             self.integrations[ident] = row
             return row
+
+    # ------------------------------------------------------------- seeding
+    # Plain calls (no event loop) for a test to arrange its data; see seed.py.
+    def seed_prompt(self, name: str, prompt: Any, *, versions: Sequence[Any] = ()) -> Row:
+        """Store ``versions`` (oldest first) then ``prompt`` as the latest; returns it.
+
+        Labels are not modelled by this server (nor by the API description), so there
+        is no ``labels=``.
+        """
+        from .seed import seed_prompt
+
+        return seed_prompt(self, name, prompt, versions=versions)
+
+    def seed_dataset(
+        self,
+        name: str,
+        items: Sequence[Mapping[str, Any]] = (),
+        *,
+        description: str | None = None,
+        metadata: Any = None,
+    ) -> Row:
+        """Store a dataset and its items (dicts of ``input``, ``output``, ...); returns it."""
+        from .seed import seed_dataset
+
+        return seed_dataset(self, name, items, description=description, metadata=metadata)
+
+    def seed_dataset_item(self, dataset_id: str, **item: Any) -> Row:
+        """Add one item (``input=``, ``output=``, ``metadata=``, ...) to a dataset."""
+        from .seed import seed_dataset_item
+
+        return seed_dataset_item(self, dataset_id, **item)
+
+    def seed_evaluation(
+        self,
+        name: str,
+        *,
+        evaluation_type: str = "llm_judge",
+        evaluation_config: Any = None,
+        enabled: bool = True,
+        output_type: str = "boolean",
+        output_config: Any = None,
+        conditions: Any = None,
+        description: str = "",
+    ) -> Row:
+        """Store an evaluation (an enabled ``llm_judge`` unless told otherwise); returns it."""
+        from .seed import seed_evaluation
+
+        return seed_evaluation(
+            self,
+            name,
+            evaluation_type=evaluation_type,
+            evaluation_config=evaluation_config,
+            enabled=enabled,
+            output_type=output_type,
+            output_config=output_config,
+            conditions=conditions,
+            description=description,
+        )
 
     # -------------------------------------------------------- request log
     def record(self, method: str, path: str, query: str = "") -> RequestRecord:
