@@ -63,6 +63,7 @@ class LocalServer:
 
     @property
     def project_id(self) -> str:
+        """The project the server serves (requests for any other answer 404)."""
         return self.state.project_id
 
     @property
