@@ -1,8 +1,9 @@
 """pytest fixtures for testing your own code against the local PostHog API server.
 
 Registered through the ``pytest11`` entry point, so installing ``posthog-api-async``
-makes the fixtures available; nothing beyond pytest is imported until a test uses one,
-so a project without the ``server`` extra is unaffected.
+makes the fixtures available. Until a test uses one, nothing beyond pytest (and the SDK
+package this module lives in) is imported, so a project without the ``server`` extra
+is unaffected.
 
 - ``posthog_server``: a seeded in-process server (``.state``, ``.url``, ``.key``,
   ``.project_id``, ``.faults``, ``.client(**options)``).
