@@ -1,25 +1,29 @@
 """A tour of posthog-api-async: prompts with versions, the prompt cache, datasets, scopes.
 
     make demo                      # against the embedded local server (no account needed)
+    python examples/quickstart.py --real     # against the PostHog of POSTHOG_* (or
+    POSTHOG_DEMO_REAL=1 make demo            # this): it writes to that project
 
-With POSTHOG_HOST, POSTHOG_PERSONAL_API_KEY and POSTHOG_PROJECT_ID set, the same program
-runs against that PostHog instead (it creates a prompt and a dataset there, then archives
-and soft-deletes them).
+It runs against the embedded local server even when POSTHOG_* variables are set in the
+shell: only ``--real`` (or ``POSTHOG_DEMO_REAL=1``) sends it to the PostHog named by
+POSTHOG_HOST, POSTHOG_PERSONAL_API_KEY and POSTHOG_PROJECT_ID, where it creates a prompt and
+a dataset, then archives and soft-deletes them.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import os
+import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from posthog_api import AsyncPostHog, PromptVersionConflict, ScopeError
 
-REAL = all(
-    os.environ.get(v) for v in ("POSTHOG_HOST", "POSTHOG_PERSONAL_API_KEY", "POSTHOG_PROJECT_ID")
-)
+VARIABLES = ("POSTHOG_HOST", "POSTHOG_PERSONAL_API_KEY", "POSTHOG_PROJECT_ID")
+REAL_VARIABLE = "POSTHOG_DEMO_REAL"
 
 
 def say(text: str) -> None:
@@ -44,7 +48,7 @@ def local_server() -> Iterator[dict[str, str]]:
         yield {"host": url, "project_id": "1", "api_key": "phx_demo_all"}
 
 
-async def tour(settings: dict[str, str]) -> None:
+async def tour(settings: dict[str, str], *, real: bool = False) -> None:
     suffix = time.strftime("%Y%m%d%H%M%S")
     name = f"support-bot-{suffix}"
     async with AsyncPostHog(**settings) as posthog:
@@ -122,7 +126,7 @@ async def tour(settings: dict[str, str]) -> None:
             say(f"ScopeError: {error.operation} needs {', '.join(error.missing)}")
         finally:
             await readonly.aclose()
-        if not REAL:
+        if not real:
             server_side = AsyncPostHog(**{**settings, "api_key": "phx_demo_readonly"})
             try:
                 await server_side.datasets.create(name="not allowed")
@@ -137,14 +141,33 @@ async def tour(settings: dict[str, str]) -> None:
         say(f"archived {name} and soft-deleted the dataset")
 
 
-def main() -> None:
-    if REAL:
-        say(f"running against {os.environ['POSTHOG_HOST']}")
-        asyncio.run(tour({}))
-        return
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument(
+        "--real",
+        action="store_true",
+        help=f"run against the PostHog of {', '.join(VARIABLES)} (also: {REAL_VARIABLE}=1); "
+        "it creates, archives and soft-deletes a prompt and a dataset there",
+    )
+    real = parser.parse_args(argv).real or os.environ.get(REAL_VARIABLE) == "1"
+    if real:
+        missing = [name for name in VARIABLES if not os.environ.get(name)]
+        if missing:
+            print(f"error: --real needs {', '.join(missing)} set", file=sys.stderr)
+            return 2
+        say(f"running against {os.environ['POSTHOG_HOST']}, project {os.environ[VARIABLES[2]]}")
+        asyncio.run(tour({}, real=True))
+        return 0
+    ignored = [name for name in VARIABLES if os.environ.get(name)]
+    if ignored:
+        say(
+            f"{', '.join(ignored)} ignored: this demo writes to the local server only; to run "
+            f"it against your PostHog project, pass --real or set {REAL_VARIABLE}=1"
+        )
     with local_server() as settings:
         asyncio.run(tour(settings))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

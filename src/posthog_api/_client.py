@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+from asyncio import AbstractEventLoop, get_running_loop
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
@@ -95,6 +96,16 @@ class _Options:
 _DEFAULTS = _Options(NOT_GIVEN, NOT_GIVEN, None)
 
 
+class _Home:
+    """The event loop a connection pool was first used in, shared by every client sending
+    through that pool (``with_options`` copies): httpx's connections belong to that loop."""
+
+    __slots__ = ("loop",)
+
+    def __init__(self) -> None:
+        self.loop: AbstractEventLoop | None = None
+
+
 class AsyncPostHog(resources.Namespaces):
     """An async client for PostHog's LLM-analytics and environment API.
 
@@ -155,6 +166,7 @@ class AsyncPostHog(resources.Namespaces):
         )
         # Kept for with_options(host=...): the user's transport is reused, our pool is not.
         self._given = _given_transport(http_client, transport)
+        self._home = _Home()
         retrying = RetryTransport(self._given or _new_pool(), max_retries=config.max_retries)
         self._setup(config, retrying, _new_cache(config), owns_cache=True)
 
@@ -208,6 +220,8 @@ class AsyncPostHog(resources.Namespaces):
         config = ClientConfig.build(**{**vars(old), "headers": dict(old.headers), **options})
         clone = object.__new__(AsyncPostHog)
         clone._given = self._given
+        # One pool, one loop: the same host shares the pool, a given transport is shared.
+        clone._home = self._home if config.host == old.host or self._given else _Home()
         if config.host == old.host:
             transport = self._transport.with_max_retries(config.max_retries)
         else:  # the user's transport, shared (never closed by us), or a pool of its own
@@ -344,6 +358,11 @@ class AsyncPostHog(resources.Namespaces):
         """Send one request and return its parsed body; every failure is a typed error."""
         if self._http.is_closed:
             raise _closed(operation)
+        loop = get_running_loop()
+        if loop is not self._home.loop:
+            if self._home.loop is not None:
+                raise _other_loop(operation)
+            self._home.loop = loop  # the first request: the pool is this loop's from now
         request = self._http.build_request(
             method,
             url,
@@ -538,6 +557,16 @@ def _closed(operation: Operation) -> ConfigurationError:
         f"posthog.{operation.call}: this AsyncPostHog is closed (aclose() or the end of its "
         "'async with'), or the client it was copied from with with_options() is, so nothing "
         "is sent. Next: create a new client."
+    )
+
+
+def _other_loop(operation: Operation) -> ConfigurationError:
+    return ConfigurationError(
+        f"posthog.{operation.call}: this AsyncPostHog was first used in another event loop, "
+        "and its connection pool belongs to that loop (httpx's connections cannot move "
+        "between loops, and the first loop may be gone), so nothing was sent. Next: create "
+        "one client per event loop, e.g. with 'async with AsyncPostHog(...)' inside the "
+        "coroutine you pass to asyncio.run(), or one per thread that runs a loop."
     )
 
 

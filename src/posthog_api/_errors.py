@@ -156,6 +156,12 @@ class PromptNotFoundError(NotFoundError):
     """404 for a prompt name (or a version of it) that has no live version."""
 
 
+class ProjectNotFoundError(NotFoundError):
+    """404 that is not about the object asked for: the project does not exist for this key
+    (PostHog: "Project not found.") or the host answers no such endpoint (a wrong path in
+    ``host``). A configuration problem: nothing was looked up, so nothing is missing."""
+
+
 class MethodNotAllowedError(APIStatusError):
     """405: e.g. hard DELETE, which PostHog forbids; patch ``deleted=True`` instead."""
 
@@ -214,6 +220,21 @@ _BY_STATUS: dict[int, tuple[type[APIStatusError], str]] = {
     409: (ConflictError, "reload the latest state and try again"),
     429: (RateLimitError, "slow down; the SDK already retried within max_retries"),
 }
+
+
+PROJECT_HINT = (
+    "check project_id / POSTHOG_PROJECT_ID (the number in your PostHog project's URL, or "
+    "@current) and host / POSTHOG_HOST (e.g. https://us.posthog.com, with no path): this "
+    "is the wrong project or host, not a missing object"
+)
+# The details PostHog's routing answers before any object is looked up: an unknown or
+# inaccessible project id, an unknown organization, an /api/ path no view serves.
+_CONFIG_404 = frozenset({"project not found", "organization not found", "endpoint not found"})
+
+
+def is_configuration_404(detail: str | None) -> bool:
+    """True for the 404 details that say a wrong project or host, not a missing object."""
+    return detail is not None and detail.strip().rstrip(".").lower() in _CONFIG_404
 
 
 def _str_or_none(value: Any) -> str | None:
@@ -303,6 +324,8 @@ def status_error(
     if attempts and attempts > 1:
         text += f" (after {attempts} attempts)"
     cls, hint = _BY_STATUS.get(status) or _fallback(status, response)
+    if status == 404 and is_configuration_404(detail):
+        cls, hint = ProjectNotFoundError, PROJECT_HINT
     text += f". Next: {hint}."
     extra: dict[str, Any] = {}
     if status == 403 and detail and "missing required scope" in detail:

@@ -2,7 +2,9 @@
 
 The SDK logs only at DEBUG (a line per HTTP attempt and per retry) and never logs headers,
 query strings or bodies. As defence in depth, the handler of :func:`configure_from_env`
-runs every record through :func:`redact`.
+runs every record through :func:`redact`. When the application's own logging already
+prints a record to the console (``logging.basicConfig()``, say), that handler leaves the
+line to it: one line, in the application's format, not two.
 """
 
 from __future__ import annotations
@@ -43,7 +45,8 @@ class RedactingFilter(logging.Filter):
 
 
 class _StderrHandler(logging.StreamHandler[TextIO]):
-    """Writes to whatever ``sys.stderr`` is at emit time (so redirection keeps working)."""
+    """Writes to whatever ``sys.stderr`` is at emit time (so redirection keeps working),
+    unless the application's own handlers print the record to the console already."""
 
     @property
     def stream(self) -> TextIO:
@@ -52,6 +55,33 @@ class _StderrHandler(logging.StreamHandler[TextIO]):
     @stream.setter
     def stream(self, value: TextIO) -> None:  # StreamHandler.__init__ assigns it
         pass
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not _on_console_already(record):
+            super().emit(record)
+
+
+def _on_console_already(record: logging.LogRecord) -> bool:
+    """Whether a handler of an ancestor logger (the application's, reached by propagation)
+    writes ``record`` to the console: then the SDK's own line would be a duplicate.
+
+    Checked per record, not once, so logging configured after the client was built counts
+    too. A handler writing elsewhere (a file, a capture buffer) is no reason to stay silent:
+    POSTHOG_API_LOG asked for the lines on stderr.
+    """
+    console = (sys.stderr, sys.stdout, sys.__stderr__, sys.__stdout__)
+    current: logging.Logger | None = logger
+    while current is not None and current.propagate:
+        current = current.parent
+        for handler in current.handlers if current is not None else ():
+            if (
+                isinstance(handler, logging.StreamHandler)
+                and not isinstance(handler, _StderrHandler)
+                and handler.stream in console
+                and record.levelno >= handler.level
+            ):
+                return True
+    return False
 
 
 def configure_from_env(environ: Mapping[str, str] | None = None) -> logging.Handler | None:

@@ -56,6 +56,7 @@ class Page(Generic[T]):
         self.previous = previous
 
     def has_next_page(self) -> bool:
+        """Whether the server linked a next page."""
         return self.next is not None
 
     def __len__(self) -> int:
@@ -66,6 +67,7 @@ class Page(Generic[T]):
 
     @classmethod
     def from_model(cls, model: Any) -> Page[Any]:
+        """The page of a generated ``Paginated...List`` model (a non-int ``count`` is None)."""
         count = model.count if isinstance(model.count, int) else None
         return cls(
             list(model.results), count, _str_or_none(model.next_), _str_or_none(model.previous)
@@ -104,7 +106,13 @@ class _Paginator(Generic[T]):
 
 
 class AsyncPaginator(_Paginator[T]):
-    """A lazily fetched list; see the module docstring."""
+    """A lazily fetched list: ``await`` it for the first :class:`Page`, ``async for`` over it
+    for every item, ``pages()`` for the pages, ``collect(max_items=...)`` for a list.
+
+    Nothing is sent until one of those is used. The pages after the first follow the
+    server's ``next`` link (only to the configured origin), or with ``concurrency=N`` are
+    fetched N at a time by offset, still in server order.
+    """
 
     def __init__(
         self,
@@ -163,6 +171,7 @@ class AsyncPaginator(_Paginator[T]):
         return Page.from_model(await self._get(params))
 
     async def pages(self) -> AsyncGenerator[Page[T], None]:
+        """Every page in server order, the first included; an empty page ends the list."""
         page = await self._first()
         yield page
         plan = self._offset_plan(page) if self._concurrency > 1 else None
@@ -310,6 +319,7 @@ class CursorPage(Page[T]):
         self.has_more = has_more
 
     def has_next_page(self) -> bool:
+        """Whether the server said more follow (an empty page never has a next one)."""
         return self.has_more and bool(self.results)
 
     def __repr__(self) -> str:
@@ -362,6 +372,7 @@ class CursorPaginator(_Paginator[T]):
         return await self._page(self._start)
 
     async def pages(self) -> AsyncGenerator[Page[T], None]:
+        """Every page, each asked for with the key of the previous page's last item."""
         page = await self._page(self._start)
         yield page
         while page.has_next_page():

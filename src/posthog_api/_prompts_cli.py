@@ -2,10 +2,13 @@
 
 A folder holds ``NAME.txt`` (that text) or ``NAME.json`` (that JSON value), read and written
 byte for byte. ``push`` checks every file before sending anything, then creates, publishes
-with ``base_version`` (a concurrent edit is a conflict) or skips the unchanged (exact JSON).
+with ``base_version`` (a concurrent edit is a conflict) or skips the unchanged (exact JSON);
+after a write refused for the key (a missing ``llm_prompt:write``) it sends no other.
 ``pull`` checks every name the server returns as names going out are checked (none becomes a
-path outside the folder) and updates every prompt file or none. Every failure is one
-``error:`` line on stderr: exit status 2 for usage and configuration errors, else 1.
+path outside the folder) and updates every prompt file or none. Every command first checks,
+with one request, that the key can read the project's prompts. Every failure is one
+``error:`` line on stderr: exit status 2 for usage and configuration errors (a wrong key,
+project or scope included), else 1.
 """
 
 from __future__ import annotations
@@ -36,9 +39,10 @@ ELSEWHERE = "pull into another folder"
 @dataclass
 class Outcome:
     name: str
-    action: str  # create | publish | unchanged | conflict | error | pull
+    action: str  # create | publish | unchanged | conflict | error | refused | skipped | pull
     detail: str = ""
     diff: str = ""
+    refusal: _errors.APIStatusError | None = None  # of "refused": a 401 or 403 to a write
 
 
 def read_directory(directory: Path) -> dict[str, Any]:
@@ -108,14 +112,22 @@ class _NoBar:
 
 
 async def push(client: AsyncPostHog, directory: Path, *, dry_run: bool = False) -> list[Outcome]:
-    local = read_directory(directory)
+    return await push_prompts(client, read_directory(directory), dry_run=dry_run)
+
+
+async def push_prompts(
+    client: AsyncPostHog, local: dict[str, Any], *, dry_run: bool = False
+) -> list[Outcome]:
+    """Push prompts already read (and checked) by :func:`read_directory`. Once a write is
+    refused (401, 403: e.g. a key without ``llm_prompt:write``), no further write is sent."""
     progress = _progress(len(local), "push")
     limit = asyncio.Semaphore(CONCURRENCY)
+    refused: list[_errors.APIStatusError] = []
 
     async def one(name: str, content: Any) -> Outcome:
         async with limit:
             try:
-                return await _push_one(client, name, content, dry_run)
+                return await _push_one(client, name, content, dry_run, refused)
             finally:
                 progress.update(1)
 
@@ -125,12 +137,21 @@ async def push(client: AsyncPostHog, directory: Path, *, dry_run: bool = False) 
         progress.close()
 
 
-async def _push_one(client: AsyncPostHog, name: str, content: Any, dry_run: bool) -> Outcome:
+async def _push_one(
+    client: AsyncPostHog,
+    name: str,
+    content: Any,
+    dry_run: bool,
+    refused: list[_errors.APIStatusError],
+) -> Outcome:
+    skipped = Outcome(name, "skipped", "not sent: a write of this push was refused")
     try:
         try:
             latest = await client.prompts.fetch(name)
         except _errors.PromptNotFoundError:
             if not dry_run:
+                if refused:
+                    return skipped
                 created = await client.prompts.create(name, content)
                 return Outcome(name, "create", f"created version {created.version}")
             # Only a dry run prints diffs; a big one is computed off the event loop.
@@ -141,11 +162,17 @@ async def _push_one(client: AsyncPostHog, name: str, content: Any, dry_run: bool
         if dry_run:
             diff = await asyncio.to_thread(_diff, name, latest.prompt, content, str(latest.version))
             return Outcome(name, "publish", f"would publish version {latest.version + 1}", diff)
+        if refused:
+            return skipped
         published = await client.prompts.publish(name, content, base_version=latest.version)
         return Outcome(name, "publish", f"published version {published.version}")
     except _errors.PromptVersionConflict as conflict:
         meanwhile = f"changed in PostHog meanwhile (latest is now {conflict.current_version})"
         return Outcome(name, "conflict", f"{meanwhile}; pull, merge and push again")
+    except (_errors.AuthenticationError, _errors.PermissionDeniedError) as error:
+        refused.append(error)
+        said = f": {_errors.bounded(error.detail, 200)}" if error.detail else ""
+        return Outcome(name, "refused", f"{error.status_code}{said}", refusal=error)
     except _errors.PostHogError as error:
         return Outcome(name, "error", str(error))
 
@@ -451,9 +478,14 @@ async def _act(args: argparse.Namespace, api_key: str | None) -> int:
 
     if api_key is None:
         raise _errors.ConfigurationError(f"set {args.api_key_env} to a personal API key (phx_...)")
+    # Local checks first: a bad file or folder is reported before any request.
+    local = read_directory(args.directory) if args.prompts_command == "push" else {}
+    if args.prompts_command == "pull":
+        _check_pull_target(args.directory)
     async with AsyncPostHog(api_key=api_key, project_id=args.project_id, host=args.host) as client:
+        await check_access(client, args.api_key_env)
         if args.prompts_command == "push":
-            return await _push_command(client, args.directory, args.dry_run)
+            return await _push_command(client, local, args.dry_run, args.api_key_env)
         if args.prompts_command == "pull":
             outcomes = await pull(client, args.directory)
             for outcome in outcomes:
@@ -476,14 +508,96 @@ async def _act(args: argparse.Namespace, api_key: str | None) -> int:
     return 0
 
 
-async def _push_command(client: AsyncPostHog, directory: Path, dry_run: bool) -> int:
-    outcomes = await push(client, directory, dry_run=dry_run)
+async def check_access(client: AsyncPostHog, key_env: str) -> None:
+    """One request (a one-row list of prompts) before any command, so that a wrong key,
+    project or scope is one line and exit status 2: not a plan to create every prompt that
+    exits 0 (the CI plan step passes, the apply step fails), nor one error per file."""
+    try:
+        await client.prompts.list(page_size=1)
+    except _errors.ResponseValidationError:
+        pass  # a 200: access is fine; the command itself reports what it cannot use
+    except _errors.APIStatusError as error:
+        problem = _access_problem(error, client, key_env)
+        if problem is None:  # not about access (a 5xx, a redirect): its own message
+            raise
+        raise _errors.ConfigurationError(problem) from None
+
+
+def _access_problem(
+    error: _errors.APIStatusError, client: AsyncPostHog, key_env: str
+) -> str | None:
+    """What a 401, 403 or 404 of the access check means, and what to check."""
+    said = (error.detail or "").strip().rstrip(".")
+    status = (
+        f"{error.status_code}: {_errors.bounded(said, 200)}" if said else str(error.status_code)
+    )
+    where = f"project {client.project_id} at {client.host}"
+    host = "--host or POSTHOG_HOST (https://us.posthog.com or https://eu.posthog.com)"
+    unchanged = "nothing was changed"
+    if error.status_code == 401:
+        return (
+            f"{client.host} refused the API key in {key_env} ({status}): check that it is a "
+            f"personal API key (phx_...) of this PostHog, not revoked, and that {host} is "
+            f"where it was created; {unchanged}"
+        )
+    if error.status_code == 404:
+        return (
+            f"{where} was not found ({status}): check --project-id or POSTHOG_PROJECT_ID (the "
+            f"number after /project/ in your PostHog URL) and {host}; {unchanged}"
+        )
+    if isinstance(error, _errors.ScopeError):
+        missing = ", ".join(error.missing) or "llm_prompt:read"
+        return (
+            f"the API key in {key_env} lacks the scope {missing} ({status}): add it to the key "
+            f"in PostHog (Settings > Personal API keys; push also needs llm_prompt:write), or "
+            f"use another key; {unchanged}"
+        )
+    if error.status_code == 403:
+        return (
+            f"the API key in {key_env} may not read prompts of {where} ({status}): check "
+            "--project-id or POSTHOG_PROJECT_ID, and that the key has access to that project "
+            f"and the scope llm_prompt:read (push also needs llm_prompt:write); {unchanged}"
+        )
+    return None
+
+
+def _write_problem(error: _errors.APIStatusError, client: AsyncPostHog, key_env: str) -> str:
+    """What a 401 or 403 to a write of ``push`` means, and what to do."""
+    said = (error.detail or "").strip().rstrip(".")
+    status = (
+        f"{error.status_code}: {_errors.bounded(said, 200)}" if said else str(error.status_code)
+    )
+    if isinstance(error, _errors.ScopeError):
+        missing = ", ".join(error.missing) or "llm_prompt:write"
+        return (
+            f"the API key in {key_env} may read but not write prompts: it lacks the scope "
+            f"{missing} ({status}); add it to the key in PostHog (Settings > Personal API "
+            "keys), or use another key, and push again"
+        )
+    return (
+        f"the API key in {key_env} may not write prompts of project {client.project_id} "
+        f"({status}): check that it has the scope llm_prompt:write and write access to that "
+        "project, and push again"
+    )
+
+
+async def _push_command(
+    client: AsyncPostHog, local: dict[str, Any], dry_run: bool, key_env: str
+) -> int:
+    outcomes = await push_prompts(client, local, dry_run=dry_run)
     for outcome in sorted(outcomes, key=lambda o: o.name):
         _out(f"{outcome.action:>9}  {outcome.name}: {outcome.detail}")
         if dry_run and outcome.diff:
             _out(outcome.diff, end="")
     counts = sorted(Counter(o.action for o in outcomes).items())
     _out("summary: " + (", ".join(f"{n} {a}" for a, n in counts) or "no prompt files"))
+    refusal = next((o.refusal for o in outcomes if o.refusal is not None), None)
+    if refusal is not None:  # the same for every prompt: one line, and a configuration error
+        _out(end="", flush=True)
+        count = sum(o.action in ("refused", "skipped", "error", "conflict") for o in outcomes)
+        raise _errors.ConfigurationError(
+            f"{count} prompt(s) not pushed: {_write_problem(refusal, client, key_env)}"
+        )
     failed = sorted(f"{o.name} ({o.action})" for o in outcomes if o.action in ("conflict", "error"))
     if failed:
         _out(end="", flush=True)

@@ -23,8 +23,15 @@ if TYPE_CHECKING:
 
 PROMPT_NAME_RULE = "1 to 255 characters, only letters, digits, '_' and '-'"
 _PROMPT_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,255}$")
-_PROJECT_ID = re.compile(r"^(@current|[A-Za-z0-9_-]{1,64})$")
-_NOT_POSITIVE = re.compile(r"-\d+|0+")
+_PROJECT_DIGITS = re.compile(r"[0-9]{1,19}")  # ASCII only: str.isdigit takes "²" and "٣"
+_MAX_PROJECT_ID = 2**63 - 1  # PostHog's ids are 64-bit integers
+_KEY_LIKE = re.compile(r"\s*ph[xcs]_", re.IGNORECASE)
+PROJECT_ID_HELP = (
+    "PostHog names a project by its number, an integer from 1 such as 12345. Next: copy it "
+    "from PostHog's Settings > Project (Project ID), or from the app's URL after /project/, "
+    "into project_id=... or POSTHOG_PROJECT_ID; or pass '@current' for the key's current "
+    "project."
+)
 MAX_PROMPT_BYTES = 1_000_000
 # The types of generated annotations: the Python types a value may have, and their word.
 # A str for a UUID or a datetime is then checked to be one.
@@ -41,19 +48,37 @@ _TYPES: dict[str, tuple[tuple[type, ...], str]] = {
 
 
 def project_id(value: object) -> str:
+    """The project id as it goes into the URL: ``"@current"`` or a canonical decimal number.
+
+    PostHog looks a project up by its integer id, so anything else (a project name, its
+    UUID, an API key) could only ever answer "not found": better refused here, saying so.
+    """
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise InvalidRequestError(
-            f"project_id must be a string or int such as '12345', got {type(value).__name__}"
+            f"project_id must be an int or a str such as '12345', got {type(value).__name__}. "
+            + PROJECT_ID_HELP
         )
-    text = str(value)
-    if not _PROJECT_ID.fullmatch(text) or _NOT_POSITIVE.fullmatch(text):
-        # fullmatch: $ alone would accept a trailing newline. PostHog numbers projects
-        # from 1, so 0 and -1 name none (and -1 would reach the server as a path).
+    if value == "@current":
+        return value
+    if isinstance(value, int):
+        number = value
+    elif _PROJECT_DIGITS.fullmatch(value):  # fullmatch: $ would take a trailing newline
+        number = int(value)
+    else:
+        number = -1
+    if 1 <= number <= _MAX_PROJECT_ID:
+        return str(number)  # "007" and 7 are one project: one URL, one cache key
+    if isinstance(value, str) and _KEY_LIKE.match(value):
+        # Never echoed: it is a credential (and then the real project id is missing).
         raise InvalidRequestError(
-            f"project_id {_cut(text, 70)!r} is not a project id: use the number (1 or more) "
-            "shown in your PostHog project settings (or '@current')"
+            "project_id looks like an API key (phx_/phc_/phs_...), not a project id: the "
+            "personal API key goes in api_key=... (POSTHOG_PERSONAL_API_KEY). " + PROJECT_ID_HELP
         )
-    return text
+    if isinstance(value, str):
+        shown = _shown(value)
+    else:  # no repr of a huge int: Python refuses to print one of over 4300 digits
+        shown = repr(value) if value.bit_length() <= 64 else "(an int over 2**63 - 1)"
+    raise InvalidRequestError(f"project_id {shown} is not a project id. {PROJECT_ID_HELP}")
 
 
 def prompt_name(value: object) -> str:

@@ -4,6 +4,7 @@ parser and its ``handler`` (``serve`` here, ``prompts ...`` in ``_prompts_cli``)
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -25,6 +26,64 @@ def _parse_key(text: str) -> tuple[str, list[str]]:
     return key, parsed
 
 
+def _number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+    return value
+
+
+def _rate(text: str) -> float:
+    """A fraction of requests: 0 (none) to 1 (every one)."""
+    value = _number(text)
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not between 0 and 1: give the fraction of requests (0.1 for 10%)"
+        )
+    return value
+
+
+def _seconds(text: str) -> float:
+    value = _number(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is negative: give seconds >= 0 (e.g. 0.2)")
+    return value
+
+
+def _whole_seconds(text: str) -> int:
+    """Retry-After is sent as whole seconds."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of seconds") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is negative: give seconds >= 0")
+    return value
+
+
+def _set_faults(faults: Any, args: argparse.Namespace) -> list[str]:
+    """Switch on the faults asked for on ``state.faults``; one line describing each."""
+    shown: list[str] = []
+    if args.latency:
+        faults.set_latency(args.latency)
+        shown.append(f"every request delayed {args.latency:g} s")
+    if args.error_rate:
+        faults.fail_rate(args.error_rate, status=500)
+        shown.append(f"{args.error_rate:.0%} of requests answered 500")
+    if args.rate_limit:
+        faults.throttle_rate(args.rate_limit, retry_after=args.retry_after)
+        shown.append(
+            f"{args.rate_limit:.0%} of requests answered 429 (Retry-After: {args.retry_after})"
+        )
+    if args.drop_rate:
+        faults.drop_rate(args.drop_rate)
+        shown.append(f"{args.drop_rate:.0%} of connections closed without an answer")
+    return shown
+
+
 def _shown(key: str) -> str:
     """Keys given on the command line are secrets: show only their kind (``phx_...``)."""
     if key == DEMO_KEY:
@@ -44,10 +103,13 @@ def _serve(args: argparse.Namespace) -> int:
     state = ServerState(project_id=args.project_id, keys=keys)
     if not args.no_seed:
         seed_demo(state)
+    faults = _set_faults(state.faults, args)
     print(f"Local PostHog API at http://{args.host}:{args.port}")
     print(f"Project id: {args.project_id}")
     for key, scopes in keys.items():
         print(f"API key:    {_shown(key)}  scopes: {', '.join(scopes)}")
+    for fault in faults:
+        print(f"Fault:      {fault}")
     if sys.stdout is not None:  # None when started with stdout closed (>&-): still serve
         sys.stdout.flush()
     serve(host=args.host, port=args.port, state=state)
@@ -69,6 +131,40 @@ def _add_serve(subcommands: Any) -> None:
         help=f"an accepted API key and its scopes (repeatable; default: {DEMO_KEY} with *)",
     )
     parser.add_argument("--no-seed", action="store_true", help="start with an empty project")
+    faults = parser.add_argument_group(
+        "faults", "misbehave on purpose, to try retries and timeouts (seeded: repeatable)"
+    )
+    faults.add_argument(
+        "--latency", type=_seconds, default=0.0, metavar="SECONDS", help="delay every request"
+    )
+    faults.add_argument(
+        "--error-rate",
+        type=_rate,
+        default=0.0,
+        metavar="RATE",
+        help="the fraction of requests answered 500 (0 to 1)",
+    )
+    faults.add_argument(
+        "--rate-limit",
+        type=_rate,
+        default=0.0,
+        metavar="RATE",
+        help="the fraction of requests answered 429 with Retry-After (0 to 1)",
+    )
+    faults.add_argument(
+        "--retry-after",
+        type=_whole_seconds,
+        default=1,
+        metavar="SECONDS",
+        help="the Retry-After of --rate-limit's answers (default: 1)",
+    )
+    faults.add_argument(
+        "--drop-rate",
+        type=_rate,
+        default=0.0,
+        metavar="RATE",
+        help="the fraction of connections closed without an answer (0 to 1)",
+    )
     parser.set_defaults(handler=_serve)
 
 

@@ -28,7 +28,7 @@ from posthog_api._errors import (
     APIStatusError,
     BadRequestError,
     NotFoundError,
-    PromptNotFoundError,
+    ProjectNotFoundError,
     ResponseValidationError,
 )
 
@@ -157,7 +157,7 @@ async def test_a_deeply_nested_error_body_keeps_the_typed_status_error(serve: Se
     assert error.body == DEEP[:2000].decode()  # the raw text, bounded
     assert len(str(error)) < 1000
 
-    with pytest.raises(PromptNotFoundError):
+    with pytest.raises(ProjectNotFoundError):  # not PostHog's prompt 404: a host problem
         await client.prompts.get("greeting")
 
 

@@ -147,7 +147,7 @@ async def test_trailing_slash_and_methods(http: httpx.AsyncClient) -> None:
     assert redirect.status_code == 301
     assert redirect.headers["location"] == f"{BASE}/api/projects/{P}/datasets/?limit=5"
     post = await http.post(f"/api/projects/{P}/datasets", json={"name": "x"})
-    assert post.status_code == 404 and post.json() == {"detail": "Not found."}
+    assert post.status_code == 404 and post.json()["detail"] == "Endpoint not found."
     unknown = await http.get("/api/environments/1/nothing-here/")
     assert unknown.status_code == 404
     put = await http.put(f"/api/projects/{P}/datasets/", json={})

@@ -10,8 +10,12 @@ Keys are exactly ``(name, version)``, ``None`` being the latest; nothing matches
 - Failures: a failed fetch starts a cooldown of its key (``error_cooldown``, or a longer
   ``retry_after`` up to ``max_cooldown``) in which no request is sent: the stale copy is
   served or the same error raised again, so a failing application stops hammering the
-  server. A ``NotFoundError`` evicts the key (for the latest, the whole name); a
+  server. A ``NotFoundError`` evicts the key (for the latest, the whole name), except a
+  ``ProjectNotFoundError`` (a wrong project or host says nothing about the prompt); a
   ``ConfigurationError`` (a closed client) starts no cooldown.
+- Degraded modes are logged: a failed refresh whose stale copy stays served, and a fallback
+  served by ``posthog.prompts.get``, log one WARNING per prompt name per ``error_cooldown``
+  (at least a second) on the ``posthog_api`` logger, naming the error class (never the key).
 - Single flight: concurrent gets of one key share one fetch task, each caller awaiting a
   future of its own: cancelling a caller cancels neither the fetch nor the others. If code
   outside the cache cancels the shared fetch, its waiters start a new one.
@@ -32,7 +36,15 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, NamedTuple
 
-from posthog_api._errors import APIError, ConfigurationError, NotFoundError
+from posthog_api._errors import (
+    APIError,
+    AuthenticationError,
+    ConfigurationError,
+    NotFoundError,
+    PermissionDeniedError,
+    ProjectNotFoundError,
+)
+from posthog_api._logging import logger
 from posthog_api.prompts.prompt import Prompt, PromptSource
 
 __all__ = ["CacheStats", "PromptCache", "closed_error"]
@@ -49,6 +61,11 @@ _NEVER_EXPIRES = {
     "error_cooldown": "one failed fetch would stop every later fetch of that prompt",
     "max_cooldown": "one Retry-After would stop every later fetch of that prompt",
 }
+# The shortest gap between two degraded-mode warnings of one prompt, whatever error_cooldown.
+MIN_WARNING_GAP = 1.0
+# Errors that are the client's configuration, not an outage: a fallback hides them for ever.
+_CONFIG_ERRORS = (AuthenticationError, PermissionDeniedError, ProjectNotFoundError)
+
 # The longest freshness or cooldown accepted: longer (1e308 s, say) acts as the infinity above.
 MAX_DURATION = 365 * 24 * 3600.0
 
@@ -127,6 +144,15 @@ def _as(prompt: Prompt, source: PromptSource) -> Prompt:
     return made
 
 
+def _what(name: str, version: int | None) -> str:
+    return f"prompt {name!r}" + (" (latest)" if version is None else f" version {version}")
+
+
+def _cause(error: Exception) -> str:
+    """The error's class and message: SDK messages never hold the API key, by construction."""
+    return f"{type(error).__name__}: {error}"
+
+
 def _answer(
     waiters: list[asyncio.Future[Prompt]], prompt: Prompt | None, error: BaseException | None
 ) -> None:
@@ -159,6 +185,11 @@ class CacheStats:
     stale_served: int  # stale copies returned
     evictions: int  # entries dropped because the cache was full
     size: int  # entries now held
+    fallbacks_served: int = 0  # get(..., fallback=...) answered by the fallback
+
+    def to_dict(self) -> dict[str, int]:
+        """The counters as a JSON-ready dict, e.g. for a service's health endpoint."""
+        return {name: getattr(self, name) for name in self.__slots__}
 
 
 class _Entry:
@@ -214,7 +245,9 @@ class PromptCache:
         self._cooldowns: dict[_Key, _Cooldown] = {}
         self._closed = False
         self._hits = self._misses = self._coalesced = self._refreshes = 0
-        self._refresh_errors = self._stale_served = self._evictions = 0
+        self._refresh_errors = self._stale_served = self._evictions = self._fallbacks = 0
+        # Per prompt name: when its last degraded-mode warning was logged (cache clock).
+        self._warned: dict[str, float] = {}
 
     @classmethod
     def for_client(cls, *, size: object, **durations: object) -> PromptCache:
@@ -305,7 +338,19 @@ class PromptCache:
             stale_served=self._stale_served,
             evictions=self._evictions,
             size=len(self._entries),
+            fallbacks_served=self._fallbacks,
         )
+
+    def fallback_served(self, name: str, version: int | None, error: Exception) -> None:
+        """Count a fallback served for ``(name, version)`` after ``error``, and say so: a
+        WARNING at most once per prompt per cooldown, so a fallback is never silent for ever."""
+        self._fallbacks += 1
+        what = _what(name, version)
+        if isinstance(error, _CONFIG_ERRORS):
+            why = "a configuration problem, not an outage: served until it is fixed"
+        else:
+            why = "the fetch failed and nothing is cached"
+        self._warn(name, f"{what}: serving the fallback ({why}); {_cause(error)}")
 
     def put(self, prompt: Prompt, *, latest: bool = True) -> None:
         """Store ``prompt`` as ``(name, version)`` and, unless ``latest=False``, as the
@@ -457,11 +502,14 @@ class PromptCache:
         try:
             prompt = await fetch()
         except Exception as error:
-            if background:
-                self._refresh_errors += 1
-            if self._inflight.get(key) is me:
+            registered = self._inflight.get(key) is me
+            if registered:
                 del self._inflight[key]
                 self._failed(key, error)
+            if background:
+                self._refresh_errors += 1
+                if registered:  # a detached refresh left a newer copy: nothing degraded
+                    self._refresh_failed(key, error)
             _answer(waiters, None, error)
             raise
         if self._inflight.get(key) is me:
@@ -471,8 +519,34 @@ class PromptCache:
         _answer(waiters, prompt, None)
         return prompt
 
+    def _refresh_failed(self, key: _Key, error: Exception) -> None:
+        """A background refresh failed: if its stale copy is still served, say so."""
+        entry = self._entries.get(key)
+        if entry is None or isinstance(error, ConfigurationError):
+            return  # evicted (the prompt is gone), or the client closed: nothing degraded
+        age = self._clock() - entry.stored_at
+        self._warn(
+            key[0],
+            f"{_what(*key)}: serving the cached copy stored {age:.0f} s ago because its "
+            f"refresh failed (up to prompt_cache_max_stale={self._max_stale:g} s, retried "
+            f"after the cooldown); {_cause(error)}",
+        )
+
+    def _warn(self, name: str, message: str) -> None:
+        """Log ``message`` unless ``name`` had a warning less than a cooldown ago."""
+        now = self._clock()
+        last = self._warned.get(name)
+        if last is not None and now - last < max(self._cooldown, MIN_WARNING_GAP):
+            return
+        self._warned.pop(name, None)  # re-inserted at the back, the oldest dropped first
+        self._warned[name] = now
+        while len(self._warned) > self._max_entries:
+            del self._warned[next(iter(self._warned))]
+        logger.warning("%s", message)
+
     def _failed(self, key: _Key, error: Exception) -> None:
-        if isinstance(error, NotFoundError):  # deleted: never served again
+        if isinstance(error, NotFoundError) and not isinstance(error, ProjectNotFoundError):
+            # The prompt is gone (deleted or archived): never served again.
             if key[1] is None:
                 _drop(self._entries, key[0])
             else:

@@ -28,11 +28,13 @@ from posthog_api_client.types import Unset
 
 from .. import _validation
 from .._errors import (
+    PROJECT_HINT,
     ConfigurationError,
     ConflictError,
     InvalidRequestError,
     NotFoundError,
     PostHogError,
+    ProjectNotFoundError,
     PromptNotFoundError,
     PromptVersionConflict,
     ResponseValidationError,
@@ -64,6 +66,15 @@ def _closed_miss(name: object, version: object = None, ttl: object = None) -> No
 
 
 class Prompts(prompts.Prompts):
+    """Named prompts with immutable, numbered versions, and a cache in front of them.
+
+    Read with ``get`` (cached: your application's hot path), ``fetch`` (always the API),
+    ``retrieve`` (one version by UUID) or ``resolve`` (a version and its history); write
+    with ``create``, ``publish(..., base_version=)``, ``publish_with`` and
+    ``publish_if_changed``; ``versions``, ``diff``, ``archive``, ``prefetch``,
+    ``invalidate`` and ``stats`` do the rest.
+    """
+
     __slots__ = ("_cache", "_get_fresh")
 
     def __init__(self, client: Any) -> None:
@@ -124,7 +135,9 @@ class Prompts(prompts.Prompts):
         except PostHogError as error:
             if fallback is None:
                 raise
-            return await _use_fallback(name, version, fallback, error)
+            served = await _use_fallback(name, version, fallback, error)
+            self._cache.fallback_served(name, version, error)  # a WARNING, once per cooldown
+            return served
 
     async def _fetch(
         self, name: str, version: int | None, options: RequestOptions | None = None
@@ -317,7 +330,8 @@ class Prompts(prompts.Prompts):
         return self._cache.invalidate(name, version)  # type: ignore[no-any-return]
 
     def stats(self) -> CacheStats:
-        """Cache counters: hits, misses, coalesced waits, refreshes, refresh errors..."""
+        """Cache counters: hits, misses, coalesced waits, refreshes, refresh errors, stale
+        copies and fallbacks served...; ``.to_dict()`` gives JSON for a health endpoint."""
         return self._cache.stats()  # type: ignore[no-any-return]
 
     async def resolve(
@@ -387,7 +401,17 @@ def _prompt(model: LLMPrompt | LLMPromptPublic) -> Prompt:
     )
 
 
-def _prompt_not_found(error: NotFoundError, name: str, version: int | None) -> PromptNotFoundError:
+def _prompt_not_found(error: NotFoundError, name: str, version: int | None) -> NotFoundError:
+    """A 404 of a prompt-by-name call: :class:`PromptNotFoundError` only when the server's
+    detail is about the prompt (PostHog: "Prompt with name '...' not found."); any other
+    404 ("Project not found.", a host's "Endpoint not found.", an HTML page) is a wrong
+    project or host, :class:`ProjectNotFoundError`, never a missing prompt."""
+    if isinstance(error, ProjectNotFoundError):
+        return error
+    if not (error.detail and "prompt" in error.detail.lower()):
+        before_hint = error.message.rsplit(". Next: ", 1)[0]
+        message = f"{before_hint}. Next: {PROJECT_HINT}."
+        return _rebuild(ProjectNotFoundError, {**error.__dict__, "message": message})
     what = f"{name!r}" if version is None else f"{name!r} version {version}"
     message = (
         f"prompt {what} was not found (no live version). Next: check the name, "

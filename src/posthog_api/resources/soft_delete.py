@@ -28,12 +28,19 @@ class SoftDelete:
 
 
 class Datasets(datasets.Datasets, SoftDelete):
+    """Collections of test cases for LLM evaluation; ``soft_delete(id)`` removes one."""
+
     __slots__ = ()
 
 
 class DatasetItems(dataset_items.DatasetItems, SoftDelete):
+    """The individual cases inside a dataset; ``soft_delete(id)`` removes one."""
+
     __slots__ = ()
 
 
 class Evaluations(evaluations.Evaluations, SoftDelete):
+    """Rules that grade LLM generations (an LLM judge or Hog code); ``soft_delete(id)``
+    removes one."""
+
     __slots__ = ()

@@ -8,8 +8,12 @@ this SDK's facade), so it can catch the facade's mistakes. The web parts
 Example::
 
     state = ServerState(project_id="1", keys={"phx_test": ["*"]})
+    state.seed_prompt("greeting", "Hi {{name}}!")   # no event loop needed
     with run_in_thread(state) as base_url:
         ...  # talk to base_url with the key "phx_test"
+
+In pytest, the ``posthog_server``, ``posthog_client`` and ``posthog_live_server``
+fixtures (:mod:`posthog_api.testing.pytest_plugin`) do this for you.
 """
 
 from __future__ import annotations
@@ -22,14 +26,17 @@ from .state import RequestRecord, ServerState
 if TYPE_CHECKING:
     from ._run import run_in_thread, serve
     from .app import create_app, scope_satisfied
+    from .local import LocalServer, local_server
     from .seed import seed_demo
 
 __all__ = [
     "Decision",
     "Faults",
+    "LocalServer",
     "RequestRecord",
     "ServerState",
     "create_app",
+    "local_server",
     "run_in_thread",
     "scope_satisfied",
     "seed_demo",
@@ -42,6 +49,8 @@ _LAZY = {
     "run_in_thread": "_run",
     "serve": "_run",
     "seed_demo": "seed",
+    "LocalServer": "local",
+    "local_server": "local",
 }
 
 

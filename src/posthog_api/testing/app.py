@@ -134,14 +134,16 @@ def _endpoint(state: ServerState, operations: Mapping[str, Operation]) -> Any:
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
-    """Django's APPEND_SLASH: GET without the slash is redirected; the rest is 404."""
+    """Django's APPEND_SLASH: GET without the slash is redirected; the rest is PostHog's
+    catch-all for ``/api/...`` paths no view serves (no authentication, no project check)."""
     path = request.url.path
     if request.method in ("GET", "HEAD") and not path.endswith("/"):
         probe = {**request.scope, "path": path + "/"}
         if any(route.matches(probe)[0] is Match.FULL for route in request.app.router.routes):
             target = request.url.replace(path=path + "/")
             return RedirectResponse(str(target), status_code=301)
-    return JSONResponse({"detail": "Not found."}, status_code=404)
+    missing = not_found("Endpoint not found.")
+    return JSONResponse(missing.body, status_code=missing.status)
 
 
 class _LocalPostHog(Starlette):

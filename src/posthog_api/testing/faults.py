@@ -40,6 +40,7 @@ class Faults:
             self._throttle_next = 0
             self._throttle_after: int | None = None
             self._throttle_seen = 0
+            self._throttle_rate = 0.0
             self.retry_after = 12
             self._error_next = 0
             self._error_rate = 0.0
@@ -71,6 +72,15 @@ class Faults:
             self._throttle_after = allowed
             self._throttle_seen = 0
             self.retry_after = retry_after
+
+    def throttle_rate(self, rate: float, retry_after: int = 12, seed: int | None = None) -> None:
+        """Answer a fraction ``rate`` of requests with 429 and ``Retry-After: retry_after``."""
+        _check_rate(rate)
+        with self._lock:
+            self._throttle_rate = rate
+            self.retry_after = retry_after
+            if seed is not None:
+                self._rng = random.Random(seed)
 
     def fail_next(
         self, count: int, status: int = 500, methods: Iterable[str] | None = None
@@ -121,6 +131,7 @@ class Faults:
             self.latency
             or self._throttle_next
             or self._throttle_after is not None
+            or self._throttle_rate
             or self._error_next
             or self._error_rate
             or self._drop_next
@@ -146,6 +157,8 @@ class Faults:
                 self._throttle_seen += 1
                 if self._throttle_seen > self._throttle_after:
                     return Decision(delay=delay, throttle=self.retry_after)
+            if self._throttle_rate and self._rng.random() < self._throttle_rate:
+                return Decision(delay=delay, throttle=self.retry_after)
             error_applies = self._error_methods is None or method in self._error_methods
             if error_applies and self._error_next > 0:
                 self._error_next -= 1
@@ -157,7 +170,8 @@ class Faults:
     def __repr__(self) -> str:
         return (
             f"Faults(latency={self.latency}, throttle_next={self._throttle_next}, "
-            f"throttle_after={self._throttle_after}, error_next={self._error_next}, "
+            f"throttle_after={self._throttle_after}, throttle_rate={self._throttle_rate}, "
+            f"error_next={self._error_next}, "
             f"error_rate={self._error_rate}, drop_next={self._drop_next}, "
             f"drop_rate={self._drop_rate})"
         )

@@ -1,15 +1,29 @@
-"""A small demo project: prompts with history, a dataset with items, an evaluation.
+"""Seeding: a small demo project, and helpers that put a test's own data in a state.
 
-Used by ``posthog-api serve`` and by tests that want realistic data to read.
+``seed_demo`` (prompts with history, a dataset with items, an evaluation) is used by
+``posthog-api serve`` and by tests that want realistic data to read. The ``seed_*``
+helpers (also methods of :class:`ServerState`) are plain synchronous calls, so a test
+can arrange its data without an event loop. They check what they are given with the
+server's own rules, so the data is what the API could have stored.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from . import prompts
+from posthog_api._errors import InvalidRequestError
+
+from . import prompts, resources
+from ._errors import ApiError
+from ._fields import clean
+from ._http import Ctx, Reply
 from .resources import insert
-from .state import Row, ServerState
+from .state import Row, ServerState, public
+
+_ANY_ID = "00000000-0000-4000-8000-000000000000"  # stands in for the dataset's id in a check
+ITEM_KEYS = ("input", "output", "metadata", "ref_trace_id", "ref_timestamp", "ref_source_id")
 
 DEMO_PROMPTS: dict[str, list[Any]] = {
     "support-bot": [
@@ -128,3 +142,167 @@ def _seed_events_and_logs(state: ServerState) -> None:
                 "attributes": {"service.name": "support-bot", "http.status": 200 + index % 3},
             }
         )
+
+
+# ----------------------------------------------------------- a test's own data
+def seed_prompt(state: ServerState, name: str, prompt: Any, *, versions: Sequence[Any] = ()) -> Row:
+    """Store a prompt: ``versions`` (oldest first), then ``prompt`` as the latest.
+
+    A name that exists already gets them as its next versions, as publishing would.
+    Returns the latest version as ``GET .../llm_prompts/name/<name>/`` shows it.
+    """
+    if isinstance(versions, str | bytes) or not isinstance(versions, Sequence):
+        raise InvalidRequestError(
+            f"seed_prompt: versions must be a list of the earlier versions' contents, oldest "
+            f"first, got {type(versions).__name__}; pass versions=[...]"
+        )
+    contents = [_as_json("seed_prompt", "prompt", content) for content in [*versions, prompt]]
+    with state.lock:
+        try:
+            name = prompts.check_name(name)
+            for content in contents:
+                prompts.check_content({"prompt": content})
+        except ApiError as error:
+            raise _refused("seed_prompt", error) from None
+        existing = len(prompts.live_versions(state, name))
+        if existing + len(contents) > prompts.MAX_VERSIONS:
+            raise InvalidRequestError(
+                f"seed_prompt: {name!r} would have {existing + len(contents)} versions; "
+                f"a prompt can have at most {prompts.MAX_VERSIONS}"
+            )
+        for content in contents:
+            row = prompts.create_prompt(state, name, content)
+        return prompts.render_public(state, row)
+
+
+def seed_dataset(
+    state: ServerState,
+    name: str,
+    items: Sequence[Mapping[str, Any]] = (),
+    *,
+    description: str | None = None,
+    metadata: Any = None,
+) -> Row:
+    """Store a dataset and its ``items`` (each a dict of ``input``, ``output``, ...).
+
+    Returns the dataset as the API shows it; read its items back with
+    ``state.dataset_items`` or through the client.
+    """
+    if isinstance(items, str | bytes | Mapping) or not isinstance(items, Sequence):
+        raise InvalidRequestError(
+            f"seed_dataset: items must be a list of dicts, got {type(items).__name__}"
+        )
+    body = {
+        "name": name,
+        "description": description,
+        "metadata": _as_json("seed_dataset", "metadata", metadata),
+    }
+    bodies = [_item_body("seed_dataset", item) for item in items]
+    create_dataset, _, _ = resources._dataset_ops
+    create_item, _, _ = resources._item_ops
+    with state.lock:
+        # Every item is checked before anything is stored, so a refused item stores nothing.
+        _check("seed_dataset", resources.DATASET_FIELDS, body)
+        for item in bodies:
+            _check("seed_dataset", resources.ITEM_FIELDS, {**item, "dataset": _ANY_ID})
+        dataset = _create(state, create_dataset, body, "seed_dataset")
+        for item in bodies:
+            _create(state, create_item, {**item, "dataset": dataset["id"]}, "seed_dataset")
+    return dataset
+
+
+def seed_dataset_item(state: ServerState, dataset_id: str, **item: Any) -> Row:
+    """Add one item (``input=``, ``output=``, ``metadata=``, ``ref_*=``) to a dataset."""
+    create_item, _, _ = resources._item_ops
+    body = {**_item_body("seed_dataset_item", item), "dataset": dataset_id}
+    with state.lock:
+        return _create(state, create_item, body, "seed_dataset_item")
+
+
+def seed_evaluation(
+    state: ServerState,
+    name: str,
+    *,
+    evaluation_type: str = "llm_judge",
+    evaluation_config: Any = None,
+    enabled: bool = True,
+    output_type: str = "boolean",
+    output_config: Any = None,
+    conditions: Any = None,
+    description: str = "",
+) -> Row:
+    """Store an evaluation (an enabled LLM judge unless told otherwise); returns it."""
+    body = {
+        "name": name,
+        "description": description,
+        "enabled": enabled,
+        "evaluation_type": evaluation_type,
+        "evaluation_config": _as_json("seed_evaluation", "evaluation_config", evaluation_config)
+        if evaluation_config is not None
+        else {},
+        "output_type": output_type,
+        "output_config": _as_json("seed_evaluation", "output_config", output_config)
+        if output_config is not None
+        else {},
+        "conditions": _as_json("seed_evaluation", "conditions", conditions)
+        if conditions is not None
+        else [],
+    }
+    create_evaluation, _, _ = resources._evaluation_ops
+    with state.lock:
+        return _create(state, create_evaluation, body, "seed_evaluation")
+
+
+def _item_body(where: str, item: Any) -> dict[str, Any]:
+    if not isinstance(item, Mapping):
+        raise InvalidRequestError(
+            f"{where}: an item must be a dict with keys among {', '.join(ITEM_KEYS)}, "
+            f"got {type(item).__name__}"
+        )
+    unknown = sorted(str(key) for key in item if key not in ITEM_KEYS)
+    if unknown:
+        raise InvalidRequestError(
+            f"{where}: unknown item key(s) {', '.join(unknown)}; "
+            f"the keys are {', '.join(ITEM_KEYS)}"
+        )
+    return {key: _as_json(where, key, value) for key, value in item.items()}
+
+
+def _as_json(where: str, what: str, value: Any) -> Any:
+    """A copy of ``value`` as the API would store it, so later edits of it change nothing."""
+    try:
+        return json.loads(json.dumps(value, allow_nan=False))
+    except (TypeError, ValueError) as exc:
+        raise InvalidRequestError(
+            f"{where}: {what} must be JSON (str, int, float, bool, None, lists and dicts of "
+            f"them; no NaN or infinity): {exc}"
+        ) from None
+
+
+def _check(where: str, fields: Sequence[Any], body: dict[str, Any]) -> None:
+    try:
+        clean(body, fields)
+    except ApiError as error:
+        raise _refused(where, error) from None
+
+
+def _create(
+    state: ServerState, handler: Callable[[Ctx], Reply], body: dict[str, Any], where: str
+) -> Row:
+    """Run the API's own create handler on ``body``, as a POST would."""
+    ctx = Ctx(state=state, method="POST", url="http://seed.invalid/", body=body)
+    try:
+        reply = handler(ctx)
+    except ApiError as error:
+        raise _refused(where, error) from None
+    row: Row = public(reply.body)
+    return row
+
+
+def _refused(where: str, error: ApiError) -> InvalidRequestError:
+    """The server's 400 as the seeding helper's own error, naming the field."""
+    body = error.body or {}
+    attr = body.get("attr")
+    detail = body.get("detail", f"refused with status {error.status}")
+    field = f"{attr}: " if attr else ""
+    return InvalidRequestError(f"{where}: {field}{detail}")

@@ -11,7 +11,7 @@ import datetime as dt
 import random
 import threading
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,6 +84,7 @@ class ServerState:
     # -------------------------------------------------------------- helpers
     @property
     def team_id(self) -> int:
+        """The numeric id rows carry as ``team``: the project id, or 1 for ``@current``."""
         return int(self.project_id) if self.project_id.isdigit() else 1
 
     def new_id(self) -> str:
@@ -99,13 +100,16 @@ class ServerState:
         return format_time(moment)
 
     def next_seq(self) -> int:
+        """The next insertion number (a row's ``_seq``), so lists keep insertion order."""
         self._seq += 1
         return self._seq
 
     def scopes_of(self, key: str) -> tuple[str, ...] | None:
+        """The scopes of an API key, or None for a key the server does not know (a 401)."""
         return self.keys.get(key)
 
     def add_key(self, key: str, scopes: Iterable[str]) -> None:
+        """Accept ``key`` from now on, with ``scopes`` (``["*"]`` for every one)."""
         self.keys[key] = tuple(scopes)
 
     def add_provider_key(self, provider: str, name: str, api_key: str, *, state: str = "ok") -> Row:
@@ -133,8 +137,67 @@ class ServerState:
             self.integrations[ident] = row
             return row
 
+    # ------------------------------------------------------------- seeding
+    # Plain calls (no event loop) for a test to arrange its data; see seed.py.
+    def seed_prompt(self, name: str, prompt: Any, *, versions: Sequence[Any] = ()) -> Row:
+        """Store ``versions`` (oldest first) then ``prompt`` as the latest; returns it.
+
+        Labels are not modelled by this server (nor by the API description), so there
+        is no ``labels=``.
+        """
+        from .seed import seed_prompt
+
+        return seed_prompt(self, name, prompt, versions=versions)
+
+    def seed_dataset(
+        self,
+        name: str,
+        items: Sequence[Mapping[str, Any]] = (),
+        *,
+        description: str | None = None,
+        metadata: Any = None,
+    ) -> Row:
+        """Store a dataset and its items (dicts of ``input``, ``output``, ...); returns it."""
+        from .seed import seed_dataset
+
+        return seed_dataset(self, name, items, description=description, metadata=metadata)
+
+    def seed_dataset_item(self, dataset_id: str, **item: Any) -> Row:
+        """Add one item (``input=``, ``output=``, ``metadata=``, ...) to a dataset."""
+        from .seed import seed_dataset_item
+
+        return seed_dataset_item(self, dataset_id, **item)
+
+    def seed_evaluation(
+        self,
+        name: str,
+        *,
+        evaluation_type: str = "llm_judge",
+        evaluation_config: Any = None,
+        enabled: bool = True,
+        output_type: str = "boolean",
+        output_config: Any = None,
+        conditions: Any = None,
+        description: str = "",
+    ) -> Row:
+        """Store an evaluation (an enabled ``llm_judge`` unless told otherwise); returns it."""
+        from .seed import seed_evaluation
+
+        return seed_evaluation(
+            self,
+            name,
+            evaluation_type=evaluation_type,
+            evaluation_config=evaluation_config,
+            enabled=enabled,
+            output_type=output_type,
+            output_config=output_config,
+            conditions=conditions,
+            description=description,
+        )
+
     # -------------------------------------------------------- request log
     def record(self, method: str, path: str, query: str = "") -> RequestRecord:
+        """Log an arriving request (the app calls this); its status is filled in later."""
         entry = RequestRecord(method=method, path=path, query=query)
         with self.lock:
             self.requests.append(entry)
@@ -151,6 +214,7 @@ class ServerState:
             )
 
     def clear_requests(self) -> None:
+        """Forget the requests served so far, e.g. after seeding through the API."""
         with self.lock:
             self.requests.clear()
 
