@@ -271,7 +271,7 @@ OPERATIONS: dict[str, Operation] = {
         (
             Param("after", "after", "query", "datetime"),
             Param("before", "before", "query", "datetime"),
-            Param("distinct_id", "distinct_id", "query", "int"),
+            Param("distinct_id", "distinct_id", "query", "str"),
             Param("event", "event", "query", "str"),
             Param("format", "format", "query", "enum", values=("csv", "json")),
             Param("person_id", "person_id", "query", "int"),

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import weakref
 from asyncio import AbstractEventLoop, get_running_loop
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -167,6 +168,7 @@ class AsyncPostHog(resources.Namespaces):
         # Kept for with_options(host=...): the user's transport is reused, our pool is not.
         self._given = _given_transport(http_client, transport)
         self._home = _Home()
+        self._family: weakref.WeakSet[AsyncPostHog] = weakref.WeakSet()  # copies on the pool
         retrying = RetryTransport(self._given or _new_pool(), max_retries=config.max_retries)
         self._setup(config, retrying, _new_cache(config), owns_cache=True)
 
@@ -222,6 +224,8 @@ class AsyncPostHog(resources.Namespaces):
         clone._given = self._given
         # One pool, one loop: the same host shares the pool, a given transport is shared.
         clone._home = self._home if config.host == old.host or self._given else _Home()
+        clone._family = self._family if config.host == old.host else weakref.WeakSet()
+        clone._family.add(clone)
         if config.host == old.host:
             transport = self._transport.with_max_retries(config.max_retries)
         else:  # the user's transport, shared (never closed by us), or a pool of its own
@@ -247,7 +251,15 @@ class AsyncPostHog(resources.Namespaces):
         self.prompts._on_close()
         if self._owns_cache:
             await self._prompt_cache.aclose()
-        await self._http.aclose()
+        try:
+            await self._http.aclose()  # marks it closed first, then closes the pool
+        except RuntimeError:
+            # The pool's loop is gone (a second asyncio.run()): its sockets went with it.
+            if self._home.loop in (None, get_running_loop()):
+                raise
+        if self._transport.closed:  # the pool is gone: so is every copy sharing it
+            for copy in self._family:
+                copy.prompts._on_close()
 
     async def __aenter__(self) -> AsyncPostHog:
         return self

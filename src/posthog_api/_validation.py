@@ -212,6 +212,9 @@ def body_dict(
     return out
 
 
+_SECRET = re.compile(r"key|secret|token|password", re.IGNORECASE)
+
+
 def _check_field(what: str, value: Any, annotation: str) -> Any:
     options = [part.strip() for part in annotation.split("|") if part.strip() != "Unset"]
     if "Any" in options:
@@ -222,9 +225,9 @@ def _check_field(what: str, value: Any, annotation: str) -> Any:
         accepted += _TYPES.get(option.partition("[")[0], ((str, dict), ""))[0]
     if not _of(value, tuple(accepted)):
         expected = " or ".join(o.replace("datetime.datetime", "datetime") for o in options)
-        raise InvalidRequestError(
-            f"{what} must be {expected}, got {type(value).__name__} {_shown(value)}"
-        )
+        # A provider's api_key (or any secret-named field) is never echoed, even mistyped.
+        shown = "" if _SECRET.search(what.rpartition(" ")[2]) else f" {_shown(value)}"
+        raise InvalidRequestError(f"{what} must be {expected}, got {type(value).__name__}{shown}")
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, datetime.datetime):

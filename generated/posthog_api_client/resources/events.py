@@ -31,7 +31,7 @@ class Events(Namespace):
         *,
         after: datetime.datetime | str | None = None,
         before: datetime.datetime | str | None = None,
-        distinct_id: int | None = None,
+        distinct_id: str | None = None,
         event: str | None = None,
         format: EventsFormatEnum | Literal["csv", "json"] | None = None,
         person_id: int | None = None,
@@ -53,7 +53,9 @@ class Events(Namespace):
         Arguments:
             after: Only events after this timestamp (ISO 8601).
             before: Only events before this timestamp (ISO 8601).
-            distinct_id: Only events of this distinct id.
+            distinct_id: Only events of this distinct id. The reference page types it as an
+            integer, but distinct ids are strings (PostHog compares the text), so any str is
+            sent.
             event: Only events with this name, such as `$pageview`.
             format: The response format.
             person_id: Only events of this person.

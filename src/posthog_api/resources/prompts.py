@@ -48,6 +48,7 @@ from ..prompts.diff import same_content
 
 __all__ = ["Prompts", "RequestOptions"]
 
+_NAME_READ = "llm_prompts_name_retrieve"  # what get() and fetch() call
 Fallback = str | Callable[[], Any]
 _Answer = LLMPrompt | LLMPromptPublic | LLMPromptResolveResponse
 
@@ -63,6 +64,11 @@ class RequestOptions(TypedDict, total=False):
 
 def _closed_miss(name: object, version: object = None, ttl: object = None) -> None:
     """``get_fresh`` of a closed client: never a hit, so every get takes the slow path."""
+
+
+def _denied_miss(name: object, version: object = None, ttl: object = None) -> None:
+    """``get_fresh`` of a client told its key lacks ``llm_prompt:read``: a copy made with
+    ``with_options(scopes=...)`` shares the cache, but must not read it."""
 
 
 class Prompts(prompts.Prompts):
@@ -82,6 +88,8 @@ class Prompts(prompts.Prompts):
         self._cache = client._prompt_cache
         # Bound once: the hot path then costs one call, not an attribute walk and a bind.
         self._get_fresh: Callable[..., Prompt | None] = self._cache.get_fresh
+        if _NAME_READ in client._denied:
+            self._get_fresh = _denied_miss
 
     def _on_close(self) -> None:
         """Called by ``AsyncPostHog.aclose``: from now on every ``get`` takes the slow path."""
@@ -125,6 +133,8 @@ class Prompts(prompts.Prompts):
         if self._get_fresh is _closed_miss:
             raise closed_error(f"prompts.get({name!r})")
         try:
+            if self._get_fresh is _denied_miss:  # before the shared cache is consulted
+                raise self._client._scope_error(OPERATIONS[_NAME_READ])
             if version_id is not None:
                 return await self._by_version_id(name, version_id)
             return await self._cache.get(  # type: ignore[no-any-return]

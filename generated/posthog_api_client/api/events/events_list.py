@@ -19,7 +19,7 @@ def _get_kwargs(
     *,
     after: datetime.datetime | Unset = UNSET,
     before: datetime.datetime | Unset = UNSET,
-    distinct_id: int | Unset = UNSET,
+    distinct_id: str | Unset = UNSET,
     event: str | Unset = UNSET,
     format_: EventsFormatEnum | Unset = UNSET,
     limit: int | Unset = UNSET,
@@ -153,7 +153,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     after: datetime.datetime | Unset = UNSET,
     before: datetime.datetime | Unset = UNSET,
-    distinct_id: int | Unset = UNSET,
+    distinct_id: str | Unset = UNSET,
     event: str | Unset = UNSET,
     format_: EventsFormatEnum | Unset = UNSET,
     limit: int | Unset = UNSET,
@@ -172,7 +172,7 @@ def sync_detailed(
         project_id (str):
         after (datetime.datetime | Unset):
         before (datetime.datetime | Unset):
-        distinct_id (int | Unset):
+        distinct_id (str | Unset):
         event (str | Unset):
         format_ (EventsFormatEnum | Unset):
         limit (int | Unset):
@@ -218,7 +218,7 @@ def sync(
     client: AuthenticatedClient,
     after: datetime.datetime | Unset = UNSET,
     before: datetime.datetime | Unset = UNSET,
-    distinct_id: int | Unset = UNSET,
+    distinct_id: str | Unset = UNSET,
     event: str | Unset = UNSET,
     format_: EventsFormatEnum | Unset = UNSET,
     limit: int | Unset = UNSET,
@@ -237,7 +237,7 @@ def sync(
         project_id (str):
         after (datetime.datetime | Unset):
         before (datetime.datetime | Unset):
-        distinct_id (int | Unset):
+        distinct_id (str | Unset):
         event (str | Unset):
         format_ (EventsFormatEnum | Unset):
         limit (int | Unset):
@@ -278,7 +278,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     after: datetime.datetime | Unset = UNSET,
     before: datetime.datetime | Unset = UNSET,
-    distinct_id: int | Unset = UNSET,
+    distinct_id: str | Unset = UNSET,
     event: str | Unset = UNSET,
     format_: EventsFormatEnum | Unset = UNSET,
     limit: int | Unset = UNSET,
@@ -297,7 +297,7 @@ async def asyncio_detailed(
         project_id (str):
         after (datetime.datetime | Unset):
         before (datetime.datetime | Unset):
-        distinct_id (int | Unset):
+        distinct_id (str | Unset):
         event (str | Unset):
         format_ (EventsFormatEnum | Unset):
         limit (int | Unset):
@@ -341,7 +341,7 @@ async def asyncio(
     client: AuthenticatedClient,
     after: datetime.datetime | Unset = UNSET,
     before: datetime.datetime | Unset = UNSET,
-    distinct_id: int | Unset = UNSET,
+    distinct_id: str | Unset = UNSET,
     event: str | Unset = UNSET,
     format_: EventsFormatEnum | Unset = UNSET,
     limit: int | Unset = UNSET,
@@ -360,7 +360,7 @@ async def asyncio(
         project_id (str):
         after (datetime.datetime | Unset):
         before (datetime.datetime | Unset):
-        distinct_id (int | Unset):
+        distinct_id (str | Unset):
         event (str | Unset):
         format_ (EventsFormatEnum | Unset):
         limit (int | Unset):
