@@ -225,7 +225,6 @@ class AsyncPostHog(resources.Namespaces):
         # One pool, one loop: the same host shares the pool, a given transport is shared.
         clone._home = self._home if config.host == old.host or self._given else _Home()
         clone._family = self._family if config.host == old.host else weakref.WeakSet()
-        clone._family.add(clone)
         if config.host == old.host:
             transport = self._transport.with_max_retries(config.max_retries)
         else:  # the user's transport, shared (never closed by us), or a pool of its own
@@ -240,6 +239,7 @@ class AsyncPostHog(resources.Namespaces):
         ) and config.cache_options() == old.cache_options()
         cache = self._prompt_cache if same_prompts else _new_cache(config)
         clone._setup(config, transport, cache, owns_cache=not same_prompts)
+        clone._family.add(clone)  # only once built: aclose reaches its prompts
         return clone
 
     async def aclose(self) -> None:
@@ -354,7 +354,14 @@ class AsyncPostHog(resources.Namespaces):
             else:
                 params.append((param.wire, text))
         if extra_query is not None:
-            params.extend(_validation.extra_query(extra_query))
+            extra = _validation.extra_query(extra_query)
+            clash = sorted({key for key, _ in extra} & {key for key, _ in params})
+            if clash:  # the server would read one of the two values, which one unknown
+                raise InvalidRequestError(
+                    f"posthog.{operation.call}: extra_query sends {', '.join(clash)} again, "
+                    "which the call's own arguments already send; pass it once"
+                )
+            params.extend(extra)
         return self.host + operation.path.format_map(segments), params
 
     async def _send(
@@ -375,14 +382,21 @@ class AsyncPostHog(resources.Namespaces):
             if self._home.loop is not None:
                 raise _other_loop(operation)
             self._home.loop = loop  # the first request: the pool is this loop's from now
-        request = self._http.build_request(
-            method,
-            url,
-            params=tuple(params) if params else None,
-            content=content,
-            headers=[*options.headers, *_JSON.items()] if content is not None else options.headers,
-            timeout=options.timeout,
-        )
+        headers = options.headers if content is None else [*options.headers, *_JSON.items()]
+        try:
+            request = self._http.build_request(
+                method,
+                url,
+                params=tuple(params) if params else None,
+                content=content,
+                headers=headers,
+                timeout=options.timeout,
+            )
+        except httpx.InvalidURL as exc:  # e.g. longer than httpx's 65,536 characters
+            raise InvalidRequestError(
+                f"posthog.{operation.call}: the request's URL cannot be built "
+                f"({bounded(str(exc), 80)}). Next: shorten the arguments sent in the URL."
+            ) from None
         if options.max_retries is not NOT_GIVEN:
             request.extensions[MAX_RETRIES_EXTENSION] = options.max_retries
         try:

@@ -69,3 +69,20 @@ async def test_distinct_ids_are_strings(client: AsyncPostHog, server: Server) ->
     await client.events.list(distinct_id="user@example.com").collect()
     (last,) = server.log("GET", f"/api/environments/{PROJECT}/events/")[-1:]
     assert "distinct_id=user%40example.com" in last.query
+
+
+async def test_a_url_too_long_to_build_is_refused_before_sending(
+    client: AsyncPostHog, server: Server
+) -> None:
+    with pytest.raises(InvalidRequestError, match="shorten the arguments"):
+        await client.datasets.list(search="x" * 100_000)
+    assert server.log() == []
+
+
+async def test_extra_query_may_not_send_an_argument_a_second_time(
+    client: AsyncPostHog, server: Server
+) -> None:
+    with pytest.raises(InvalidRequestError, match="extra_query sends search again"):
+        client.datasets.list(search="q1", extra_query={"search": "q2"})
+    page = await client.datasets.list(extra_query={"search": "q2"})  # alone, it is sent
+    assert page.results == [] and server.log()[-1].query == "search=q2"

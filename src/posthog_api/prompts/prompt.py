@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+from posthog_api._errors import InvalidRequestError
 from posthog_api.prompts import template
 
 __all__ = ["Prompt", "PromptSource"]
@@ -93,12 +94,21 @@ class Prompt:
         """The ``{{variable}}`` names in :attr:`text`, de-duplicated, in order of first use."""
         return template.variables(self.text)
 
-    def compile(self, /, strict: bool = True, **variables: Any) -> str:
-        """:attr:`text` with its ``{{variables}}`` filled in (see :mod:`.template`); ``strict``
-        raises :class:`~posthog_api.MissingVariablesError` for any not given. A variable named
-        ``strict`` needs ``posthog_api.prompts.compile(prompt.text, mapping)``. A JSON prompt
-        fills its compact JSON text, inserting values as is (not escaped)."""
-        return template.compile(self.text, variables, strict=strict)
+    def compile(
+        self, variables: Mapping[str, Any] | None = None, /, *, strict: bool = True, **more: Any
+    ) -> str:
+        """:attr:`text` with its ``{{variables}}`` filled in (see :mod:`.template`), given as
+        keywords or as a mapping (any name, ``strict`` included); ``strict`` raises
+        :class:`~posthog_api.MissingVariablesError` for any not given. A JSON prompt fills
+        its compact JSON text, inserting values as is (not escaped)."""
+        if variables is not None and not isinstance(variables, Mapping):
+            raise InvalidRequestError(
+                f"compile() takes the variables as a mapping or as keywords, got "
+                f"{type(variables).__name__}"
+            )
+        if not isinstance(strict, bool):
+            raise InvalidRequestError(f"strict must be True or False, got {type(strict).__name__}")
+        return template.compile(self.text, {**(variables or {}), **more}, strict=strict)
 
     def __repr__(self) -> str:
         return f"Prompt({self.name!r}, version={self.version}, source={self.source!r})"
