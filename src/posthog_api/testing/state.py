@@ -168,32 +168,15 @@ class ServerState:
 
         return seed_dataset_item(self, dataset_id, **item)
 
-    def seed_evaluation(
-        self,
-        name: str,
-        *,
-        evaluation_type: str = "llm_judge",
-        evaluation_config: Any = None,
-        enabled: bool = True,
-        output_type: str = "boolean",
-        output_config: Any = None,
-        conditions: Any = None,
-        description: str = "",
-    ) -> Row:
-        """Store an evaluation (an enabled ``llm_judge`` unless told otherwise); returns it."""
+    def seed_evaluation(self, name: str, **fields: Any) -> Row:
+        """Store an evaluation (an enabled ``llm_judge`` unless told otherwise); returns it.
+
+        ``fields`` are :func:`posthog_api.testing.seed.seed_evaluation`'s keywords
+        (``evaluation_type``, ``evaluation_config``, ``enabled``, ...).
+        """
         from .seed import seed_evaluation
 
-        return seed_evaluation(
-            self,
-            name,
-            evaluation_type=evaluation_type,
-            evaluation_config=evaluation_config,
-            enabled=enabled,
-            output_type=output_type,
-            output_config=output_config,
-            conditions=conditions,
-            description=description,
-        )
+        return seed_evaluation(self, name, **fields)
 
     # -------------------------------------------------------- request log
     def record(self, method: str, path: str, query: str = "") -> RequestRecord:
