@@ -141,7 +141,9 @@ def test_a_users_script_calling_asyncio_run_twice_is_told_what_to_do(
     server: Server, tmp_path: Path
 ) -> None:
     paths = [Path(m.__file__).parents[1] for m in (posthog_api, posthog_api_client)]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("POSTHOG_")}
+    # A user's shell: none of our POSTHOG_*, nor mutmut's MUTANT_UNDER_TEST (its stats mode
+    # would look for mutmut's config in tmp_path; `make mutate` runs this file).
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("POSTHOG_", "MUTANT_"))}
     env.update(
         PYTHONPATH=os.pathsep.join(map(str, paths)),
         POSTHOG_PERSONAL_API_KEY=KEY,

@@ -78,6 +78,7 @@ async def test_versions_pages_by_the_last_version_of_each_page(
 async def test_versions_checks_its_arguments_when_called(
     server: Server, client: AsyncPostHog, arguments: dict[str, Any], words: str
 ) -> None:
+    arguments = dict(arguments)  # the parameter's dict is shared by reruns in one process
     name = arguments.pop("name")
     with pytest.raises(InvalidRequestError, match=words):
         client.prompts.versions(name, **arguments)
