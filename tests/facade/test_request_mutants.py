@@ -190,9 +190,11 @@ async def test_extra_query_repeating_an_argument_is_refused_naming_it(
 ) -> None:
     harness = make_client(lambda request: success_response("datasets_list", request))
     with pytest.raises(InvalidRequestError) as info:
-        harness.client.datasets.list(search="q", extra_query={"search": "r", "x": "1"})
+        harness.client.datasets.list(
+            search="q", order_by=["name"], extra_query={"search": "r", "order_by": "x", "x": "1"}
+        )
     assert str(info.value) == (
-        "posthog.datasets.list: extra_query sends search again, which the call's own "
+        "posthog.datasets.list: extra_query sends order_by, search again, which the call's own "
         "arguments already send; pass it once"
     )
     assert harness.requests == []
