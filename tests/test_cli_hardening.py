@@ -15,30 +15,20 @@ from typing import Any
 
 import httpx
 import pytest
+from cli_support import cli_server, inject, writer_state
 
 from posthog_api import AsyncPostHog
 from posthog_api._prompts_cli import push
 from posthog_api.cli import main
-from posthog_api.testing import ServerState, run_in_thread
-from posthog_api.testing.prompts import create_prompt
+from posthog_api.testing import ServerState
 
 KEY = "phx_cli_hardening_key_0123456789"
 
 
 @pytest.fixture
 def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[ServerState, str]]:
-    state = ServerState(project_id="7", keys={KEY: ["llm_prompt:write"]})
-    with run_in_thread(state) as url:
-        monkeypatch.setenv("POSTHOG_HOST", url)
-        monkeypatch.setenv("POSTHOG_PROJECT_ID", "7")
-        monkeypatch.setenv("POSTHOG_PERSONAL_API_KEY", KEY)
-        yield state, url
-
-
-def inject(state: ServerState, name: str, content: Any) -> None:
-    """Store a prompt as the server would, bypassing its own name and content checks."""
-    with state.lock:
-        create_prompt(state, name, content)
+    with cli_server(monkeypatch, writer_state(KEY), KEY) as served:
+        yield served
 
 
 def live(state: ServerState, name: str) -> list[tuple[int, Any]]:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cli_support import cli_server
 
 from posthog_api._prompts_cli import CONCURRENCY
 from posthog_api.cli import main
@@ -28,10 +29,7 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ServerState]:
         project_id="7", keys={KEY: ["llm_prompt:write"], READ_ONLY: ["dataset:read"]}
     )
     create_prompt(state, "greet", "Hello {{name}}")
-    with run_in_thread(state) as url:
-        monkeypatch.setenv("POSTHOG_HOST", url)
-        monkeypatch.setenv("POSTHOG_PROJECT_ID", "7")
-        monkeypatch.setenv("POSTHOG_PERSONAL_API_KEY", KEY)
+    with cli_server(monkeypatch, state, KEY):
         yield state
 
 

@@ -12,20 +12,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_support import cli_server, writer_state
 
 from posthog_api.cli import main
-from posthog_api.testing import ServerState, run_in_thread
+from posthog_api.testing import ServerState
 
 KEY = "phx_cli_fields_key_0123456789"
 
 
 @pytest.fixture
 def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ServerState]:
-    state = ServerState(project_id="7", keys={KEY: ["llm_prompt:write"]})
-    with run_in_thread(state) as url:
-        monkeypatch.setenv("POSTHOG_HOST", url)
-        monkeypatch.setenv("POSTHOG_PROJECT_ID", "7")
-        monkeypatch.setenv("POSTHOG_PERSONAL_API_KEY", KEY)
+    with cli_server(monkeypatch, writer_state(KEY), KEY) as (state, _):
         yield state
 
 

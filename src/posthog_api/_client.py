@@ -97,14 +97,16 @@ class _Options:
 _DEFAULTS = _Options(NOT_GIVEN, NOT_GIVEN, None)
 
 
-class _Home:
-    """The event loop a connection pool was first used in, shared by every client sending
-    through that pool (``with_options`` copies): httpx's connections belong to that loop."""
+class _Pool:
+    """What every client sending through one connection pool (``with_options`` copies)
+    shares: the event loop the pool was first used in (httpx's connections belong to it)
+    and the copies, which closing the pool closes too."""
 
-    __slots__ = ("loop",)
+    __slots__ = ("copies", "loop")
 
     def __init__(self) -> None:
         self.loop: AbstractEventLoop | None = None
+        self.copies: weakref.WeakSet[AsyncPostHog] = weakref.WeakSet()
 
 
 class AsyncPostHog(resources.Namespaces):
@@ -167,8 +169,7 @@ class AsyncPostHog(resources.Namespaces):
         )
         # Kept for with_options(host=...): the user's transport is reused, our pool is not.
         self._given = _given_transport(http_client, transport)
-        self._home = _Home()
-        self._family: weakref.WeakSet[AsyncPostHog] = weakref.WeakSet()  # copies on the pool
+        self._pool = _Pool()
         retrying = RetryTransport(self._given or _new_pool(), max_retries=config.max_retries)
         self._setup(config, retrying, _new_cache(config), owns_cache=True)
 
@@ -223,8 +224,8 @@ class AsyncPostHog(resources.Namespaces):
         clone = object.__new__(AsyncPostHog)
         clone._given = self._given
         # One pool, one loop: the same host shares the pool, a given transport is shared.
-        clone._home = self._home if config.host == old.host or self._given else _Home()
-        clone._family = self._family if config.host == old.host else weakref.WeakSet()
+        # The same host shares the pool; a given transport is shared whatever the host.
+        clone._pool = self._pool if config.host == old.host or self._given else _Pool()
         if config.host == old.host:
             transport = self._transport.with_max_retries(config.max_retries)
         else:  # the user's transport, shared (never closed by us), or a pool of its own
@@ -239,7 +240,7 @@ class AsyncPostHog(resources.Namespaces):
         ) and config.cache_options() == old.cache_options()
         cache = self._prompt_cache if same_prompts else _new_cache(config)
         clone._setup(config, transport, cache, owns_cache=not same_prompts)
-        clone._family.add(clone)  # only once built: aclose reaches its prompts
+        clone._pool.copies.add(clone)  # only once built: aclose reaches its prompts
         return clone
 
     async def aclose(self) -> None:
@@ -255,10 +256,10 @@ class AsyncPostHog(resources.Namespaces):
             await self._http.aclose()  # marks it closed first, then closes the pool
         except RuntimeError:
             # The pool's loop is gone (a second asyncio.run()): its sockets went with it.
-            if self._home.loop in (None, get_running_loop()):
+            if self._pool.loop in (None, get_running_loop()):
                 raise
         if self._transport.closed:  # the pool is gone: so is every copy sharing it
-            for copy in self._family:
+            for copy in self._pool.copies:
                 copy.prompts._on_close()
 
     async def __aenter__(self) -> AsyncPostHog:
@@ -378,10 +379,10 @@ class AsyncPostHog(resources.Namespaces):
         if self._http.is_closed:
             raise _closed(operation)
         loop = get_running_loop()
-        if loop is not self._home.loop:
-            if self._home.loop is not None:
+        if loop is not self._pool.loop:
+            if self._pool.loop is not None:
                 raise _other_loop(operation)
-            self._home.loop = loop  # the first request: the pool is this loop's from now
+            self._pool.loop = loop  # the first request: the pool is this loop's from now
         headers = options.headers if content is None else [*options.headers, *_JSON.items()]
         try:
             request = self._http.build_request(

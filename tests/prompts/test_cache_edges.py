@@ -16,32 +16,9 @@ import pytest
 from posthog_api._errors import APIError, ConfigurationError, RateLimitError
 from posthog_api.prompts import Prompt, PromptCache
 
-from .test_cache import Clock, settle
+from .test_cache import Clock, Fetcher, settle
 
 NAME = "support-bot"
-
-
-class Fetcher:
-    """A fetch callable: counts calls, can wait on a gate, returns or raises on demand."""
-
-    def __init__(self, name: str = NAME, version: int = 1) -> None:
-        self.name = name
-        self.version = version
-        self.calls = 0
-        self.error: BaseException | None = None
-        self.gate: asyncio.Event | None = None
-
-    def block(self) -> asyncio.Event:
-        self.gate = asyncio.Event()
-        return self.gate
-
-    async def __call__(self) -> Prompt:
-        self.calls += 1
-        if self.gate is not None:
-            await self.gate.wait()
-        if self.error is not None:
-            raise self.error
-        return make(self.name, self.version)
 
 
 def make(name: str, version: int = 1) -> Prompt:
