@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
 import pytest
 
 from posthog_api import AsyncPostHog, ConfigurationError, InvalidRequestError, ScopeError
@@ -86,3 +87,18 @@ async def test_extra_query_may_not_send_an_argument_a_second_time(
         client.datasets.list(search="q1", extra_query={"search": "q2"})
     page = await client.datasets.list(extra_query={"search": "q2"})  # alone, it is sent
     assert page.results == [] and server.log()[-1].query == "search=q2"
+
+
+async def test_a_copy_on_another_host_over_the_users_transport_closes_with_it(
+    server: Server,
+) -> None:
+    seed_demo(server.state)
+    transport = httpx.AsyncHTTPTransport()
+    client = AsyncPostHog(api_key=KEY, project_id=PROJECT, host=server.url, transport=transport)
+    other = client.with_options(host=server.url.replace("127.0.0.1", "localhost"))
+    assert (await other.prompts.get("support-bot")).source == "api"
+    assert (await other.prompts.get("support-bot")).source == "cache"
+    await client.aclose()  # closes the given transport, as httpx does: the copy sends over it
+    with pytest.raises(ConfigurationError, match="closed"):
+        await other.prompts.get("support-bot")
+    await other.aclose()
