@@ -22,7 +22,7 @@ PROJECT = "1"
 HOST = "http://bench.invalid"  # never resolved: every request is answered in process
 PROMPT_NAME = "support-bot"
 PROMPT_VERSION = 3
-PROMPT_PATH = f"/api/environments/{PROJECT}/llm_prompts/name/{PROMPT_NAME}/"
+PROMPT_PATH = f"/api/projects/{PROJECT}/llm_prompts/name/{PROMPT_NAME}/"
 ITEMS_PATH = f"/api/projects/{PROJECT}/dataset_items/"
 DATASET_ID = "5b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d"
 

@@ -1,7 +1,7 @@
 """(b) Loopback throughput against the local server (uvicorn on a thread, TCP_NODELAY, 127.0.0.1).
 
 ``throughput_tasks`` tasks share a budget of requests; each contender sends the same
-``GET /api/environments/1/llm_prompts/name/support-bot/?version=3``: the facade through
+``GET /api/projects/1/llm_prompts/name/support-bot/?version=3``: the facade through
 ``prompts.fetch`` (the cache bypassed), bare httpx with the facade's connection limits
 (100 connections, 20 kept alive) and the facade's headers, parsing the body with
 ``json.loads``. Contenders alternate burst by burst, each burst preceded by an untimed

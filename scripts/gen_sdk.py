@@ -110,6 +110,7 @@ class Operation:
     name: str
     summary: str
     description: str
+    deprecated: bool = False
     params: list[Param] = field(default_factory=list)
     body_model: str | None = None
     body_fields: list[Field] = field(default_factory=list)
@@ -141,6 +142,8 @@ class Operation:
     @property
     def docstring(self) -> str:
         text = self.summary.rstrip(".") + "."
+        if self.deprecated:
+            text += "\n\nDeprecated by the API description: see below for what to use instead."
         if self.description and self.description.strip() != self.summary.strip():
             text += "\n\n" + self.description.strip()
         described = [(p.name, p.description) for p in self.params if p.description]
@@ -355,6 +358,7 @@ def load(document: dict[str, Any]) -> list[Operation]:
                 name=op.get("x-sdk-name") or _method_name(operation_id, tag),
                 summary=op.get("summary", operation_id),
                 description=op.get("description", ""),
+                deprecated=bool(op.get("deprecated", False)),
             )
             declared = [*item.get("parameters", []), *op.get("parameters", [])]
             params = [_param(spec, p, operation_id) for p in declared]

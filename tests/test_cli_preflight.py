@@ -132,7 +132,7 @@ def test_the_right_project_costs_one_list_request_then_runs_the_command(
     assert "would create version 1" in out and "summary: 2 create, 1 publish" in out
     first = server.requests[0]
     assert (first.method, first.status) == ("GET", 200)
-    assert first.path == "/api/environments/7/llm_prompts/" and "limit=1" in first.query
+    assert first.path == "/api/projects/7/llm_prompts/" and "limit=1" in first.query
     assert server.request_count("GET", first.path) == 1  # then one fetch per file
     assert server.request_count() == 1 + 3
 

@@ -19,7 +19,7 @@ import posthog_api.testing as testing
 from posthog_api.cli import DEMO_KEY, main
 from posthog_api.testing import ServerState, run_in_thread
 
-LIST = "/api/environments/1/llm_prompts/"
+LIST = "/api/projects/1/llm_prompts/"
 HEADERS = {"Authorization": f"Bearer {DEMO_KEY}"}
 
 

@@ -33,7 +33,7 @@ from posthog_api._transport import (
     backoff_delay,
 )
 
-URL = "https://eu.posthog.com/api/environments/1/llm_prompts/"
+URL = "https://eu.posthog.com/api/projects/1/llm_prompts/"
 TOKEN = "phx_s3cretT0kenValue1234567890"
 
 IDEMPOTENT = ["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]
@@ -595,14 +595,14 @@ async def test_owns_inner_false_never_closes_inner() -> None:
 async def test_works_under_async_client_with_attempts_visible() -> None:
     transport, inner, _ = make([429, 201])
     async with httpx.AsyncClient(transport=transport, base_url="https://eu.posthog.com") as c:
-        response = await c.post("/api/environments/1/llm_prompts/", json={"name": "x"})
+        response = await c.post("/api/projects/1/llm_prompts/", json={"name": "x"})
         assert response.status_code == 201
         assert attempts_of(response) == 2
         assert inner.bodies == [b'{"name":"x"}', b'{"name":"x"}']
 
         inner.outcomes = [httpx.ConnectError]
         with pytest.raises(httpx.ConnectError) as info:
-            await c.get("/api/environments/1/llm_prompts/")
+            await c.get("/api/projects/1/llm_prompts/")
         assert attempts_of(info.value) == 3
     assert inner.closed
 
@@ -625,7 +625,7 @@ async def test_debug_line_per_attempt(caplog: pytest.LogCaptureFixture) -> None:
     assert len(messages) == 1
     match = LINE.match(messages[0])
     assert match is not None, messages[0]
-    assert match.groups() == ("GET", "/api/environments/1/llm_prompts/", "200", "1")
+    assert match.groups() == ("GET", "/api/projects/1/llm_prompts/", "200", "1")
     assert caplog.records[0].levelno == logging.DEBUG
     assert "hunter2" not in caplog.text
     assert "?" not in caplog.text
@@ -641,7 +641,7 @@ async def test_debug_lines_for_retries(caplog: pytest.LogCaptureFixture) -> None
     assert first is not None
     assert first.group(3) == "ConnectError"
     assert messages[1] == (
-        "retrying POST /api/environments/1/llm_prompts/ after ConnectError in 0.50 s "
+        "retrying POST /api/projects/1/llm_prompts/ after ConnectError in 0.50 s "
         "(attempt 2 of 3)"
     )
     last = LINE.match(messages[2])
@@ -655,7 +655,7 @@ async def test_debug_line_when_retry_after_too_long(caplog: pytest.LogCaptureFix
     await transport.handle_async_request(request("GET"))
     messages = [r.getMessage() for r in caplog.records if r.name == LOGGER_NAME]
     assert messages[-1] == (
-        "not retrying GET /api/environments/1/llm_prompts/: Retry-After exceeds 60 s"
+        "not retrying GET /api/projects/1/llm_prompts/: Retry-After exceeds 60 s"
     )
 
 
@@ -687,7 +687,7 @@ async def test_nothing_logged_above_debug(caplog: pytest.LogCaptureFixture) -> N
         (f"'authorization': 'bearer {TOKEN}'", "'authorization': 'bearer [redacted]'"),
         (f"key={TOKEN}&x=1", "key=[redacted]&x=1"),
         ("phc_projectkey123 sent", "[redacted] sent"),
-        ("GET /api/environments/1/ -> 200", "GET /api/environments/1/ -> 200"),
+        ("GET /api/projects/1/ -> 200", "GET /api/projects/1/ -> 200"),
     ],
 )
 def test_redact(text: str, expected: str) -> None:
@@ -758,7 +758,7 @@ async def test_configure_from_env_reads_os_environ_and_writes_stderr(
     await transport.handle_async_request(request("GET"))
     clean_logger.debug("leak? Authorization: Bearer %s", TOKEN)
     err = capsys.readouterr().err
-    assert "GET /api/environments/1/llm_prompts/ -> 200 in " in err
+    assert "GET /api/projects/1/llm_prompts/ -> 200 in " in err
     assert "(attempt 1)" in err
     assert "Bearer [redacted]" in err
     assert TOKEN not in err

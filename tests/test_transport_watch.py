@@ -28,7 +28,7 @@ from posthog_api._transport import (
     check_max_retries,
 )
 
-URL = "https://eu.posthog.com/api/environments/1/llm_prompts/"
+URL = "https://eu.posthog.com/api/projects/1/llm_prompts/"
 TOKEN = "phx_watchT0kenValue1234567890"
 # Far beyond any deadline below: a test that loses its deadline fails here instead of hanging.
 GIVE_UP = 2.0
@@ -655,7 +655,7 @@ async def test_debug_lines_show_each_attempts_time_and_status(
     response = await transport.handle_async_request(plain())
     assert response.elapsed.total_seconds() == 1.25
     messages = [r.getMessage() for r in caplog.records if r.name == LOGGER_NAME]
-    path = "/api/environments/1/llm_prompts/"
+    path = "/api/projects/1/llm_prompts/"
     assert messages == [
         f"GET {path} -> 503 in 1250.0 ms (attempt 1)",
         f"retrying GET {path} after 503 in 0.50 s (attempt 2 of 3)",
@@ -678,6 +678,6 @@ async def test_debug_line_for_a_failed_attempt_shows_its_time(
         await transport.handle_async_request(plain("DELETE"))
     messages = [r.getMessage() for r in caplog.records if r.name == LOGGER_NAME]
     assert messages == [
-        "DELETE /api/environments/1/llm_prompts/ -> ReadError in 500.0 ms (attempt 1)"
+        "DELETE /api/projects/1/llm_prompts/ -> ReadError in 500.0 ms (attempt 1)"
     ]
     assert not re.search(TOKEN, caplog.text)

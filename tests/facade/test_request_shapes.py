@@ -18,7 +18,7 @@ A = uuid.UUID(int=0xA)
 B = uuid.UUID(int=0xB)
 P = PROJECT_ID
 TS = "2026-01-01T00:00:00+00:00"
-ENV = f"/api/environments/{P}"
+ENV = f"/api/projects/{P}"
 
 # id, (namespace, method, args, kwargs), (method, path, query items, json body or None)
 CASES: list[tuple[str, tuple[Any, ...], tuple[Any, ...]]] = [

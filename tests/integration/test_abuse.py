@@ -39,7 +39,7 @@ from posthog_api import (
 KEY = "phx_ABUSE_secret_key_do_not_leak_5f4e3d2c1b0a"
 HOST = "https://eu.posthog.example"
 PROJECT = "4242"
-ENV = f"/api/environments/{PROJECT}"
+ENV = f"/api/projects/{PROJECT}"
 PROJ = f"/api/projects/{PROJECT}"
 NAME_RE = re.compile(r"[A-Za-z0-9_-]{1,255}")
 

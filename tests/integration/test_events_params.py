@@ -23,7 +23,7 @@ from posthog_api.testing import seed_demo
 
 from .conftest import KEY, PROJECT, Server
 
-EVENTS = f"/api/environments/{PROJECT}/events/"
+EVENTS = f"/api/projects/{PROJECT}/events/"
 
 
 def _compact(value: Any) -> str:

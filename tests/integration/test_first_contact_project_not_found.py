@@ -36,9 +36,9 @@ def _assert_says_check_the_configuration(error: ProjectNotFoundError) -> None:
 async def test_the_local_server_answers_404_details_as_posthog_does(server: Server) -> None:
     headers = {"Authorization": f"Bearer {KEY}"}
     async with httpx.AsyncClient(base_url=server.url, headers=headers) as http:
-        project = await http.get(f"/api/environments/{WRONG}/llm_prompts/name/support-bot/")
-        prompt = await http.get(f"/api/environments/{PROJECT}/llm_prompts/name/support-bot/")
-        endpoint = await http.get(f"/prefix/api/environments/{PROJECT}/llm_prompts/")
+        project = await http.get(f"/api/projects/{WRONG}/llm_prompts/name/support-bot/")
+        prompt = await http.get(f"/api/projects/{PROJECT}/llm_prompts/name/support-bot/")
+        endpoint = await http.get(f"/prefix/api/projects/{PROJECT}/llm_prompts/")
 
     # PostHog's routing (TeamAndOrgViewSetMixin): DRF NotFound in the usual envelope.
     assert project.status_code == 404

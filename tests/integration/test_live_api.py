@@ -22,7 +22,7 @@ from posthog_api.testing import seed_demo
 
 from .conftest import BAD_KEY, PROJECT, READ_ONLY_KEY, MakeClient, Server
 
-NAME_PATH = f"/api/environments/{PROJECT}/llm_prompts/name/{{}}/"
+NAME_PATH = f"/api/projects/{PROJECT}/llm_prompts/name/{{}}/"
 
 
 # -- the prompt lifecycle --------------------------------------------------------------

@@ -128,4 +128,4 @@ async def test_aclose_stops_background_refreshes_and_pool(
     leftover = {t for t in asyncio.all_tasks() - tasks_before if not t.done()}
     assert leftover == set(), [t.get_name() for t in leftover]
     server.state.faults.reset()
-    assert f"/api/environments/{PROJECT}/llm_prompts/name/bg-0/" in {r.path for r in server.log()}
+    assert f"/api/projects/{PROJECT}/llm_prompts/name/bg-0/" in {r.path for r in server.log()}

@@ -94,7 +94,7 @@ async def test_a_create_that_meets_a_5xx_is_sent_once(
     with pytest.raises(InternalServerError):
         await client.prompts.create("twice", "v1")
     assert len(server.log("PATCH")) == 1
-    assert len(server.log("POST", f"/api/environments/{PROJECT}/llm_prompts/")) == 2  # 1 + 1
+    assert len(server.log("POST", f"/api/projects/{PROJECT}/llm_prompts/")) == 2  # 1 + 1
 
 
 async def test_a_create_whose_connection_drops_is_sent_once(
@@ -233,7 +233,7 @@ async def test_cached_prompts_survive_a_full_outage(
     writer = make_client()
     await client.prompts.create("kept", "v1")
     await writer.prompts.create("never-cached", "x")
-    log_path = f"/api/environments/{PROJECT}/llm_prompts/name/kept/"
+    log_path = f"/api/projects/{PROJECT}/llm_prompts/name/kept/"
 
     if outage == "5xx":
         server.state.faults.fail_rate(1.0, status=503)

@@ -32,7 +32,7 @@ from posthog_api.testing.resources import insert
 PROJECT = "1"
 KEY = "phx_hostile_paging_secret_0a1b2c3d"
 DATASETS = f"/api/projects/{PROJECT}/datasets/"
-RESOLVE = f"/api/environments/{PROJECT}/llm_prompts/resolve/name/"
+RESOLVE = f"/api/projects/{PROJECT}/llm_prompts/resolve/name/"
 BUDGET = 150
 
 Scope = dict[str, Any]

@@ -20,7 +20,7 @@ from .conftest import KEY, PROJECT, MakeClient, ManualClock, Server
 
 
 def _gets(server: Server, name: str) -> int:
-    return len(server.log("GET", f"/api/environments/{PROJECT}/llm_prompts/name/{name}/"))
+    return len(server.log("GET", f"/api/projects/{PROJECT}/llm_prompts/name/{name}/"))
 
 
 def _clocked(make_client: MakeClient, **options: Any) -> tuple[AsyncPostHog, ManualClock]:

@@ -21,7 +21,7 @@ from posthog_api.testing.prompts import create_prompt
 
 from .conftest import MakeClient, Server
 
-RESOLVE = "/api/environments/1/llm_prompts/resolve/name/greet/"
+RESOLVE = "/api/projects/1/llm_prompts/resolve/name/greet/"
 
 
 def seed(server: Server, name: str, count: int) -> None:
@@ -135,7 +135,7 @@ async def test_update_patches_one_version_row_and_forgets_the_name(
     assert latest.version == 2
     row = await client.prompts.update(latest.id, deleted=True)
     assert row.name == "greet" and row.deleted is True
-    assert len(server.log("PATCH", f"/api/environments/1/llm_prompts/{latest.id}/")) == 1
+    assert len(server.log("PATCH", f"/api/projects/1/llm_prompts/{latest.id}/")) == 1
     with server.state.lock:
         assert [p["deleted"] for p in server.state.prompts] == [False, True]
     assert client.prompts._cache.peek("greet") is None  # nothing cached for the name

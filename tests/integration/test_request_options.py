@@ -143,7 +143,7 @@ async def test_with_options_takes_every_constructor_option(
     assert len(await copy.datasets.list().collect()) > 0
     with pytest.raises(ScopeError):  # the copy's scopes: refused before sending
         await copy.prompts.fetch("support-bot")
-    assert server.log("GET", f"/api/environments/{PROJECT}/llm_prompts/name/support-bot/") == []
+    assert server.log("GET", f"/api/projects/{PROJECT}/llm_prompts/name/support-bot/") == []
     await copy.aclose()
 
 
@@ -178,7 +178,7 @@ async def test_a_copy_on_the_same_host_shares_the_pool_and_the_cache(
     assert copy._prompt_cache is client._prompt_cache
     await client.prompts.get("support-bot")
     await copy.prompts.get("support-bot")  # served from the shared cache
-    name_path = f"/api/environments/{PROJECT}/llm_prompts/name/support-bot/"
+    name_path = f"/api/projects/{PROJECT}/llm_prompts/name/support-bot/"
     assert len(server.log("GET", name_path)) == 1
     await copy.aclose()
     assert (await client.datasets.list()).count  # closing the copy left the pool open

@@ -12,7 +12,7 @@ from posthog_api.testing import seed_demo
 
 from .conftest import KEY, PROJECT, MakeClient, Server
 
-NAME_PATH = f"/api/environments/{PROJECT}/llm_prompts/name/support-bot/"
+NAME_PATH = f"/api/projects/{PROJECT}/llm_prompts/name/support-bot/"
 
 
 async def test_a_copy_told_it_lacks_the_read_scope_does_not_read_the_shared_cache(
@@ -68,7 +68,7 @@ async def test_distinct_ids_are_strings(client: AsyncPostHog, server: Server) ->
     events = await client.events.list(distinct_id=wanted).collect()
     assert events and {e.distinct_id for e in events} == {wanted}
     await client.events.list(distinct_id="user@example.com").collect()
-    (last,) = server.log("GET", f"/api/environments/{PROJECT}/events/")[-1:]
+    (last,) = server.log("GET", f"/api/projects/{PROJECT}/events/")[-1:]
     assert "distinct_id=user%40example.com" in last.query
 
 

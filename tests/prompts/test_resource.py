@@ -44,7 +44,7 @@ class Env:
         return client
 
     def gets(self, name: str) -> int:
-        return self.state.request_count("GET", f"/api/environments/1/llm_prompts/name/{name}/")
+        return self.state.request_count("GET", f"/api/projects/1/llm_prompts/name/{name}/")
 
 
 @pytest.fixture

@@ -50,7 +50,7 @@ def test_scope_arithmetic(needed: str, granted: tuple[str, ...], ok: bool) -> No
 
 
 async def test_missing_and_bad_keys(app: Any, checker: SpecChecker) -> None:
-    url = f"/api/environments/{P}/llm_prompts/"
+    url = f"/api/projects/{P}/llm_prompts/"
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app),
         base_url=BASE,
@@ -137,7 +137,7 @@ async def test_unscoped_operation_needs_only_a_valid_key(make_client: ClientFact
 
 
 async def test_other_project_is_not_found(http: httpx.AsyncClient) -> None:
-    response = await http.get("/api/environments/2/llm_prompts/")
+    response = await http.get("/api/projects/2/llm_prompts/")
     assert response.status_code == 404
     assert response.json()["type"] == "invalid_request"
 
@@ -148,7 +148,7 @@ async def test_trailing_slash_and_methods(http: httpx.AsyncClient) -> None:
     assert redirect.headers["location"] == f"{BASE}/api/projects/{P}/datasets/?limit=5"
     post = await http.post(f"/api/projects/{P}/datasets", json={"name": "x"})
     assert post.status_code == 404 and post.json()["detail"] == "Endpoint not found."
-    unknown = await http.get("/api/environments/1/nothing-here/")
+    unknown = await http.get("/api/projects/1/nothing-here/")
     assert unknown.status_code == 404
     put = await http.put(f"/api/projects/{P}/datasets/", json={})
     assert put.status_code == 405 and put.json()["code"] == "method_not_allowed"

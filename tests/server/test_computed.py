@@ -10,7 +10,7 @@ from posthog_api.testing import ServerState, seed_demo
 
 from .conftest import PROJECT
 
-ENV = f"/api/environments/{PROJECT}"
+ENV = f"/api/projects/{PROJECT}"
 NIL = "00000000-0000-4000-8000-000000000000"
 
 

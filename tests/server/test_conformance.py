@@ -115,7 +115,7 @@ async def test_all_operations_conform(
 def test_checker_rejects_off_spec_bodies() -> None:
     """The conformance check would notice a wrong shape, a wrong type or a stray body."""
     spec_checker = SpecChecker()
-    request = httpx.Request("GET", f"{BASE}/api/environments/1/llm_prompts/name/x/")
+    request = httpx.Request("GET", f"{BASE}/api/projects/1/llm_prompts/name/x/")
     missing = httpx.Response(200, json={"id": "not-a-uuid", "name": "x"}, request=request)
     spec_checker.check("GET", request.url.path, missing)
     assert any("required" in p for p in spec_checker.problems)

@@ -12,7 +12,7 @@ from posthog_api.testing import ServerState, seed_demo
 
 from .conftest import PROJECT
 
-EVENTS = f"/api/environments/{PROJECT}/events/"
+EVENTS = f"/api/projects/{PROJECT}/events/"
 
 
 async def _ids(http: httpx.AsyncClient, filters: Any) -> set[str]:

@@ -11,7 +11,7 @@ from posthog_api.testing import Faults, ServerState
 
 from .conftest import PROJECT
 
-LIST = f"/api/environments/{PROJECT}/llm_prompts/"
+LIST = f"/api/projects/{PROJECT}/llm_prompts/"
 
 
 async def statuses(http: httpx.AsyncClient, count: int, method: str = "GET") -> list[int]:

@@ -25,7 +25,7 @@ from posthog_api.testing import ServerState, create_app, run_in_thread, seed_dem
 
 from .conftest import KEY, KEYS, PROJECT, READ_KEY, SPEC
 
-ENV = f"/api/environments/{PROJECT}"
+ENV = f"/api/projects/{PROJECT}"
 PROJ = f"/api/projects/{PROJECT}"
 ENVELOPE_KEYS = {"type", "code", "detail", "attr"}
 MAX_DEPTH = 100  # the server's documented nesting limit (posthog_api.testing._json)

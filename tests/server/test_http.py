@@ -81,12 +81,12 @@ async def test_dropped_connection_over_http(base_url: str, state: ServerState) -
     async with httpx.AsyncClient(
         base_url=base_url, headers={"Authorization": f"Bearer {KEY}"}
     ) as raw:
-        assert (await raw.get(f"/api/environments/{P}/llm_prompts/")).status_code == 200
+        assert (await raw.get(f"/api/projects/{P}/llm_prompts/")).status_code == 200
         state.faults.drop_next(1)
         with pytest.raises(httpx.RemoteProtocolError):
-            await raw.get(f"/api/environments/{P}/llm_prompts/")
+            await raw.get(f"/api/projects/{P}/llm_prompts/")
         # The server keeps serving afterwards.
-        assert (await raw.get(f"/api/environments/{P}/llm_prompts/")).status_code == 200
+        assert (await raw.get(f"/api/projects/{P}/llm_prompts/")).status_code == 200
     assert [r.dropped for r in state.requests] == [False, True, False]
 
 
@@ -96,9 +96,9 @@ async def test_throttle_and_latency_over_http(base_url: str, state: ServerState)
     async with httpx.AsyncClient(
         base_url=base_url, headers={"Authorization": f"Bearer {KEY}"}
     ) as raw:
-        limited = await raw.get(f"/api/environments/{P}/llm_prompts/")
+        limited = await raw.get(f"/api/projects/{P}/llm_prompts/")
         assert limited.status_code == 429 and limited.headers["retry-after"] == "3"
-        ok = await raw.get(f"/api/environments/{P}/llm_prompts/")
+        ok = await raw.get(f"/api/projects/{P}/llm_prompts/")
         assert ok.status_code == 200
         # next/previous URLs are built from the address the client used.
         for name in ("a", "b"):
@@ -111,10 +111,10 @@ def test_run_in_thread_shuts_down_cleanly(state: ServerState) -> None:
     before = threading.active_count()
     with run_in_thread(state) as url:
         response = httpx.get(
-            f"{url}/api/environments/{P}/llm_prompts/",
+            f"{url}/api/projects/{P}/llm_prompts/",
             headers={"Authorization": f"Bearer {KEY}"},
         )
         assert response.status_code == 200
     assert threading.active_count() == before
     with pytest.raises(httpx.ConnectError):
-        httpx.get(f"{url}/api/environments/{P}/llm_prompts/", timeout=1)
+        httpx.get(f"{url}/api/projects/{P}/llm_prompts/", timeout=1)

@@ -140,7 +140,7 @@ async def test_duplicate_active_name_is_unique_error(client: AuthenticatedClient
 
 
 async def test_prompt_missing_and_size_limit(http: httpx.AsyncClient) -> None:
-    url = f"/api/environments/{P}/llm_prompts/"
+    url = f"/api/projects/{P}/llm_prompts/"
     missing = await http.post(url, json={"name": "x"})
     assert missing.status_code == 400 and missing.json()["attr"] == "prompt"
     assert missing.json()["code"] == "required"
@@ -166,7 +166,7 @@ async def test_publish_conflict_and_validation(
     assert body(stale) == {"detail": CONFLICT, "current_version": 2}
     ahead = await publish(client, "p", "v3?", base=5)
     assert ahead.status_code == 409 and body(ahead)["current_version"] == 2
-    url = f"/api/environments/{P}/llm_prompts/name/p/"
+    url = f"/api/projects/{P}/llm_prompts/name/p/"
     no_base = await http.patch(url, json={"prompt": "x"})
     assert no_base.status_code == 400 and no_base.json()["attr"] == "base_version"
     zero = await http.patch(url, json={"prompt": "x", "base_version": 0})
@@ -299,6 +299,6 @@ async def test_hard_delete_is_405_with_empty_body(client: AuthenticatedClient) -
 
 
 async def test_empty_body_reports_missing_fields(http: httpx.AsyncClient) -> None:
-    created = await http.post(f"/api/environments/{P}/llm_prompts/")
+    created = await http.post(f"/api/projects/{P}/llm_prompts/")
     assert created.status_code == 400
     assert (created.json()["attr"], created.json()["code"]) == ("name", "required")

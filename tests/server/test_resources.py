@@ -269,7 +269,7 @@ async def test_evaluations(client: AuthenticatedClient, http: httpx.AsyncClient)
     assert (
         patched.parsed.enabled is False and patched.parsed.evaluation_type == EvaluationTypeEnum.HOG
     )
-    url = f"/api/environments/{P}/evaluations/"
+    url = f"/api/projects/{P}/evaluations/"
     base = {"name": "x", "evaluation_type": "llm_judge", "output_type": "boolean"}
     for change, attr, code in [
         ({"evaluation_type": "regex"}, "evaluation_type", "invalid_choice"),
@@ -309,9 +309,9 @@ async def test_persisted_folders(client: AuthenticatedClient, http: httpx.AsyncC
     assert str(again.parsed.id) == str(made.parsed.id)  # one folder per type
     listed = await persisted_folder_list.asyncio_detailed(project_id=P, client=client)
     assert [f.path for f in listed.parsed.results] == ["Other"]
-    bad = await http.post(f"/api/environments/{P}/persisted_folder/", json={"type": "attic"})
+    bad = await http.post(f"/api/projects/{P}/persisted_folder/", json={"type": "attic"})
     assert bad.status_code == 400 and bad.json()["attr"] == "type"
-    missing = await http.post(f"/api/environments/{P}/persisted_folder/", json={})
+    missing = await http.post(f"/api/projects/{P}/persisted_folder/", json={})
     assert missing.status_code == 400 and missing.json()["code"] == "required"
 
 

@@ -200,7 +200,7 @@ async def test_facade_returns_a_model_for_an_evaluation_from_a_newer_posthog() -
     finally:
         await client.aclose()
 
-    assert [r.url.path for r in seen] == [f"/api/environments/1/evaluations/{EVALUATION_ID}/"]
+    assert [r.url.path for r in seen] == [f"/api/projects/1/evaluations/{EVALUATION_ID}/"]
     assert isinstance(evaluation, models.Evaluation)
     assert isinstance(evaluation.evaluation_type, models.EvaluationTypeEnum)
     assert evaluation.evaluation_type == "python"

@@ -8,8 +8,12 @@ from .dataset_request import DatasetRequest
 from .error_response import ErrorResponse
 from .error_tracking_symbol_set_request import ErrorTrackingSymbolSetRequest
 from .evaluation import Evaluation
+from .evaluation_model_configuration_type_0 import EvaluationModelConfigurationType0
 from .evaluation_pattern import EvaluationPattern
 from .evaluation_request import EvaluationRequest
+from .evaluation_request_model_configuration_type_0 import (
+    EvaluationRequestModelConfigurationType0,
+)
 from .evaluation_run_request import EvaluationRunRequest
 from .evaluation_summary_filter_enum import EvaluationSummaryFilterEnum
 from .evaluation_summary_request import EvaluationSummaryRequest
@@ -17,9 +21,15 @@ from .evaluation_summary_response import EvaluationSummaryResponse
 from .evaluation_summary_statistics import EvaluationSummaryStatistics
 from .evaluation_type_enum import EvaluationTypeEnum
 from .events_format_enum import EventsFormatEnum
+from .github_repos_response import GithubReposResponse
 from .json_object import JSONObject
 from .llm_prompt import LLMPrompt
 from .llm_prompt_archive_request import LLMPromptArchiveRequest
+from .llm_prompt_duplicate_request import LLMPromptDuplicateRequest
+from .llm_prompt_edit import LLMPromptEdit
+from .llm_prompt_label import LLMPromptLabel
+from .llm_prompt_label_ref import LLMPromptLabelRef
+from .llm_prompt_label_request import LLMPromptLabelRequest
 from .llm_prompt_public import LLMPromptPublic
 from .llm_prompt_publish import LLMPromptPublish
 from .llm_prompt_request import LLMPromptRequest
@@ -42,10 +52,16 @@ from .paginated_persisted_folder_list import PaginatedPersistedFolderList
 from .patched_dataset import PatchedDataset
 from .patched_dataset_item import PatchedDatasetItem
 from .patched_evaluation import PatchedEvaluation
+from .patched_evaluation_model_configuration_type_0 import (
+    PatchedEvaluationModelConfigurationType0,
+)
 from .patched_llm_prompt import PatchedLLMPrompt
 from .persisted_folder import PersistedFolder
 from .persisted_folder_request import PersistedFolderRequest
 from .persisted_folder_type_enum import PersistedFolderTypeEnum
+from .prompt_config_type_0 import PromptConfigType0
+from .prompt_content_enum import PromptContentEnum
+from .prompt_order_by_enum import PromptOrderByEnum
 from .prompt_version_conflict import PromptVersionConflict
 from .property_filter import PropertyFilter
 from .provider_enum import ProviderEnum
@@ -76,8 +92,10 @@ __all__ = (
     "ErrorResponse",
     "ErrorTrackingSymbolSetRequest",
     "Evaluation",
+    "EvaluationModelConfigurationType0",
     "EvaluationPattern",
     "EvaluationRequest",
+    "EvaluationRequestModelConfigurationType0",
     "EvaluationRunRequest",
     "EvaluationSummaryFilterEnum",
     "EvaluationSummaryRequest",
@@ -85,9 +103,15 @@ __all__ = (
     "EvaluationSummaryStatistics",
     "EvaluationTypeEnum",
     "EventsFormatEnum",
+    "GithubReposResponse",
     "JSONObject",
     "LLMPrompt",
     "LLMPromptArchiveRequest",
+    "LLMPromptDuplicateRequest",
+    "LLMPromptEdit",
+    "LLMPromptLabel",
+    "LLMPromptLabelRef",
+    "LLMPromptLabelRequest",
     "LLMPromptPublic",
     "LLMPromptPublish",
     "LLMPromptRequest",
@@ -110,10 +134,14 @@ __all__ = (
     "PatchedDataset",
     "PatchedDatasetItem",
     "PatchedEvaluation",
+    "PatchedEvaluationModelConfigurationType0",
     "PatchedLLMPrompt",
     "PersistedFolder",
     "PersistedFolderRequest",
     "PersistedFolderTypeEnum",
+    "PromptConfigType0",
+    "PromptContentEnum",
+    "PromptOrderByEnum",
     "PromptVersionConflict",
     "PropertyFilter",
     "ProviderEnum",

@@ -32,6 +32,8 @@ class Evaluation:
         evaluation_config (Any | Unset): Settings of the evaluator (the judge prompt, or the Hog source).
         output_config (Any | Unset): Settings of the output.
         conditions (Any | Unset): Which generations the evaluation applies to.
+        model_configuration (EvaluationModelConfigurationType0 | None | Unset): The judge model's provider, model and
+            parameters (any JSON object).
         deleted (bool | Unset):
     """
 
@@ -47,6 +49,7 @@ class Evaluation:
     evaluation_config: Any | Unset = UNSET
     output_config: Any | Unset = UNSET
     conditions: Any | Unset = UNSET
+    model_configuration: EvaluationModelConfigurationType0 | None | Unset = UNSET
     deleted: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -79,6 +82,14 @@ class Evaluation:
 
         conditions = self.conditions
 
+        model_configuration: dict[str, Any] | None | Unset
+        if isinstance(self.model_configuration, Unset):
+            model_configuration = UNSET
+        elif isinstance(self.model_configuration, EvaluationModelConfigurationType0):
+            model_configuration = self.model_configuration.to_dict()
+        else:
+            model_configuration = self.model_configuration
+
         deleted = self.deleted
 
         field_dict: dict[str, Any] = {}
@@ -104,6 +115,8 @@ class Evaluation:
             field_dict["output_config"] = output_config
         if conditions is not UNSET:
             field_dict["conditions"] = conditions
+        if model_configuration is not UNSET:
+            field_dict["model_configuration"] = model_configuration
         if deleted is not UNSET:
             field_dict["deleted"] = deleted
 
@@ -147,6 +160,21 @@ class Evaluation:
 
         conditions = d.pop("conditions", UNSET)
 
+        _model_configuration = d.pop("model_configuration", UNSET)
+        model_configuration: EvaluationModelConfigurationType0 | None | Unset
+        if _model_configuration is None or isinstance(_model_configuration, Unset):
+            model_configuration = _model_configuration
+        elif isinstance(_model_configuration, dict):
+            try:
+                model_configuration_type_0 = (
+                    EvaluationModelConfigurationType0.from_dict(_model_configuration)
+                )
+                model_configuration = model_configuration_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                model_configuration = _model_configuration
+        else:
+            model_configuration = _model_configuration
+
         deleted = d.pop("deleted", UNSET)
 
         evaluation = cls(
@@ -162,6 +190,7 @@ class Evaluation:
             evaluation_config=evaluation_config,
             output_config=output_config,
             conditions=conditions,
+            model_configuration=model_configuration,
             deleted=deleted,
         )
 
@@ -186,4 +215,7 @@ class Evaluation:
 
 
 # Last, so that this module's class exists before a model it nests imports it back.
+from ..models.evaluation_model_configuration_type_0 import (
+    EvaluationModelConfigurationType0,  # noqa: E402
+)
 from ..models.user_basic import UserBasic  # noqa: E402

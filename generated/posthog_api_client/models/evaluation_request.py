@@ -26,6 +26,8 @@ class EvaluationRequest:
         evaluation_config (Any | Unset): Settings of the evaluator (the judge prompt, or the Hog source).
         output_config (Any | Unset): Settings of the output.
         conditions (Any | Unset): Which generations the evaluation applies to.
+        model_configuration (EvaluationRequestModelConfigurationType0 | None | Unset): The judge model's provider, model
+            and parameters (any JSON object).
         deleted (bool | Unset):
     """
 
@@ -37,6 +39,7 @@ class EvaluationRequest:
     evaluation_config: Any | Unset = UNSET
     output_config: Any | Unset = UNSET
     conditions: Any | Unset = UNSET
+    model_configuration: EvaluationRequestModelConfigurationType0 | None | Unset = UNSET
     deleted: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -56,6 +59,16 @@ class EvaluationRequest:
         output_config = self.output_config
 
         conditions = self.conditions
+
+        model_configuration: dict[str, Any] | None | Unset
+        if isinstance(self.model_configuration, Unset):
+            model_configuration = UNSET
+        elif isinstance(
+            self.model_configuration, EvaluationRequestModelConfigurationType0
+        ):
+            model_configuration = self.model_configuration.to_dict()
+        else:
+            model_configuration = self.model_configuration
 
         deleted = self.deleted
 
@@ -78,6 +91,8 @@ class EvaluationRequest:
             field_dict["output_config"] = output_config
         if conditions is not UNSET:
             field_dict["conditions"] = conditions
+        if model_configuration is not UNSET:
+            field_dict["model_configuration"] = model_configuration
         if deleted is not UNSET:
             field_dict["deleted"] = deleted
 
@@ -102,6 +117,23 @@ class EvaluationRequest:
 
         conditions = d.pop("conditions", UNSET)
 
+        _model_configuration = d.pop("model_configuration", UNSET)
+        model_configuration: EvaluationRequestModelConfigurationType0 | None | Unset
+        if _model_configuration is None or isinstance(_model_configuration, Unset):
+            model_configuration = _model_configuration
+        elif isinstance(_model_configuration, dict):
+            try:
+                model_configuration_type_0 = (
+                    EvaluationRequestModelConfigurationType0.from_dict(
+                        _model_configuration
+                    )
+                )
+                model_configuration = model_configuration_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                model_configuration = _model_configuration
+        else:
+            model_configuration = _model_configuration
+
         deleted = d.pop("deleted", UNSET)
 
         evaluation_request = cls(
@@ -113,6 +145,7 @@ class EvaluationRequest:
             evaluation_config=evaluation_config,
             output_config=output_config,
             conditions=conditions,
+            model_configuration=model_configuration,
             deleted=deleted,
         )
 
@@ -134,3 +167,9 @@ class EvaluationRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Last, so that this module's class exists before a model it nests imports it back.
+from ..models.evaluation_request_model_configuration_type_0 import (
+    EvaluationRequestModelConfigurationType0,  # noqa: E402
+)

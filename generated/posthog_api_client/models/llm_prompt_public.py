@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -21,38 +21,53 @@ class LLMPromptPublic:
         Attributes:
             id (UUID):
             name (str):
-            prompt (Any): The prompt content. Any JSON value; usually a string.
             version (int):
             created_at (datetime.datetime):
             updated_at (datetime.datetime):
             created_by (None | Unset | UserBasic):
+            prompt (Any | Unset): The prompt content. Any JSON value; usually a string.
             deleted (bool | Unset):
             is_latest (bool | Unset):
             latest_version (int | Unset):
             version_count (int | Unset):
-            first_version_created_at (datetime.datetime | Unset):
+            first_version_created_at (str | Unset):
+            config (None | PromptConfigType0 | Unset): Model and agent parameters versioned with the prompt (any JSON
+                object), or null for none.
+            version_description (None | str | Unset): What changed in this version, as its author wrote it.
+            labels (list[str] | Unset): The labels pointing at this version.
+            outline (Any | Unset): The markdown headings of the content (PostHog does not fix its shape).
+            activity_item_id (None | str | Unset):
+            prompt_size_bytes (int | Unset): The content's size in bytes.
+            prompt_preview (str | Unset): The start of the content, sent with `content=preview`.
+            label (str | Unset): The label asked for, when the prompt was fetched by label.
     """
 
     id: UUID
     name: str
-    prompt: Any
     version: int
     created_at: datetime.datetime
     updated_at: datetime.datetime
     created_by: None | Unset | UserBasic = UNSET
+    prompt: Any | Unset = UNSET
     deleted: bool | Unset = UNSET
     is_latest: bool | Unset = UNSET
     latest_version: int | Unset = UNSET
     version_count: int | Unset = UNSET
-    first_version_created_at: datetime.datetime | Unset = UNSET
+    first_version_created_at: str | Unset = UNSET
+    config: None | PromptConfigType0 | Unset = UNSET
+    version_description: None | str | Unset = UNSET
+    labels: list[str] | Unset = UNSET
+    outline: Any | Unset = UNSET
+    activity_item_id: None | str | Unset = UNSET
+    prompt_size_bytes: int | Unset = UNSET
+    prompt_preview: str | Unset = UNSET
+    label: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = str(self.id)
 
         name = self.name
-
-        prompt = self.prompt
 
         version = self.version
 
@@ -68,6 +83,8 @@ class LLMPromptPublic:
         else:
             created_by = self.created_by
 
+        prompt = self.prompt
+
         deleted = self.deleted
 
         is_latest = self.is_latest
@@ -76,9 +93,39 @@ class LLMPromptPublic:
 
         version_count = self.version_count
 
-        first_version_created_at: str | Unset = UNSET
-        if not isinstance(self.first_version_created_at, Unset):
-            first_version_created_at = self.first_version_created_at.isoformat()
+        first_version_created_at = self.first_version_created_at
+
+        config: dict[str, Any] | None | Unset
+        if isinstance(self.config, Unset):
+            config = UNSET
+        elif isinstance(self.config, PromptConfigType0):
+            config = self.config.to_dict()
+        else:
+            config = self.config
+
+        version_description: None | str | Unset
+        if isinstance(self.version_description, Unset):
+            version_description = UNSET
+        else:
+            version_description = self.version_description
+
+        labels: list[str] | Unset = UNSET
+        if not isinstance(self.labels, Unset):
+            labels = self.labels
+
+        outline = self.outline
+
+        activity_item_id: None | str | Unset
+        if isinstance(self.activity_item_id, Unset):
+            activity_item_id = UNSET
+        else:
+            activity_item_id = self.activity_item_id
+
+        prompt_size_bytes = self.prompt_size_bytes
+
+        prompt_preview = self.prompt_preview
+
+        label = self.label
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -86,7 +133,6 @@ class LLMPromptPublic:
             {
                 "id": id,
                 "name": name,
-                "prompt": prompt,
                 "version": version,
                 "created_at": created_at,
                 "updated_at": updated_at,
@@ -94,6 +140,8 @@ class LLMPromptPublic:
         )
         if created_by is not UNSET:
             field_dict["created_by"] = created_by
+        if prompt is not UNSET:
+            field_dict["prompt"] = prompt
         if deleted is not UNSET:
             field_dict["deleted"] = deleted
         if is_latest is not UNSET:
@@ -104,6 +152,22 @@ class LLMPromptPublic:
             field_dict["version_count"] = version_count
         if first_version_created_at is not UNSET:
             field_dict["first_version_created_at"] = first_version_created_at
+        if config is not UNSET:
+            field_dict["config"] = config
+        if version_description is not UNSET:
+            field_dict["version_description"] = version_description
+        if labels is not UNSET:
+            field_dict["labels"] = labels
+        if outline is not UNSET:
+            field_dict["outline"] = outline
+        if activity_item_id is not UNSET:
+            field_dict["activity_item_id"] = activity_item_id
+        if prompt_size_bytes is not UNSET:
+            field_dict["prompt_size_bytes"] = prompt_size_bytes
+        if prompt_preview is not UNSET:
+            field_dict["prompt_preview"] = prompt_preview
+        if label is not UNSET:
+            field_dict["label"] = label
 
         return field_dict
 
@@ -113,8 +177,6 @@ class LLMPromptPublic:
         id = uuid_from_str(d.pop("id"))
 
         name = d.pop("name")
-
-        prompt = d.pop("prompt")
 
         version = d.pop("version")
 
@@ -135,6 +197,8 @@ class LLMPromptPublic:
         else:
             created_by = _created_by
 
+        prompt = d.pop("prompt", UNSET)
+
         deleted = d.pop("deleted", UNSET)
 
         is_latest = d.pop("is_latest", UNSET)
@@ -143,28 +207,58 @@ class LLMPromptPublic:
 
         version_count = d.pop("version_count", UNSET)
 
-        _first_version_created_at = d.pop("first_version_created_at", UNSET)
-        first_version_created_at: datetime.datetime | Unset
-        if isinstance(_first_version_created_at, Unset):
-            first_version_created_at = UNSET
+        first_version_created_at = d.pop("first_version_created_at", UNSET)
+
+        _config = d.pop("config", UNSET)
+        config: None | PromptConfigType0 | Unset
+        if _config is None or isinstance(_config, Unset):
+            config = _config
+        elif isinstance(_config, dict):
+            try:
+                componentsschemas_prompt_config_type_0 = PromptConfigType0.from_dict(
+                    _config
+                )
+                config = componentsschemas_prompt_config_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                config = _config
         else:
-            first_version_created_at = datetime.datetime.fromisoformat(
-                _first_version_created_at
-            )
+            config = _config
+
+        version_description = d.pop("version_description", UNSET)
+
+        labels = cast(list[str], d.pop("labels", UNSET))
+
+        outline = d.pop("outline", UNSET)
+
+        activity_item_id = d.pop("activity_item_id", UNSET)
+
+        prompt_size_bytes = d.pop("prompt_size_bytes", UNSET)
+
+        prompt_preview = d.pop("prompt_preview", UNSET)
+
+        label = d.pop("label", UNSET)
 
         llm_prompt_public = cls(
             id=id,
             name=name,
-            prompt=prompt,
             version=version,
             created_at=created_at,
             updated_at=updated_at,
             created_by=created_by,
+            prompt=prompt,
             deleted=deleted,
             is_latest=is_latest,
             latest_version=latest_version,
             version_count=version_count,
             first_version_created_at=first_version_created_at,
+            config=config,
+            version_description=version_description,
+            labels=labels,
+            outline=outline,
+            activity_item_id=activity_item_id,
+            prompt_size_bytes=prompt_size_bytes,
+            prompt_preview=prompt_preview,
+            label=label,
         )
 
         llm_prompt_public.additional_properties = d
@@ -188,4 +282,5 @@ class LLMPromptPublic:
 
 
 # Last, so that this module's class exists before a model it nests imports it back.
+from ..models.prompt_config_type_0 import PromptConfigType0  # noqa: E402
 from ..models.user_basic import UserBasic  # noqa: E402

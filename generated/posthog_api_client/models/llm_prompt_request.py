@@ -18,11 +18,16 @@ class LLMPromptRequest:
     Attributes:
         name (str): Letters, digits, `_` and `-` only. The name `new` is reserved in any letter case.
         prompt (Any): The prompt content. Any JSON value up to 1,000,000 bytes as compact JSON.
+        config (None | PromptConfigType0 | Unset): Model and agent parameters versioned with the prompt (any JSON
+            object), or null for none.
+        version_description (str | Unset): What this version is, for people reading the history.
         deleted (bool | Unset):
     """
 
     name: str
     prompt: Any
+    config: None | PromptConfigType0 | Unset = UNSET
+    version_description: str | Unset = UNSET
     deleted: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -30,6 +35,16 @@ class LLMPromptRequest:
         name = self.name
 
         prompt = self.prompt
+
+        config: dict[str, Any] | None | Unset
+        if isinstance(self.config, Unset):
+            config = UNSET
+        elif isinstance(self.config, PromptConfigType0):
+            config = self.config.to_dict()
+        else:
+            config = self.config
+
+        version_description = self.version_description
 
         deleted = self.deleted
 
@@ -41,6 +56,10 @@ class LLMPromptRequest:
                 "prompt": prompt,
             }
         )
+        if config is not UNSET:
+            field_dict["config"] = config
+        if version_description is not UNSET:
+            field_dict["version_description"] = version_description
         if deleted is not UNSET:
             field_dict["deleted"] = deleted
 
@@ -53,11 +72,30 @@ class LLMPromptRequest:
 
         prompt = d.pop("prompt")
 
+        _config = d.pop("config", UNSET)
+        config: None | PromptConfigType0 | Unset
+        if _config is None or isinstance(_config, Unset):
+            config = _config
+        elif isinstance(_config, dict):
+            try:
+                componentsschemas_prompt_config_type_0 = PromptConfigType0.from_dict(
+                    _config
+                )
+                config = componentsschemas_prompt_config_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                config = _config
+        else:
+            config = _config
+
+        version_description = d.pop("version_description", UNSET)
+
         deleted = d.pop("deleted", UNSET)
 
         llm_prompt_request = cls(
             name=name,
             prompt=prompt,
+            config=config,
+            version_description=version_description,
             deleted=deleted,
         )
 
@@ -79,3 +117,7 @@ class LLMPromptRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Last, so that this module's class exists before a model it nests imports it back.
+from ..models.prompt_config_type_0 import PromptConfigType0  # noqa: E402

@@ -26,6 +26,8 @@ class PatchedEvaluation:
         output_type (OutputTypeEnum | Unset):
         output_config (Any | Unset): Settings of the output.
         conditions (Any | Unset): Which generations the evaluation applies to.
+        model_configuration (None | PatchedEvaluationModelConfigurationType0 | Unset): The judge model's provider, model
+            and parameters (any JSON object).
         deleted (bool | Unset):
     """
 
@@ -37,6 +39,7 @@ class PatchedEvaluation:
     output_type: OutputTypeEnum | Unset = UNSET
     output_config: Any | Unset = UNSET
     conditions: Any | Unset = UNSET
+    model_configuration: None | PatchedEvaluationModelConfigurationType0 | Unset = UNSET
     deleted: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -61,6 +64,16 @@ class PatchedEvaluation:
 
         conditions = self.conditions
 
+        model_configuration: dict[str, Any] | None | Unset
+        if isinstance(self.model_configuration, Unset):
+            model_configuration = UNSET
+        elif isinstance(
+            self.model_configuration, PatchedEvaluationModelConfigurationType0
+        ):
+            model_configuration = self.model_configuration.to_dict()
+        else:
+            model_configuration = self.model_configuration
+
         deleted = self.deleted
 
         field_dict: dict[str, Any] = {}
@@ -82,6 +95,8 @@ class PatchedEvaluation:
             field_dict["output_config"] = output_config
         if conditions is not UNSET:
             field_dict["conditions"] = conditions
+        if model_configuration is not UNSET:
+            field_dict["model_configuration"] = model_configuration
         if deleted is not UNSET:
             field_dict["deleted"] = deleted
 
@@ -116,6 +131,23 @@ class PatchedEvaluation:
 
         conditions = d.pop("conditions", UNSET)
 
+        _model_configuration = d.pop("model_configuration", UNSET)
+        model_configuration: None | PatchedEvaluationModelConfigurationType0 | Unset
+        if _model_configuration is None or isinstance(_model_configuration, Unset):
+            model_configuration = _model_configuration
+        elif isinstance(_model_configuration, dict):
+            try:
+                model_configuration_type_0 = (
+                    PatchedEvaluationModelConfigurationType0.from_dict(
+                        _model_configuration
+                    )
+                )
+                model_configuration = model_configuration_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                model_configuration = _model_configuration
+        else:
+            model_configuration = _model_configuration
+
         deleted = d.pop("deleted", UNSET)
 
         patched_evaluation = cls(
@@ -127,6 +159,7 @@ class PatchedEvaluation:
             output_type=output_type,
             output_config=output_config,
             conditions=conditions,
+            model_configuration=model_configuration,
             deleted=deleted,
         )
 
@@ -148,3 +181,9 @@ class PatchedEvaluation:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Last, so that this module's class exists before a model it nests imports it back.
+from ..models.patched_evaluation_model_configuration_type_0 import (
+    PatchedEvaluationModelConfigurationType0,  # noqa: E402
+)

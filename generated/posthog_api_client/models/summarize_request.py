@@ -23,12 +23,14 @@ class SummarizeRequest:
         mode (SummarizeModeEnum | Unset): `minimal`: three to five points; `detailed`: five to ten. Default:
             SummarizeModeEnum.MINIMAL.
         force_refresh (bool | Unset): Recompute instead of serving a cached summary. Default: False.
+        model (str | Unset): The LLM to summarise with; the server picks one when omitted.
     """
 
     summarize_type: SummarizeTypeEnum
     data: Any
     mode: SummarizeModeEnum | Unset = SummarizeModeEnum.MINIMAL
     force_refresh: bool | Unset = False
+    model: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -42,6 +44,8 @@ class SummarizeRequest:
 
         force_refresh = self.force_refresh
 
+        model = self.model
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -54,6 +58,8 @@ class SummarizeRequest:
             field_dict["mode"] = mode
         if force_refresh is not UNSET:
             field_dict["force_refresh"] = force_refresh
+        if model is not UNSET:
+            field_dict["model"] = model
 
         return field_dict
 
@@ -73,11 +79,14 @@ class SummarizeRequest:
 
         force_refresh = d.pop("force_refresh", UNSET)
 
+        model = d.pop("model", UNSET)
+
         summarize_request = cls(
             summarize_type=summarize_type,
             data=data,
             mode=mode,
             force_refresh=force_refresh,
+            model=model,
         )
 
         summarize_request.additional_properties = d

@@ -15,17 +15,26 @@ T = TypeVar("T", bound="SummarizeResponse")
 class SummarizeResponse:
     """
     Attributes:
-        summary (str): Markdown bullet points with `[Lnn]` line references.
+        summary (JSONObject | str): The summary: a JSON object on today's server (title, points with `[Lnn]` line
+            references); older servers sent markdown text.
+        text_repr (str | Unset): The numbered text rendering the summary's line references point into.
         metadata (SummarizeResponseMetadata | Unset): Facts about the run, such as the model and the length of the
             rendered text.
     """
 
-    summary: str
+    summary: JSONObject | str
+    text_repr: str | Unset = UNSET
     metadata: SummarizeResponseMetadata | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        summary = self.summary
+        summary: dict[str, Any] | str
+        if isinstance(self.summary, JSONObject):
+            summary = self.summary.to_dict()
+        else:
+            summary = self.summary
+
+        text_repr = self.text_repr
 
         metadata: dict[str, Any] | Unset = UNSET
         if not isinstance(self.metadata, Unset):
@@ -38,6 +47,8 @@ class SummarizeResponse:
                 "summary": summary,
             }
         )
+        if text_repr is not UNSET:
+            field_dict["text_repr"] = text_repr
         if metadata is not UNSET:
             field_dict["metadata"] = metadata
 
@@ -46,7 +57,18 @@ class SummarizeResponse:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        summary = d.pop("summary")
+        _summary = d.pop("summary")
+        summary: JSONObject | str
+        if isinstance(_summary, dict):
+            try:
+                summary_type_0 = JSONObject.from_dict(_summary)
+                summary = summary_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                summary = _summary
+        else:
+            summary = _summary
+
+        text_repr = d.pop("text_repr", UNSET)
 
         _metadata = d.pop("metadata", UNSET)
         metadata: SummarizeResponseMetadata | Unset
@@ -57,6 +79,7 @@ class SummarizeResponse:
 
         summarize_response = cls(
             summary=summary,
+            text_repr=text_repr,
             metadata=metadata,
         )
 
@@ -81,4 +104,5 @@ class SummarizeResponse:
 
 
 # Last, so that this module's class exists before a model it nests imports it back.
+from ..models.json_object import JSONObject  # noqa: E402
 from ..models.summarize_response_metadata import SummarizeResponseMetadata  # noqa: E402

@@ -45,8 +45,7 @@ class ErrorTracking(Namespace):
             storage_ptr: Where the uploaded file is stored.
             failure_reason: Why processing the set failed, if it did.
 
-        ``POST
-        /api/environments/{project_id}/error_tracking/symbol_sets/bulk_start_upload/``
+        ``POST /api/projects/{project_id}/error_tracking/symbol_sets/bulk_start_upload/``
         (error_tracking_symbol_sets_bulk_start_upload_create).
         """
         return await self._client._request(
@@ -79,7 +78,7 @@ class ErrorTracking(Namespace):
     ) -> JSONObject:
         """Start uploading one symbol set.
 
-        ``POST /api/environments/{project_id}/error_tracking/symbol_sets/start_upload/``
+        ``POST /api/projects/{project_id}/error_tracking/symbol_sets/start_upload/``
         (error_tracking_symbol_sets_start_upload_create).
         """
         return await self._client._request(

@@ -50,7 +50,7 @@ class EvaluationRuns(Namespace):
             target_event_id: The event to evaluate.
             timestamp: When the target event happened.
 
-        ``POST /api/environments/{project_id}/evaluation_runs/`` (evaluation_runs_create).
+        ``POST /api/projects/{project_id}/evaluation_runs/`` (evaluation_runs_create).
         """
         return await self._client._request(
             OPERATIONS["evaluation_runs_create"],

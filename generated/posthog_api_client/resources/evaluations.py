@@ -48,6 +48,7 @@ class Evaluations(Namespace):
         output_type: OutputTypeEnum | Literal["boolean"] | NotGiven = NOT_GIVEN,
         output_config: Any | NotGiven = NOT_GIVEN,
         conditions: Any | NotGiven = NOT_GIVEN,
+        model_configuration: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
         deleted: bool | NotGiven = NOT_GIVEN,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -61,8 +62,10 @@ class Evaluations(Namespace):
             source).
             output_config: Settings of the output.
             conditions: Which generations the evaluation applies to.
+            model_configuration: The judge model's provider, model and parameters (any JSON
+            object).
 
-        ``POST /api/environments/{project_id}/evaluations/`` (evaluations_create).
+        ``POST /api/projects/{project_id}/evaluations/`` (evaluations_create).
         """
         return await self._client._request(
             OPERATIONS["evaluations_create"],
@@ -78,6 +81,7 @@ class Evaluations(Namespace):
                 "output_type": output_type,
                 "output_config": output_config,
                 "conditions": conditions,
+                "model_configuration": model_configuration,
                 "deleted": deleted,
             },
             timeout=timeout,
@@ -103,7 +107,7 @@ class Evaluations(Namespace):
         Arguments:
             id: The evaluation's UUID.
 
-        ``DELETE /api/environments/{project_id}/evaluations/{id}/`` (evaluations_destroy).
+        ``DELETE /api/projects/{project_id}/evaluations/{id}/`` (evaluations_destroy).
         """
         return await self._client._request(
             OPERATIONS["evaluations_destroy"],
@@ -148,7 +152,7 @@ class Evaluations(Namespace):
             order_by: Sort keys, comma-separated; a leading `-` sorts descending.
             search: Only evaluations whose name or description contains this text.
 
-        ``GET /api/environments/{project_id}/evaluations/`` (evaluations_list).
+        ``GET /api/projects/{project_id}/evaluations/`` (evaluations_list).
         """
         return self._client._paginate(
             OPERATIONS["evaluations_list"],
@@ -181,7 +185,7 @@ class Evaluations(Namespace):
         Arguments:
             id: The evaluation's UUID.
 
-        ``GET /api/environments/{project_id}/evaluations/{id}/`` (evaluations_retrieve).
+        ``GET /api/projects/{project_id}/evaluations/{id}/`` (evaluations_retrieve).
         """
         return await self._client._request(
             OPERATIONS["evaluations_retrieve"],
@@ -208,6 +212,7 @@ class Evaluations(Namespace):
         output_type: OutputTypeEnum | Literal["boolean"] | NotGiven = NOT_GIVEN,
         output_config: Any | NotGiven = NOT_GIVEN,
         conditions: Any | NotGiven = NOT_GIVEN,
+        model_configuration: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
         deleted: bool | NotGiven = NOT_GIVEN,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -223,9 +228,10 @@ class Evaluations(Namespace):
             evaluation_config: Settings of the evaluator.
             output_config: Settings of the output.
             conditions: Which generations the evaluation applies to.
+            model_configuration: The judge model's provider, model and parameters (any JSON
+            object).
 
-        ``PATCH /api/environments/{project_id}/evaluations/{id}/``
-        (evaluations_partial_update).
+        ``PATCH /api/projects/{project_id}/evaluations/{id}/`` (evaluations_partial_update).
         """
         return await self._client._request(
             OPERATIONS["evaluations_partial_update"],
@@ -242,6 +248,7 @@ class Evaluations(Namespace):
                 "output_type": output_type,
                 "output_config": output_config,
                 "conditions": conditions,
+                "model_configuration": model_configuration,
                 "deleted": deleted,
             },
             timeout=timeout,

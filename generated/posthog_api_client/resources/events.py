@@ -47,6 +47,8 @@ class Events(Namespace):
     ) -> AsyncPaginator[ClickhouseEvent]:
         """List events (legacy).
 
+        Deprecated by the API description: see below for what to use instead.
+
         Kept for backwards compatibility only. It filters and lists raw events; for ad-hoc
         analysis use the query API and for bulk export use batch exports.
 
@@ -64,7 +66,7 @@ class Events(Namespace):
             where: (Experimental) HogQL expressions every event must satisfy, as a JSON
             array.
 
-        ``GET /api/environments/{project_id}/events/`` (events_list).
+        ``GET /api/projects/{project_id}/events/`` (events_list).
         """
         return self._client._paginate(
             OPERATIONS["events_list"],

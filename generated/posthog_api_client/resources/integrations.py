@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ..models import JSONObject
+from ..models import GithubReposResponse, JSONObject
 from ..operations import OPERATIONS
 from ._base import NOT_GIVEN, Namespace, NotGiven
 
@@ -41,7 +41,7 @@ class Integrations(Namespace):
             kind: Which integration to authorise, such as `slack` or `github`.
             next: Where to send the browser once authorised.
 
-        ``GET /api/environments/{project_id}/integrations/authorize/``
+        ``GET /api/projects/{project_id}/integrations/authorize/``
         (integrations_authorize_retrieve).
         """
         return await self._client._request(
@@ -65,18 +65,18 @@ class Integrations(Namespace):
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
-    ) -> JSONObject:
+    ) -> GithubReposResponse:
         """Repositories reachable through a GitHub integration.
 
         Arguments:
             id: The integration's numeric id.
 
-        ``GET /api/environments/{project_id}/integrations/{id}/github_repos/``
+        ``GET /api/projects/{project_id}/integrations/{id}/github_repos/``
         (integrations_github_repos_retrieve).
         """
         return await self._client._request(
             OPERATIONS["integrations_github_repos_retrieve"],
-            JSONObject,
+            GithubReposResponse,
             path={"id": id},
             timeout=timeout,
             max_retries=max_retries,
@@ -98,7 +98,7 @@ class Integrations(Namespace):
         Arguments:
             id: The integration's numeric id.
 
-        ``GET /api/environments/{project_id}/integrations/{id}/google_accessible_accounts/``
+        ``GET /api/projects/{project_id}/integrations/{id}/google_accessible_accounts/``
         (integrations_google_accessible_accounts_retrieve).
         """
         return await self._client._request(
@@ -125,7 +125,7 @@ class Integrations(Namespace):
         Arguments:
             id: The integration's numeric id.
 
-        ``GET /api/environments/{project_id}/integrations/{id}/google_conversion_actions/``
+        ``GET /api/projects/{project_id}/integrations/{id}/google_conversion_actions/``
         (integrations_google_conversion_actions_retrieve).
         """
         return await self._client._request(
@@ -152,7 +152,7 @@ class Integrations(Namespace):
         Arguments:
             id: The integration's numeric id.
 
-        ``GET /api/environments/{project_id}/integrations/{id}/jira_projects/``
+        ``GET /api/projects/{project_id}/integrations/{id}/jira_projects/``
         (integrations_jira_projects_retrieve).
         """
         return await self._client._request(
@@ -179,7 +179,7 @@ class Integrations(Namespace):
         Arguments:
             id: The integration's numeric id.
 
-        ``GET /api/environments/{project_id}/integrations/{id}/linear_teams/``
+        ``GET /api/projects/{project_id}/integrations/{id}/linear_teams/``
         (integrations_linear_teams_retrieve).
         """
         return await self._client._request(
@@ -206,7 +206,7 @@ class Integrations(Namespace):
         Arguments:
             id: The integration's numeric id.
 
-        ``GET /api/environments/{project_id}/integrations/{id}/linkedin_ads_accounts/``
+        ``GET /api/projects/{project_id}/integrations/{id}/linkedin_ads_accounts/``
         (integrations_linkedin_ads_accounts_retrieve).
         """
         return await self._client._request(
@@ -233,8 +233,7 @@ class Integrations(Namespace):
         Arguments:
             id: The integration's numeric id.
 
-        ``GET
-        /api/environments/{project_id}/integrations/{id}/linkedin_ads_conversion_rules/``
+        ``GET /api/projects/{project_id}/integrations/{id}/linkedin_ads_conversion_rules/``
         (integrations_linkedin_ads_conversion_rules_retrieve).
         """
         return await self._client._request(
@@ -261,7 +260,7 @@ class Integrations(Namespace):
         Arguments:
             id: The integration's numeric id.
 
-        ``GET /api/environments/{project_id}/integrations/{id}/twilio_phone_numbers/``
+        ``GET /api/projects/{project_id}/integrations/{id}/twilio_phone_numbers/``
         (integrations_twilio_phone_numbers_retrieve).
         """
         return await self._client._request(

@@ -53,7 +53,7 @@ class LLMAnalytics(Namespace):
     ) -> JSONObject:
         """Get the project's evaluation configuration.
 
-        ``GET /api/environments/{project_id}/llm_analytics/evaluation_config/``
+        ``GET /api/projects/{project_id}/llm_analytics/evaluation_config/``
         (llm_analytics_evaluation_config_retrieve).
         """
         return await self._client._request(
@@ -91,7 +91,7 @@ class LLMAnalytics(Namespace):
             generation_ids: Only these generations; all recent ones when empty.
             force_refresh: Recompute instead of serving a cached summary.
 
-        ``POST /api/environments/{project_id}/llm_analytics/evaluation_summary/``
+        ``POST /api/projects/{project_id}/llm_analytics/evaluation_summary/``
         (llm_analytics_evaluation_summary_create).
         """
         return await self._client._request(
@@ -127,7 +127,7 @@ class LLMAnalytics(Namespace):
         Arguments:
             provider: The provider whose models to list.
 
-        ``GET /api/environments/{project_id}/llm_analytics/models/``
+        ``GET /api/projects/{project_id}/llm_analytics/models/``
         (llm_analytics_models_retrieve).
         """
         return await self._client._request(
@@ -154,7 +154,7 @@ class LLMAnalytics(Namespace):
     ) -> AsyncPaginator[LLMProviderKey]:
         """List LLM provider keys.
 
-        ``GET /api/environments/{project_id}/llm_analytics/provider_keys/``
+        ``GET /api/projects/{project_id}/llm_analytics/provider_keys/``
         (llm_analytics_provider_keys_list).
         """
         return self._client._paginate(
@@ -181,8 +181,7 @@ class LLMAnalytics(Namespace):
     ) -> JSONObject:
         """Choose the provider key evaluations use.
 
-        ``POST
-        /api/environments/{project_id}/llm_analytics/evaluation_config/set_active_key/``
+        ``POST /api/projects/{project_id}/llm_analytics/evaluation_config/set_active_key/``
         (llm_analytics_evaluation_config_set_active_key_create).
         """
         return await self._client._request(
@@ -211,6 +210,7 @@ class LLMAnalytics(Namespace):
         mode: SummarizeModeEnum | Literal["minimal", "detailed"] | NotGiven = NOT_GIVEN,
         data: Any | NotGiven = NOT_GIVEN,
         force_refresh: bool | NotGiven = NOT_GIVEN,
+        model: str | NotGiven = NOT_GIVEN,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
@@ -227,8 +227,9 @@ class LLMAnalytics(Namespace):
             summarize_type: Whether `data` holds a trace or a single event.
             data: For a trace: `{trace, hierarchy}`; for an event: `{event}`.
             force_refresh: Recompute instead of serving a cached summary.
+            model: The LLM to summarise with; the server picks one when omitted.
 
-        ``POST /api/environments/{project_id}/llm_analytics/summarization/``
+        ``POST /api/projects/{project_id}/llm_analytics/summarization/``
         (llm_analytics_summarization_create).
         """
         return await self._client._request(
@@ -241,6 +242,7 @@ class LLMAnalytics(Namespace):
                 "mode": mode,
                 "data": data,
                 "force_refresh": force_refresh,
+                "model": model,
             },
             timeout=timeout,
             max_retries=max_retries,
@@ -272,7 +274,7 @@ class LLMAnalytics(Namespace):
             event_type: The kind of event in `data`.
             data: The event; a trace carries `trace` and `hierarchy`.
 
-        ``POST /api/environments/{project_id}/llm_analytics/text_repr/``
+        ``POST /api/projects/{project_id}/llm_analytics/text_repr/``
         (llm_analytics_text_repr_create).
         """
         return await self._client._request(
@@ -307,7 +309,7 @@ class LLMAnalytics(Namespace):
     ) -> JSONObject:
         """Check a provider API key without saving it.
 
-        ``POST /api/environments/{project_id}/llm_analytics/provider_key_validations/``
+        ``POST /api/projects/{project_id}/llm_analytics/provider_key_validations/``
         (llm_analytics_provider_key_validations_create).
         """
         return await self._client._request(

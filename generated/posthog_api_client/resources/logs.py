@@ -41,7 +41,7 @@ class Logs(Namespace):
             search: Only attribute names containing this text.
             attribute_type: Log attributes or resource attributes.
 
-        ``GET /api/environments/{project_id}/logs/attributes/`` (logs_attributes_retrieve).
+        ``GET /api/projects/{project_id}/logs/attributes/`` (logs_attributes_retrieve).
         """
         return await self._client._request(
             OPERATIONS["logs_attributes_retrieve"],
@@ -72,7 +72,7 @@ class Logs(Namespace):
         Arguments:
             query: The query (date range, filters, ordering, limit).
 
-        ``POST /api/environments/{project_id}/logs/query/`` (logs_query_create).
+        ``POST /api/projects/{project_id}/logs/query/`` (logs_query_create).
         """
         return await self._client._request(
             OPERATIONS["logs_query_create"],
@@ -106,7 +106,7 @@ class Logs(Namespace):
         Arguments:
             query: The query (date range, filters, ordering, limit).
 
-        ``POST /api/environments/{project_id}/logs/sparkline/`` (logs_sparkline_create).
+        ``POST /api/projects/{project_id}/logs/sparkline/`` (logs_sparkline_create).
         """
         return await self._client._request(
             OPERATIONS["logs_sparkline_create"],
@@ -142,7 +142,7 @@ class Logs(Namespace):
             attribute_type: Whether `key` is a log attribute or a resource attribute.
             value: Only values containing this text.
 
-        ``GET /api/environments/{project_id}/logs/values/`` (logs_values_retrieve).
+        ``GET /api/projects/{project_id}/logs/values/`` (logs_values_retrieve).
         """
         return await self._client._request(
             OPERATIONS["logs_values_retrieve"],

@@ -43,7 +43,7 @@ class MaxTools(Namespace):
             query_description: What the insight should show, in words.
             insight_type: The kind of insight, such as `trends` or `funnel`.
 
-        ``POST /api/environments/{project_id}/max_tools/create_and_query_insight/``
+        ``POST /api/projects/{project_id}/max_tools/create_and_query_insight/``
         (max_tools_create_and_query_insight_create).
         """
         return await self._client._request(

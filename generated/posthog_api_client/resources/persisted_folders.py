@@ -46,7 +46,7 @@ class PersistedFolders(Namespace):
     ) -> PersistedFolder:
         """Create a persisted folder.
 
-        ``POST /api/environments/{project_id}/persisted_folder/`` (persisted_folder_create).
+        ``POST /api/projects/{project_id}/persisted_folder/`` (persisted_folder_create).
         """
         return await self._client._request(
             OPERATIONS["persisted_folder_create"],
@@ -76,7 +76,7 @@ class PersistedFolders(Namespace):
     ) -> AsyncPaginator[PersistedFolder]:
         """List persisted folders.
 
-        ``GET /api/environments/{project_id}/persisted_folder/`` (persisted_folder_list).
+        ``GET /api/projects/{project_id}/persisted_folder/`` (persisted_folder_list).
         """
         return self._client._paginate(
             OPERATIONS["persisted_folder_list"],

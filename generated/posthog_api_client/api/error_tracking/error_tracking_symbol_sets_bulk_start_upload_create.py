@@ -21,7 +21,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "post",
-        "url": "/api/environments/{project_id}/error_tracking/symbol_sets/bulk_start_upload/".format(
+        "url": "/api/projects/{project_id}/error_tracking/symbol_sets/bulk_start_upload/".format(
             project_id=quote(str(project_id), safe=""),
         ),
     }

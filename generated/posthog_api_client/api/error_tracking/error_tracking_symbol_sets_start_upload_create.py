@@ -20,7 +20,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "post",
-        "url": "/api/environments/{project_id}/error_tracking/symbol_sets/start_upload/".format(
+        "url": "/api/projects/{project_id}/error_tracking/symbol_sets/start_upload/".format(
             project_id=quote(str(project_id), safe=""),
         ),
     }

@@ -56,7 +56,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/api/environments/{project_id}/evaluations/".format(
+        "url": "/api/projects/{project_id}/evaluations/".format(
             project_id=quote(str(project_id), safe=""),
         ),
         "params": params,

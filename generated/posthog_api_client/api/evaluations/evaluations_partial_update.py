@@ -23,7 +23,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "patch",
-        "url": "/api/environments/{project_id}/evaluations/{id}/".format(
+        "url": "/api/projects/{project_id}/evaluations/{id}/".format(
             project_id=quote(str(project_id), safe=""),
             id=quote(str(id), safe=""),
         ),

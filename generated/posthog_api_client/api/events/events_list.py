@@ -83,7 +83,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/api/environments/{project_id}/events/".format(
+        "url": "/api/projects/{project_id}/events/".format(
             project_id=quote(str(project_id), safe=""),
         ),
         "params": params,

@@ -7,7 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
-from ...models.json_object import JSONObject
+from ...models.github_repos_response import GithubReposResponse
 from ...types import Response
 
 
@@ -18,7 +18,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/api/environments/{project_id}/integrations/{id}/github_repos/".format(
+        "url": "/api/projects/{project_id}/integrations/{id}/github_repos/".format(
             project_id=quote(str(project_id), safe=""),
             id=quote(str(id), safe=""),
         ),
@@ -29,9 +29,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorResponse | JSONObject | None:
+) -> ErrorResponse | GithubReposResponse | None:
     if response.status_code == 200:
-        response_200 = JSONObject.from_dict(response.json())
+        response_200 = GithubReposResponse.from_dict(response.json())
 
         return response_200
 
@@ -73,7 +73,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorResponse | JSONObject]:
+) -> Response[ErrorResponse | GithubReposResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -87,7 +87,7 @@ def sync_detailed(
     id: int,
     *,
     client: AuthenticatedClient,
-) -> Response[ErrorResponse | JSONObject]:
+) -> Response[ErrorResponse | GithubReposResponse]:
     """Repositories reachable through a GitHub integration
 
     Args:
@@ -99,7 +99,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse | JSONObject]
+        Response[ErrorResponse | GithubReposResponse]
     """
 
     kwargs = _get_kwargs(
@@ -119,7 +119,7 @@ def sync(
     id: int,
     *,
     client: AuthenticatedClient,
-) -> ErrorResponse | JSONObject | None:
+) -> ErrorResponse | GithubReposResponse | None:
     """Repositories reachable through a GitHub integration
 
     Args:
@@ -131,7 +131,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse | JSONObject
+        ErrorResponse | GithubReposResponse
     """
 
     return sync_detailed(
@@ -146,7 +146,7 @@ async def asyncio_detailed(
     id: int,
     *,
     client: AuthenticatedClient,
-) -> Response[ErrorResponse | JSONObject]:
+) -> Response[ErrorResponse | GithubReposResponse]:
     """Repositories reachable through a GitHub integration
 
     Args:
@@ -158,7 +158,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse | JSONObject]
+        Response[ErrorResponse | GithubReposResponse]
     """
 
     kwargs = _get_kwargs(
@@ -176,7 +176,7 @@ async def asyncio(
     id: int,
     *,
     client: AuthenticatedClient,
-) -> ErrorResponse | JSONObject | None:
+) -> ErrorResponse | GithubReposResponse | None:
     """Repositories reachable through a GitHub integration
 
     Args:
@@ -188,7 +188,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse | JSONObject
+        ErrorResponse | GithubReposResponse
     """
 
     return (

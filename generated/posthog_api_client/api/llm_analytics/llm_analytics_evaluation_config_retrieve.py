@@ -17,7 +17,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/api/environments/{project_id}/llm_analytics/evaluation_config/".format(
+        "url": "/api/projects/{project_id}/llm_analytics/evaluation_config/".format(
             project_id=quote(str(project_id), safe=""),
         ),
     }

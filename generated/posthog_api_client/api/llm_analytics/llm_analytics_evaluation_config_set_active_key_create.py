@@ -21,7 +21,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "post",
-        "url": "/api/environments/{project_id}/llm_analytics/evaluation_config/set_active_key/".format(
+        "url": "/api/projects/{project_id}/llm_analytics/evaluation_config/set_active_key/".format(
             project_id=quote(str(project_id), safe=""),
         ),
     }

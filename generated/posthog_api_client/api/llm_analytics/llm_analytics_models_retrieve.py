@@ -30,7 +30,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/api/environments/{project_id}/llm_analytics/models/".format(
+        "url": "/api/projects/{project_id}/llm_analytics/models/".format(
             project_id=quote(str(project_id), safe=""),
         ),
         "params": params,

@@ -28,7 +28,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/api/environments/{project_id}/llm_analytics/provider_keys/".format(
+        "url": "/api/projects/{project_id}/llm_analytics/provider_keys/".format(
             project_id=quote(str(project_id), safe=""),
         ),
         "params": params,

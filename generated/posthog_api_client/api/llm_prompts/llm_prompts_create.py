@@ -21,7 +21,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "post",
-        "url": "/api/environments/{project_id}/llm_prompts/".format(
+        "url": "/api/projects/{project_id}/llm_prompts/".format(
             project_id=quote(str(project_id), safe=""),
         ),
     }
@@ -98,7 +98,9 @@ def sync_detailed(
     """Create a prompt
 
      Creates a prompt under a new name. The first version is number 1 and is the latest. Creating a name
-    that already has a live version is refused with a validation error on `name` (code `unique`).
+    that already has a live version is refused with a validation error on `name` (code `unique`); so is
+    the reserved name `new`, a `version_description` over 400 characters or content over 1,000,000
+    bytes.
 
     Args:
         project_id (str):
@@ -133,7 +135,9 @@ def sync(
     """Create a prompt
 
      Creates a prompt under a new name. The first version is number 1 and is the latest. Creating a name
-    that already has a live version is refused with a validation error on `name` (code `unique`).
+    that already has a live version is refused with a validation error on `name` (code `unique`); so is
+    the reserved name `new`, a `version_description` over 400 characters or content over 1,000,000
+    bytes.
 
     Args:
         project_id (str):
@@ -163,7 +167,9 @@ async def asyncio_detailed(
     """Create a prompt
 
      Creates a prompt under a new name. The first version is number 1 and is the latest. Creating a name
-    that already has a live version is refused with a validation error on `name` (code `unique`).
+    that already has a live version is refused with a validation error on `name` (code `unique`); so is
+    the reserved name `new`, a `version_description` over 400 characters or content over 1,000,000
+    bytes.
 
     Args:
         project_id (str):
@@ -196,7 +202,9 @@ async def asyncio(
     """Create a prompt
 
      Creates a prompt under a new name. The first version is number 1 and is the latest. Creating a name
-    that already has a live version is refused with a validation error on `name` (code `unique`).
+    that already has a live version is refused with a validation error on `name` (code `unique`); so is
+    the reserved name `new`, a `version_description` over 400 characters or content over 1,000,000
+    bytes.
 
     Args:
         project_id (str):

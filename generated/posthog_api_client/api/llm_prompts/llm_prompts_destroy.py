@@ -18,7 +18,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "delete",
-        "url": "/api/environments/{project_id}/llm_prompts/{id}/".format(
+        "url": "/api/projects/{project_id}/llm_prompts/{id}/".format(
             project_id=quote(str(project_id), safe=""),
             id=quote(str(id), safe=""),
         ),
@@ -79,7 +79,8 @@ def sync_detailed(
 ) -> Response[Any | ErrorResponse]:
     """Hard delete (always refused)
 
-     Prompts cannot be hard-deleted; the server always answers 405. Patch `deleted` to true instead.
+     Prompts cannot be hard-deleted; the server answers 405 (404 on PostHog's newest server, which no
+    longer routes the by-id prompt paths). Archive by name instead.
 
     Args:
         project_id (str):
@@ -113,7 +114,8 @@ def sync(
 ) -> Any | ErrorResponse | None:
     """Hard delete (always refused)
 
-     Prompts cannot be hard-deleted; the server always answers 405. Patch `deleted` to true instead.
+     Prompts cannot be hard-deleted; the server answers 405 (404 on PostHog's newest server, which no
+    longer routes the by-id prompt paths). Archive by name instead.
 
     Args:
         project_id (str):
@@ -142,7 +144,8 @@ async def asyncio_detailed(
 ) -> Response[Any | ErrorResponse]:
     """Hard delete (always refused)
 
-     Prompts cannot be hard-deleted; the server always answers 405. Patch `deleted` to true instead.
+     Prompts cannot be hard-deleted; the server answers 405 (404 on PostHog's newest server, which no
+    longer routes the by-id prompt paths). Archive by name instead.
 
     Args:
         project_id (str):
@@ -174,7 +177,8 @@ async def asyncio(
 ) -> Any | ErrorResponse | None:
     """Hard delete (always refused)
 
-     Prompts cannot be hard-deleted; the server always answers 405. Patch `deleted` to true instead.
+     Prompts cannot be hard-deleted; the server answers 405 (404 on PostHog's newest server, which no
+    longer routes the by-id prompt paths). Archive by name instead.
 
     Args:
         project_id (str):

@@ -8,6 +8,8 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.paginated_llm_prompt_list import PaginatedLLMPromptList
+from ...models.prompt_content_enum import PromptContentEnum
+from ...models.prompt_order_by_enum import PromptOrderByEnum
 from ...types import UNSET, Response, Unset
 
 
@@ -17,6 +19,10 @@ def _get_kwargs(
     limit: int | Unset = UNSET,
     offset: int | Unset = UNSET,
     search: str | Unset = UNSET,
+    label: str | Unset = UNSET,
+    content: PromptContentEnum | Unset = UNSET,
+    created_by_id: int | Unset = UNSET,
+    order_by: PromptOrderByEnum | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -27,11 +33,27 @@ def _get_kwargs(
 
     params["search"] = search
 
+    params["label"] = label
+
+    json_content: str | Unset = UNSET
+    if not isinstance(content, Unset):
+        json_content = content.value
+
+    params["content"] = json_content
+
+    params["created_by_id"] = created_by_id
+
+    json_order_by: str | Unset = UNSET
+    if not isinstance(order_by, Unset):
+        json_order_by = order_by.value
+
+    params["order_by"] = json_order_by
+
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/api/environments/{project_id}/llm_prompts/".format(
+        "url": "/api/projects/{project_id}/llm_prompts/".format(
             project_id=quote(str(project_id), safe=""),
         ),
         "params": params,
@@ -102,6 +124,10 @@ def sync_detailed(
     limit: int | Unset = UNSET,
     offset: int | Unset = UNSET,
     search: str | Unset = UNSET,
+    label: str | Unset = UNSET,
+    content: PromptContentEnum | Unset = UNSET,
+    created_by_id: int | Unset = UNSET,
+    order_by: PromptOrderByEnum | Unset = UNSET,
 ) -> Response[ErrorResponse | PaginatedLLMPromptList]:
     """List prompts
 
@@ -112,6 +138,12 @@ def sync_detailed(
         limit (int | Unset):
         offset (int | Unset):
         search (str | Unset):
+        label (str | Unset): A prompt label such as `production`: lowercase letters, digits, `.`,
+            `_` and `-`, starting and ending with a letter or digit, at most 128 characters, not
+            `latest` and not digits only.
+        content (PromptContentEnum | Unset):
+        created_by_id (int | Unset):
+        order_by (PromptOrderByEnum | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -126,6 +158,10 @@ def sync_detailed(
         limit=limit,
         offset=offset,
         search=search,
+        label=label,
+        content=content,
+        created_by_id=created_by_id,
+        order_by=order_by,
     )
 
     response = client.get_httpx_client().request(
@@ -142,6 +178,10 @@ def sync(
     limit: int | Unset = UNSET,
     offset: int | Unset = UNSET,
     search: str | Unset = UNSET,
+    label: str | Unset = UNSET,
+    content: PromptContentEnum | Unset = UNSET,
+    created_by_id: int | Unset = UNSET,
+    order_by: PromptOrderByEnum | Unset = UNSET,
 ) -> ErrorResponse | PaginatedLLMPromptList | None:
     """List prompts
 
@@ -152,6 +192,12 @@ def sync(
         limit (int | Unset):
         offset (int | Unset):
         search (str | Unset):
+        label (str | Unset): A prompt label such as `production`: lowercase letters, digits, `.`,
+            `_` and `-`, starting and ending with a letter or digit, at most 128 characters, not
+            `latest` and not digits only.
+        content (PromptContentEnum | Unset):
+        created_by_id (int | Unset):
+        order_by (PromptOrderByEnum | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -167,6 +213,10 @@ def sync(
         limit=limit,
         offset=offset,
         search=search,
+        label=label,
+        content=content,
+        created_by_id=created_by_id,
+        order_by=order_by,
     ).parsed
 
 
@@ -177,6 +227,10 @@ async def asyncio_detailed(
     limit: int | Unset = UNSET,
     offset: int | Unset = UNSET,
     search: str | Unset = UNSET,
+    label: str | Unset = UNSET,
+    content: PromptContentEnum | Unset = UNSET,
+    created_by_id: int | Unset = UNSET,
+    order_by: PromptOrderByEnum | Unset = UNSET,
 ) -> Response[ErrorResponse | PaginatedLLMPromptList]:
     """List prompts
 
@@ -187,6 +241,12 @@ async def asyncio_detailed(
         limit (int | Unset):
         offset (int | Unset):
         search (str | Unset):
+        label (str | Unset): A prompt label such as `production`: lowercase letters, digits, `.`,
+            `_` and `-`, starting and ending with a letter or digit, at most 128 characters, not
+            `latest` and not digits only.
+        content (PromptContentEnum | Unset):
+        created_by_id (int | Unset):
+        order_by (PromptOrderByEnum | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -201,6 +261,10 @@ async def asyncio_detailed(
         limit=limit,
         offset=offset,
         search=search,
+        label=label,
+        content=content,
+        created_by_id=created_by_id,
+        order_by=order_by,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -215,6 +279,10 @@ async def asyncio(
     limit: int | Unset = UNSET,
     offset: int | Unset = UNSET,
     search: str | Unset = UNSET,
+    label: str | Unset = UNSET,
+    content: PromptContentEnum | Unset = UNSET,
+    created_by_id: int | Unset = UNSET,
+    order_by: PromptOrderByEnum | Unset = UNSET,
 ) -> ErrorResponse | PaginatedLLMPromptList | None:
     """List prompts
 
@@ -225,6 +293,12 @@ async def asyncio(
         limit (int | Unset):
         offset (int | Unset):
         search (str | Unset):
+        label (str | Unset): A prompt label such as `production`: lowercase letters, digits, `.`,
+            `_` and `-`, starting and ending with a letter or digit, at most 128 characters, not
+            `latest` and not digits only.
+        content (PromptContentEnum | Unset):
+        created_by_id (int | Unset):
+        order_by (PromptOrderByEnum | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -241,5 +315,9 @@ async def asyncio(
             limit=limit,
             offset=offset,
             search=search,
+            label=label,
+            content=content,
+            created_by_id=created_by_id,
+            order_by=order_by,
         )
     ).parsed

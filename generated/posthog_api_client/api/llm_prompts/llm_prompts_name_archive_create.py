@@ -22,7 +22,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "post",
-        "url": "/api/environments/{project_id}/llm_prompts/name/{prompt_name}/archive/".format(
+        "url": "/api/projects/{project_id}/llm_prompts/name/{prompt_name}/archive/".format(
             project_id=quote(str(project_id), safe=""),
             prompt_name=quote(str(prompt_name), safe=""),
         ),
@@ -105,8 +105,8 @@ def sync_detailed(
 ) -> Response[Any | ErrorResponse | LLMPrompt]:
     """Archive a prompt
 
-     Soft-deletes every version of the name. The server answers 204 with no body; afterwards the name is
-    free and can be created again from version 1. A body is accepted but ignored.
+     Soft-deletes every version of the name and removes every label. The server answers 204 with no body;
+    afterwards the name is free and can be created again from version 1. A body is accepted but ignored.
 
     Args:
         project_id (str):
@@ -143,8 +143,8 @@ def sync(
 ) -> Any | ErrorResponse | LLMPrompt | None:
     """Archive a prompt
 
-     Soft-deletes every version of the name. The server answers 204 with no body; afterwards the name is
-    free and can be created again from version 1. A body is accepted but ignored.
+     Soft-deletes every version of the name and removes every label. The server answers 204 with no body;
+    afterwards the name is free and can be created again from version 1. A body is accepted but ignored.
 
     Args:
         project_id (str):
@@ -176,8 +176,8 @@ async def asyncio_detailed(
 ) -> Response[Any | ErrorResponse | LLMPrompt]:
     """Archive a prompt
 
-     Soft-deletes every version of the name. The server answers 204 with no body; afterwards the name is
-    free and can be created again from version 1. A body is accepted but ignored.
+     Soft-deletes every version of the name and removes every label. The server answers 204 with no body;
+    afterwards the name is free and can be created again from version 1. A body is accepted but ignored.
 
     Args:
         project_id (str):
@@ -212,8 +212,8 @@ async def asyncio(
 ) -> Any | ErrorResponse | LLMPrompt | None:
     """Archive a prompt
 
-     Soft-deletes every version of the name. The server answers 204 with no body; afterwards the name is
-    free and can be created again from version 1. A body is accepted but ignored.
+     Soft-deletes every version of the name and removes every label. The server answers 204 with no body;
+    afterwards the name is free and can be created again from version 1. A body is accepted but ignored.
 
     Args:
         project_id (str):

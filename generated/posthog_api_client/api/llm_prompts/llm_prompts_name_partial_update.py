@@ -23,7 +23,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "patch",
-        "url": "/api/environments/{project_id}/llm_prompts/name/{prompt_name}/".format(
+        "url": "/api/projects/{project_id}/llm_prompts/name/{prompt_name}/".format(
             project_id=quote(str(project_id), safe=""),
             prompt_name=quote(str(prompt_name), safe=""),
         ),
@@ -108,13 +108,16 @@ def sync_detailed(
 
      Compare-and-swap publishing. `base_version` must be the current latest version; the new content then
     becomes version `latest + 1` and the previous latest stops being the latest. When someone else
-    published first the server answers 409 with the current latest version. A name holds at most 2000
-    versions.
+    published first the server answers 409 with the current latest version. Send exactly one of `prompt`
+    or `edits` (replacements applied in order; a bad edit is a 400 naming `edit_index`), or `config`
+    alone; `config` carries forward to the new version unless sent (`null` clears it). A 400 when the
+    prompt would exceed 1,000,000 bytes or 2,000 versions.
 
     Args:
         project_id (str):
         prompt_name (str):
-        body (LLMPromptPublish): The body that publishes a new version by name.
+        body (LLMPromptPublish): The body that publishes a new version by name: `base_version` and
+            exactly one of `prompt` or `edits`, or `config` alone.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -148,13 +151,16 @@ def sync(
 
      Compare-and-swap publishing. `base_version` must be the current latest version; the new content then
     becomes version `latest + 1` and the previous latest stops being the latest. When someone else
-    published first the server answers 409 with the current latest version. A name holds at most 2000
-    versions.
+    published first the server answers 409 with the current latest version. Send exactly one of `prompt`
+    or `edits` (replacements applied in order; a bad edit is a 400 naming `edit_index`), or `config`
+    alone; `config` carries forward to the new version unless sent (`null` clears it). A 400 when the
+    prompt would exceed 1,000,000 bytes or 2,000 versions.
 
     Args:
         project_id (str):
         prompt_name (str):
-        body (LLMPromptPublish): The body that publishes a new version by name.
+        body (LLMPromptPublish): The body that publishes a new version by name: `base_version` and
+            exactly one of `prompt` or `edits`, or `config` alone.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -183,13 +189,16 @@ async def asyncio_detailed(
 
      Compare-and-swap publishing. `base_version` must be the current latest version; the new content then
     becomes version `latest + 1` and the previous latest stops being the latest. When someone else
-    published first the server answers 409 with the current latest version. A name holds at most 2000
-    versions.
+    published first the server answers 409 with the current latest version. Send exactly one of `prompt`
+    or `edits` (replacements applied in order; a bad edit is a 400 naming `edit_index`), or `config`
+    alone; `config` carries forward to the new version unless sent (`null` clears it). A 400 when the
+    prompt would exceed 1,000,000 bytes or 2,000 versions.
 
     Args:
         project_id (str):
         prompt_name (str):
-        body (LLMPromptPublish): The body that publishes a new version by name.
+        body (LLMPromptPublish): The body that publishes a new version by name: `base_version` and
+            exactly one of `prompt` or `edits`, or `config` alone.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -221,13 +230,16 @@ async def asyncio(
 
      Compare-and-swap publishing. `base_version` must be the current latest version; the new content then
     becomes version `latest + 1` and the previous latest stops being the latest. When someone else
-    published first the server answers 409 with the current latest version. A name holds at most 2000
-    versions.
+    published first the server answers 409 with the current latest version. Send exactly one of `prompt`
+    or `edits` (replacements applied in order; a bad edit is a 400 naming `edit_index`), or `config`
+    alone; `config` carries forward to the new version unless sent (`null` clears it). A 400 when the
+    prompt would exceed 1,000,000 bytes or 2,000 versions.
 
     Args:
         project_id (str):
         prompt_name (str):
-        body (LLMPromptPublish): The body that publishes a new version by name.
+        body (LLMPromptPublish): The body that publishes a new version by name: `base_version` and
+            exactly one of `prompt` or `edits`, or `config` alone.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -8,6 +8,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.llm_prompt_public import LLMPromptPublic
+from ...models.prompt_content_enum import PromptContentEnum
 from ...types import UNSET, Response, Unset
 
 
@@ -16,17 +17,27 @@ def _get_kwargs(
     prompt_name: str,
     *,
     version: int | Unset = UNSET,
+    label: str | Unset = UNSET,
+    content: PromptContentEnum | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
 
     params["version"] = version
 
+    params["label"] = label
+
+    json_content: str | Unset = UNSET
+    if not isinstance(content, Unset):
+        json_content = content.value
+
+    params["content"] = json_content
+
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/api/environments/{project_id}/llm_prompts/name/{prompt_name}/".format(
+        "url": "/api/projects/{project_id}/llm_prompts/name/{prompt_name}/".format(
             project_id=quote(str(project_id), safe=""),
             prompt_name=quote(str(prompt_name), safe=""),
         ),
@@ -97,15 +108,24 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     version: int | Unset = UNSET,
+    label: str | Unset = UNSET,
+    content: PromptContentEnum | Unset = UNSET,
 ) -> Response[ErrorResponse | LLMPromptPublic]:
     """Get a prompt by name
 
-     The latest version of the named prompt, or the version given by `version`.
+     The latest version of the named prompt, the version given by `version`, or the version a label
+    points at. `version` and `label` together are a 400 ("Use either version or label, not both."); a
+    label the prompt does not have is a 404. The path also accepts a version's UUID in place of the name
+    (answering with that prompt's latest version); a prompt literally named like that UUID wins.
 
     Args:
         project_id (str):
         prompt_name (str):
         version (int | Unset):
+        label (str | Unset): A prompt label such as `production`: lowercase letters, digits, `.`,
+            `_` and `-`, starting and ending with a letter or digit, at most 128 characters, not
+            `latest` and not digits only.
+        content (PromptContentEnum | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -119,6 +139,8 @@ def sync_detailed(
         project_id=project_id,
         prompt_name=prompt_name,
         version=version,
+        label=label,
+        content=content,
     )
 
     response = client.get_httpx_client().request(
@@ -134,15 +156,24 @@ def sync(
     *,
     client: AuthenticatedClient,
     version: int | Unset = UNSET,
+    label: str | Unset = UNSET,
+    content: PromptContentEnum | Unset = UNSET,
 ) -> ErrorResponse | LLMPromptPublic | None:
     """Get a prompt by name
 
-     The latest version of the named prompt, or the version given by `version`.
+     The latest version of the named prompt, the version given by `version`, or the version a label
+    points at. `version` and `label` together are a 400 ("Use either version or label, not both."); a
+    label the prompt does not have is a 404. The path also accepts a version's UUID in place of the name
+    (answering with that prompt's latest version); a prompt literally named like that UUID wins.
 
     Args:
         project_id (str):
         prompt_name (str):
         version (int | Unset):
+        label (str | Unset): A prompt label such as `production`: lowercase letters, digits, `.`,
+            `_` and `-`, starting and ending with a letter or digit, at most 128 characters, not
+            `latest` and not digits only.
+        content (PromptContentEnum | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -157,6 +188,8 @@ def sync(
         prompt_name=prompt_name,
         client=client,
         version=version,
+        label=label,
+        content=content,
     ).parsed
 
 
@@ -166,15 +199,24 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     version: int | Unset = UNSET,
+    label: str | Unset = UNSET,
+    content: PromptContentEnum | Unset = UNSET,
 ) -> Response[ErrorResponse | LLMPromptPublic]:
     """Get a prompt by name
 
-     The latest version of the named prompt, or the version given by `version`.
+     The latest version of the named prompt, the version given by `version`, or the version a label
+    points at. `version` and `label` together are a 400 ("Use either version or label, not both."); a
+    label the prompt does not have is a 404. The path also accepts a version's UUID in place of the name
+    (answering with that prompt's latest version); a prompt literally named like that UUID wins.
 
     Args:
         project_id (str):
         prompt_name (str):
         version (int | Unset):
+        label (str | Unset): A prompt label such as `production`: lowercase letters, digits, `.`,
+            `_` and `-`, starting and ending with a letter or digit, at most 128 characters, not
+            `latest` and not digits only.
+        content (PromptContentEnum | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -188,6 +230,8 @@ async def asyncio_detailed(
         project_id=project_id,
         prompt_name=prompt_name,
         version=version,
+        label=label,
+        content=content,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -201,15 +245,24 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     version: int | Unset = UNSET,
+    label: str | Unset = UNSET,
+    content: PromptContentEnum | Unset = UNSET,
 ) -> ErrorResponse | LLMPromptPublic | None:
     """Get a prompt by name
 
-     The latest version of the named prompt, or the version given by `version`.
+     The latest version of the named prompt, the version given by `version`, or the version a label
+    points at. `version` and `label` together are a 400 ("Use either version or label, not both."); a
+    label the prompt does not have is a 404. The path also accepts a version's UUID in place of the name
+    (answering with that prompt's latest version); a prompt literally named like that UUID wins.
 
     Args:
         project_id (str):
         prompt_name (str):
         version (int | Unset):
+        label (str | Unset): A prompt label such as `production`: lowercase letters, digits, `.`,
+            `_` and `-`, starting and ending with a letter or digit, at most 128 characters, not
+            `latest` and not digits only.
+        content (PromptContentEnum | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -225,5 +278,7 @@ async def asyncio(
             prompt_name=prompt_name,
             client=client,
             version=version,
+            label=label,
+            content=content,
         )
     ).parsed

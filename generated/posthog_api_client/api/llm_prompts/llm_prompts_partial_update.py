@@ -23,7 +23,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "patch",
-        "url": "/api/environments/{project_id}/llm_prompts/{id}/".format(
+        "url": "/api/projects/{project_id}/llm_prompts/{id}/".format(
             project_id=quote(str(project_id), safe=""),
             id=quote(str(id), safe=""),
         ),
@@ -103,7 +103,8 @@ def sync_detailed(
     """Update a prompt version by id
 
      Only `deleted` is meant to change here (a soft delete). Content and name are versioned: changing
-    `prompt` or `name` in place is refused with 400; publish a new version by name instead.
+    `prompt` or `name` in place is refused with 400; publish a new version by name instead. PostHog's
+    newest server no longer routes the by-id prompt paths (404); archive by name instead.
 
     Args:
         project_id (str):
@@ -142,7 +143,8 @@ def sync(
     """Update a prompt version by id
 
      Only `deleted` is meant to change here (a soft delete). Content and name are versioned: changing
-    `prompt` or `name` in place is refused with 400; publish a new version by name instead.
+    `prompt` or `name` in place is refused with 400; publish a new version by name instead. PostHog's
+    newest server no longer routes the by-id prompt paths (404); archive by name instead.
 
     Args:
         project_id (str):
@@ -176,7 +178,8 @@ async def asyncio_detailed(
     """Update a prompt version by id
 
      Only `deleted` is meant to change here (a soft delete). Content and name are versioned: changing
-    `prompt` or `name` in place is refused with 400; publish a new version by name instead.
+    `prompt` or `name` in place is refused with 400; publish a new version by name instead. PostHog's
+    newest server no longer routes the by-id prompt paths (404); archive by name instead.
 
     Args:
         project_id (str):
@@ -213,7 +216,8 @@ async def asyncio(
     """Update a prompt version by id
 
      Only `deleted` is meant to change here (a soft delete). Content and name are versioned: changing
-    `prompt` or `name` in place is refused with 400; publish a new version by name instead.
+    `prompt` or `name` in place is refused with 400; publish a new version by name instead. PostHog's
+    newest server no longer routes the by-id prompt paths (404); archive by name instead.
 
     Args:
         project_id (str):

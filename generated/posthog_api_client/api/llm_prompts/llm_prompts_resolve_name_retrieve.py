@@ -42,7 +42,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/api/environments/{project_id}/llm_prompts/resolve/name/{prompt_name}/".format(
+        "url": "/api/projects/{project_id}/llm_prompts/resolve/name/{prompt_name}/".format(
             project_id=quote(str(project_id), safe=""),
             prompt_name=quote(str(prompt_name), safe=""),
         ),

@@ -19,7 +19,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/api/environments/{project_id}/llm_prompts/{id}/".format(
+        "url": "/api/projects/{project_id}/llm_prompts/{id}/".format(
             project_id=quote(str(project_id), safe=""),
             id=quote(str(id), safe=""),
         ),
@@ -91,6 +91,9 @@ def sync_detailed(
 ) -> Response[ErrorResponse | LLMPrompt]:
     """Get a prompt version by id
 
+     Listed by the reference pages; PostHog's newest server no longer routes the by-id prompt paths and
+    answers 404. Get a prompt by name instead.
+
     Args:
         project_id (str):
         id (UUID):
@@ -123,6 +126,9 @@ def sync(
 ) -> ErrorResponse | LLMPrompt | None:
     """Get a prompt version by id
 
+     Listed by the reference pages; PostHog's newest server no longer routes the by-id prompt paths and
+    answers 404. Get a prompt by name instead.
+
     Args:
         project_id (str):
         id (UUID):
@@ -149,6 +155,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 ) -> Response[ErrorResponse | LLMPrompt]:
     """Get a prompt version by id
+
+     Listed by the reference pages; PostHog's newest server no longer routes the by-id prompt paths and
+    answers 404. Get a prompt by name instead.
 
     Args:
         project_id (str):
@@ -179,6 +188,9 @@ async def asyncio(
     client: AuthenticatedClient,
 ) -> ErrorResponse | LLMPrompt | None:
     """Get a prompt version by id
+
+     Listed by the reference pages; PostHog's newest server no longer routes the by-id prompt paths and
+    answers 404. Get a prompt by name instead.
 
     Args:
         project_id (str):

@@ -33,7 +33,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/api/environments/{project_id}/logs/attributes/".format(
+        "url": "/api/projects/{project_id}/logs/attributes/".format(
             project_id=quote(str(project_id), safe=""),
         ),
         "params": params,

@@ -21,7 +21,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "post",
-        "url": "/api/environments/{project_id}/logs/sparkline/".format(
+        "url": "/api/projects/{project_id}/logs/sparkline/".format(
             project_id=quote(str(project_id), safe=""),
         ),
     }

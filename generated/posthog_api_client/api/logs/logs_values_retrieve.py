@@ -36,7 +36,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/api/environments/{project_id}/logs/values/".format(
+        "url": "/api/projects/{project_id}/logs/values/".format(
             project_id=quote(str(project_id), safe=""),
         ),
         "params": params,

@@ -21,7 +21,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "post",
-        "url": "/api/environments/{project_id}/max_tools/create_and_query_insight/".format(
+        "url": "/api/projects/{project_id}/max_tools/create_and_query_insight/".format(
             project_id=quote(str(project_id), safe=""),
         ),
     }

@@ -28,7 +28,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/api/environments/{project_id}/persisted_folder/".format(
+        "url": "/api/projects/{project_id}/persisted_folder/".format(
             project_id=quote(str(project_id), safe=""),
         ),
         "params": params,

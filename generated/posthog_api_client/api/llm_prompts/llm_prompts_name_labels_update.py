@@ -1,0 +1,260 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_response import ErrorResponse
+from ...models.llm_prompt_label import LLMPromptLabel
+from ...models.llm_prompt_label_request import LLMPromptLabelRequest
+from ...types import Response
+
+
+def _get_kwargs(
+    project_id: str,
+    prompt_name: str,
+    label_name: str,
+    *,
+    body: LLMPromptLabelRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/api/projects/{project_id}/llm_prompts/name/{prompt_name}/labels/{label_name}/".format(
+            project_id=quote(str(project_id), safe=""),
+            prompt_name=quote(str(prompt_name), safe=""),
+            label_name=quote(str(label_name), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorResponse | LLMPromptLabel | None:
+    if response.status_code == 200:
+        response_200 = LLMPromptLabel.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 201:
+        response_201 = LLMPromptLabel.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = ErrorResponse.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorResponse.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ErrorResponse.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorResponse | LLMPromptLabel]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    project_id: str,
+    prompt_name: str,
+    label_name: str,
+    *,
+    client: AuthenticatedClient,
+    body: LLMPromptLabelRequest,
+) -> Response[ErrorResponse | LLMPromptLabel]:
+    """Set or move a prompt label
+
+     Points the label at `version`: created (201) when the prompt did not have it, moved (200) when it
+    did. A prompt has at most 50 labels.
+
+    Args:
+        project_id (str):
+        prompt_name (str):
+        label_name (str): A prompt label such as `production`: lowercase letters, digits, `.`, `_`
+            and `-`, starting and ending with a letter or digit, at most 128 characters, not `latest`
+            and not digits only.
+        body (LLMPromptLabelRequest): The version a label is to point at.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | LLMPromptLabel]
+    """
+
+    kwargs = _get_kwargs(
+        project_id=project_id,
+        prompt_name=prompt_name,
+        label_name=label_name,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    project_id: str,
+    prompt_name: str,
+    label_name: str,
+    *,
+    client: AuthenticatedClient,
+    body: LLMPromptLabelRequest,
+) -> ErrorResponse | LLMPromptLabel | None:
+    """Set or move a prompt label
+
+     Points the label at `version`: created (201) when the prompt did not have it, moved (200) when it
+    did. A prompt has at most 50 labels.
+
+    Args:
+        project_id (str):
+        prompt_name (str):
+        label_name (str): A prompt label such as `production`: lowercase letters, digits, `.`, `_`
+            and `-`, starting and ending with a letter or digit, at most 128 characters, not `latest`
+            and not digits only.
+        body (LLMPromptLabelRequest): The version a label is to point at.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | LLMPromptLabel
+    """
+
+    return sync_detailed(
+        project_id=project_id,
+        prompt_name=prompt_name,
+        label_name=label_name,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    project_id: str,
+    prompt_name: str,
+    label_name: str,
+    *,
+    client: AuthenticatedClient,
+    body: LLMPromptLabelRequest,
+) -> Response[ErrorResponse | LLMPromptLabel]:
+    """Set or move a prompt label
+
+     Points the label at `version`: created (201) when the prompt did not have it, moved (200) when it
+    did. A prompt has at most 50 labels.
+
+    Args:
+        project_id (str):
+        prompt_name (str):
+        label_name (str): A prompt label such as `production`: lowercase letters, digits, `.`, `_`
+            and `-`, starting and ending with a letter or digit, at most 128 characters, not `latest`
+            and not digits only.
+        body (LLMPromptLabelRequest): The version a label is to point at.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | LLMPromptLabel]
+    """
+
+    kwargs = _get_kwargs(
+        project_id=project_id,
+        prompt_name=prompt_name,
+        label_name=label_name,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    project_id: str,
+    prompt_name: str,
+    label_name: str,
+    *,
+    client: AuthenticatedClient,
+    body: LLMPromptLabelRequest,
+) -> ErrorResponse | LLMPromptLabel | None:
+    """Set or move a prompt label
+
+     Points the label at `version`: created (201) when the prompt did not have it, moved (200) when it
+    did. A prompt has at most 50 labels.
+
+    Args:
+        project_id (str):
+        prompt_name (str):
+        label_name (str): A prompt label such as `production`: lowercase letters, digits, `.`, `_`
+            and `-`, starting and ending with a letter or digit, at most 128 characters, not `latest`
+            and not digits only.
+        body (LLMPromptLabelRequest): The version a label is to point at.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | LLMPromptLabel
+    """
+
+    return (
+        await asyncio_detailed(
+            project_id=project_id,
+            prompt_name=prompt_name,
+            label_name=label_name,
+            client=client,
+            body=body,
+        )
+    ).parsed
