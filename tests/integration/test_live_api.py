@@ -216,7 +216,7 @@ async def test_logs_integrations_folders_symbols_events_max_tools(
     ids = {row["kind"]: row["id"] for row in server.state.integrations.values()}
     assert (await client.integrations.authorize()).additional_properties["authorize_url"]
     repos = await client.integrations.github_repos(ids["github"])
-    assert len(repos.additional_properties["repositories"]) == 3
+    assert isinstance(repos.repositories, list) and len(repos.repositories) == 3
     assert await client.integrations.jira_projects(ids["jira"])
     assert await client.integrations.linear_teams(ids["linear"])
     assert await client.integrations.twilio_phone_numbers(ids["twilio"])
