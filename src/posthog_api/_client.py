@@ -25,7 +25,7 @@ from urllib.parse import quote
 import httpx
 from posthog_api_client.resources import NOT_GIVEN
 
-from . import _scopes, _validation, resources
+from . import _deprecation, _scopes, _validation, resources
 from ._config import DEFAULT_HOST, DEFAULT_TIMEOUT, ClientConfig, check_headers, check_timeout
 from ._errors import (
     APIConnectionError,
@@ -115,7 +115,11 @@ class AsyncPostHog(resources.Namespaces):
     Arguments fall back to the environment: ``POSTHOG_PERSONAL_API_KEY``,
     ``POSTHOG_PROJECT_ID`` and ``POSTHOG_HOST``. ``scopes``, when given, is what the key
     may do; calls that need more raise :class:`ScopeError` before anything is sent.
-    ``headers`` are sent with every request.
+    ``headers`` are sent with every request. ``environment_routes`` (or
+    ``POSTHOG_ENVIRONMENT_ROUTES``) sends the operations it names (namespaces such as
+    ``"prompts"``, calls such as ``"prompts.fetch"``, or True for all) through PostHog's
+    deprecated ``/api/environments/`` alias instead of ``/api/projects/``: for self-hosted
+    PostHog older than the move to ``/api/projects/``.
 
     The prompt cache keeps the latest of a prompt fresh for ``prompt_cache_ttl`` seconds,
     then serves it stale (refreshing in the background) for up to
@@ -142,6 +146,7 @@ class AsyncPostHog(resources.Namespaces):
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         headers: Mapping[str, str] | None = None,
+        environment_routes: bool | Iterable[str] | None = None,
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         prompt_cache_ttl: float = 60.0,
@@ -161,6 +166,9 @@ class AsyncPostHog(resources.Namespaces):
             timeout=timeout,
             max_retries=max_retries,
             headers=headers,
+            environment_routes=environment_routes
+            if environment_routes is not None
+            else os.environ.get(_deprecation.ENV_VAR),
             prompt_cache_ttl=prompt_cache_ttl,
             prompt_cache_size=prompt_cache_size,
             prompt_cache_max_stale=prompt_cache_max_stale,
@@ -189,6 +197,7 @@ class AsyncPostHog(resources.Namespaces):
             self._denied = _scopes.denied_operations(
                 config.scopes, {op: o.scopes for op, o in OPERATIONS.items()}
             )
+        self._alias = config.environment_routes
         self._prompt_cache = cache
         self._owns_cache = owns_cache  # closes it on aclose
         self._transport = transport
@@ -363,7 +372,10 @@ class AsyncPostHog(resources.Namespaces):
                     "which the call's own arguments already send; pass it once"
                 )
             params.extend(extra)
-        return self.host + operation.path.format_map(segments), params
+        route = operation.path
+        if self._alias and operation.operation_id in self._alias:
+            route = _deprecation.alias_path(route)
+        return self.host + route.format_map(segments), params
 
     async def _send(
         self,
@@ -431,6 +443,8 @@ class AsyncPostHog(resources.Namespaces):
                 url=_shown_url(request),
                 operation=operation.operation_id,
             ) from None
+        if "deprecation" in response.headers or "sunset" in response.headers:
+            _deprecation.note(operation.call, _route(operation, request), response)
         status = response.status_code
         if status >= 300:
             raise status_error(
@@ -618,6 +632,14 @@ def _unreadable(
         body=response.text,
         operation=operation.operation_id,
     )
+
+
+def _route(operation: Operation, request: httpx.Request) -> str:
+    """The method and path template a request was sent to (the alias's or the canonical)."""
+    template = operation.path
+    if request.url.path.startswith(_deprecation.ALIAS):
+        template = _deprecation.alias_path(template)
+    return f"{request.method} {template}"
 
 
 def _shown_url(request: httpx.Request) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from . import _scopes, _validation
+from . import _deprecation, _scopes, _validation
 from ._errors import ConfigurationError, InvalidRequestError, bounded
 from ._transport import check_max_retries
 
@@ -35,6 +35,7 @@ class ClientConfig:
     timeout: float | httpx.Timeout | None
     max_retries: int
     headers: tuple[tuple[str, str], ...]
+    environment_routes: frozenset[str]  # operation ids sent through /api/environments/
     prompt_cache_ttl: float
     prompt_cache_size: int
     prompt_cache_max_stale: float
@@ -52,6 +53,7 @@ class ClientConfig:
         timeout: object,
         max_retries: object,
         headers: object,
+        environment_routes: object = None,
         **cache: Any,
     ) -> ClientConfig:
         """The checked configuration; raises ConfigurationError naming the bad option."""
@@ -86,6 +88,7 @@ class ClientConfig:
             timeout=check_timeout(timeout, ConfigurationError),
             max_retries=check_max_retries(max_retries),
             headers=check_headers(headers, "headers", ConfigurationError),
+            environment_routes=_environment_routes(environment_routes),
             **cache,
         )
 
@@ -93,6 +96,13 @@ class ClientConfig:
         """The prompt_cache_* options, named as ``PromptCache.for_client`` takes them."""
         prefix = "prompt_cache_"
         return {k.removeprefix(prefix): v for k, v in vars(self).items() if k.startswith(prefix)}
+
+
+def _environment_routes(value: object) -> frozenset[str]:
+    from posthog_api_client.operations import OPERATIONS
+
+    calls = {op: (o.call.partition(".")[0], o.call) for op, o in OPERATIONS.items()}
+    return _deprecation.routed_through_alias(value, calls)
 
 
 def _normalize_scopes(scopes: object) -> frozenset[str]:

@@ -1,0 +1,197 @@
+"""The canonical prefix, the ``environment_routes`` option, and PostHog's deprecation signals.
+
+PostHog serves every operation under ``/api/projects/`` and still answers the deprecated
+``/api/environments/`` alias, marking those answers with ``Deprecation``, ``Sunset`` and
+``Link`` headers. The SDK uses the canonical prefix unless told otherwise, and a deprecated
+answer gives one DeprecationWarning and one WARNING line per route per process.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from posthog_api import AsyncPostHog, ConfigurationError, _deprecation
+
+from .conftest import KEY, PROJECT, MakeClient, Server
+
+EVALUATION = "00000000-0000-4000-8000-000000000001"
+
+
+@pytest.fixture(autouse=True)
+def _warn_again() -> Iterator[None]:
+    """The warnings are once per process: every test starts from none given."""
+    _deprecation.forget()
+    yield
+    _deprecation.forget()
+
+
+def _deprecations(caught: list[warnings.WarningMessage]) -> list[str]:
+    return [str(w.message) for w in caught if issubclass(w.category, DeprecationWarning)]
+
+
+async def test_every_call_uses_the_canonical_prefix_by_default(
+    make_client: MakeClient, server: Server
+) -> None:
+    client = make_client()
+    await client.prompts.create("canon", "Hi")
+    await client.prompts.get("canon")
+    await client.datasets.list()
+    await client.evaluations.list()
+    paths = [r.path for r in server.log()]
+    assert paths and all(p.startswith(f"/api/projects/{PROJECT}/") for p in paths), paths
+
+
+async def test_environment_routes_sends_the_named_namespaces_through_the_alias(
+    make_client: MakeClient, server: Server
+) -> None:
+    client = make_client(environment_routes=["prompts"])
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        await client.prompts.create("aliased", "Hi")
+        await client.prompts.get("aliased")
+    await client.datasets.list()
+    by_path = {r.path: r.status for r in server.log()}
+    assert by_path == {
+        f"/api/environments/{PROJECT}/llm_prompts/": 201,
+        f"/api/environments/{PROJECT}/llm_prompts/name/aliased/": 200,
+        f"/api/projects/{PROJECT}/datasets/": 200,
+    }
+
+
+async def test_one_call_can_be_named_and_true_means_every_operation(
+    make_client: MakeClient, server: Server
+) -> None:
+    one = make_client(environment_routes="prompts.fetch")
+    every = make_client(environment_routes=True)
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        await one.prompts.create("x", "Hi")
+        await one.prompts.fetch("x")
+        await every.datasets.list()
+    assert [r.path.split("/")[2] for r in server.log()] == [
+        "projects",
+        "environments",
+        "environments",
+    ]
+
+
+def test_environment_routes_from_the_environment_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("POSTHOG_ENVIRONMENT_ROUTES", "prompts, evaluations")
+    client = AsyncPostHog(api_key=KEY, project_id=PROJECT, host="http://127.0.0.1:9")
+    assert "llm_prompts_name_retrieve" in client._alias
+    assert "evaluations_list" in client._alias
+    assert "datasets_list" not in client._alias
+    monkeypatch.setenv("POSTHOG_ENVIRONMENT_ROUTES", "all")
+    everything = AsyncPostHog(api_key=KEY, project_id=PROJECT, host="http://127.0.0.1:9")
+    assert "datasets_list" in everything._alias
+    # The argument wins over the environment, and a copy keeps its routes.
+    canonical = AsyncPostHog(
+        api_key=KEY, project_id=PROJECT, host="http://127.0.0.1:9", environment_routes=False
+    )
+    assert not canonical._alias
+    assert canonical.with_options(environment_routes=["datasets"])._alias >= {"datasets_list"}
+    assert everything.with_options(timeout=5)._alias == everything._alias
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        (["promts"], "'promts' is not a namespace, call or operation id"),
+        ("prompts,nope", "'nope' is not a namespace"),
+        ([1], "1 is not a namespace"),
+        (42, "environment_routes must be True (every operation), False, or a list"),
+        (b"prompts", "got bytes"),
+    ],
+)
+def test_environment_routes_refuses_what_is_not_an_operation(value: object, said: str) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        AsyncPostHog(
+            api_key=KEY, project_id=PROJECT, host="http://127.0.0.1:9", environment_routes=value
+        )  # type: ignore[arg-type]
+    assert said in str(caught.value)
+    assert "prompts" in str(caught.value)  # says what is accepted
+
+
+async def test_a_deprecated_answer_warns_once_per_route_naming_sunset_and_successor(
+    make_client: MakeClient, server: Server, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = make_client(environment_routes=["prompts"])
+    caplog.set_level(logging.WARNING, logger="posthog_api")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        await client.prompts.create("warned", "Hi")
+        for _ in range(3):
+            await client.prompts.fetch("warned")
+        await client.prompts.fetch("warned", version=1)  # same route, another query
+    messages = _deprecations(caught)
+    assert len(messages) == 2, messages  # POST llm_prompts/ and GET name/{prompt_name}/
+    fetch = next(m for m in messages if "GET" in m)
+    assert fetch.startswith(
+        "posthog.prompts.fetch: PostHog marks GET "
+        "/api/environments/{project_id}/llm_prompts/name/{prompt_name}/ as deprecated"
+    )
+    assert "sunset Fri, 31 Jul 2026 00:00:00 GMT" in fetch
+    assert f"successor is /api/projects/{PROJECT}/llm_prompts/name/warned/" in fetch
+    assert "environment_routes" in fetch  # what to do
+    logged = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert sorted(logged) == sorted(messages)
+    assert KEY not in " ".join(logged)
+
+
+async def test_the_canonical_prefix_gives_no_deprecation_warning(
+    make_client: MakeClient, server: Server, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = make_client()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        await client.prompts.create("quiet", "Hi")
+        await client.prompts.fetch("quiet")
+        await client.datasets.list()
+    assert _deprecations(caught) == []
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+async def test_an_error_answer_with_deprecation_headers_warns_too(
+    make_client: MakeClient, server: Server
+) -> None:
+    client = make_client(environment_routes=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(Exception):  # noqa: B017 - the 404's class is tested elsewhere
+            await client.evaluations.retrieve(EVALUATION)
+    assert [m.split(" as ")[0] for m in _deprecations(caught)] == [
+        "posthog.evaluations.retrieve: PostHog marks GET "
+        "/api/environments/{project_id}/evaluations/{id}/"
+    ]
+
+
+async def test_hostile_deprecation_headers_are_shown_bounded_and_printable() -> None:
+    """The headers are the server's input: a huge or control-laden Link is not echoed whole."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200,
+            headers={
+                "Deprecation": "true",
+                "Sunset": "soon\x1b[31m",
+                "Link": f'<https://x/{"a" * 5000}>; rel="successor-version"',
+            },
+            json={"count": 0, "next": None, "previous": None, "results": []},
+        )
+
+    async with AsyncPostHog(
+        api_key=KEY, project_id=PROJECT, transport=httpx.MockTransport(handler)
+    ) as client:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            await client.datasets.list()
+    (message,) = _deprecations(caught)
+    assert "\x1b" not in message and len(message) < 700
+    assert "sunset soon?[31m" in message
