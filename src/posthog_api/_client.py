@@ -301,8 +301,10 @@ class AsyncPostHog(resources.Namespaces):
         max_retries: Any = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        with_status: bool = False,
     ) -> Any:
-        """Run one operation: check, encode, send, map errors, parse. See the module doc."""
+        """Run one operation: check, encode, send, map errors, parse. See the module doc.
+        ``with_status``: return ``(status, parsed)``, for a caller that tells 201 from 200."""
         if self._denied and operation.operation_id in self._denied:
             raise self._scope_error(operation)
         url, params = self._url(operation, path, query, extra_query)
@@ -314,7 +316,9 @@ class AsyncPostHog(resources.Namespaces):
             if timeout is NOT_GIVEN and max_retries is NOT_GIVEN and extra_headers is None
             else _Options(timeout, max_retries, extra_headers)
         )
-        return await self._send(operation, cast_to, operation.method, url, params, content, options)
+        return await self._send(
+            operation, cast_to, operation.method, url, params, content, options, with_status
+        )
 
     def _paginate(
         self,
@@ -386,6 +390,7 @@ class AsyncPostHog(resources.Namespaces):
         params: list[tuple[str, str]] | None,
         content: bytes | None,
         options: _Options,
+        with_status: bool = False,
     ) -> Any:
         """Send one request and return its parsed body; every failure is a typed error."""
         if self._http.is_closed:
@@ -454,7 +459,7 @@ class AsyncPostHog(resources.Namespaces):
                 attempts=attempts_of(response),
             )
         if cast_to is None or (status == 204 and not response.content):
-            return None
+            return (status, None) if with_status else None
         if operation.success and status not in operation.success:
             expected = " or ".join(str(code) for code in operation.success)
             raise _unreadable(
@@ -477,7 +482,7 @@ class AsyncPostHog(resources.Namespaces):
                 operation, response, f"the {status} response has a field the SDK cannot use: "
                 f"{problem}"
             )  # fmt: skip
-        return parsed
+        return (status, parsed) if with_status else parsed
 
     async def _follow(
         self, operation: Operation, page_model: type[T], url: str, options: _Options
