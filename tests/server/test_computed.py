@@ -40,11 +40,21 @@ async def test_summarization(http: httpx.AsyncClient) -> None:
     detailed = (
         await http.post(url, json={"summarize_type": "trace", "data": data, "mode": "detailed"})
     ).json()
-    assert minimal["summary"].count("\n- ") + 1 == 3
-    assert detailed["summary"].count("\n- ") + 1 == 6
-    assert "[L1-" in minimal["summary"] and minimal["metadata"]["mode"] == "minimal"
+    # Today's server: the summary is an object whose points cite lines of text_repr.
+    assert len(minimal["summary"]["points"]) == 3
+    assert len(detailed["summary"]["points"]) == 6
+    assert isinstance(minimal["summary"]["title"], str)
+    first = minimal["summary"]["points"][0]
+    assert "[L1-" in first and minimal["metadata"]["mode"] == "minimal"
+    cited = minimal["text_repr"].splitlines()
+    assert cited[0].startswith("L1: ") and len(cited) == minimal["metadata"]["line_count"]
     again = (await http.post(url, json={"summarize_type": "trace", "data": data})).json()
     assert again == minimal  # deterministic
+    assert minimal["metadata"]["model"] == "local-summarizer"  # the server's pick
+    chosen = await http.post(url, json={"summarize_type": "trace", "data": data, "model": "gpt-4.1"})
+    assert chosen.status_code == 200 and chosen.json()["metadata"]["model"] == "gpt-4.1"
+    blank = await http.post(url, json={"summarize_type": "trace", "data": data, "model": ""})
+    assert error_of(blank) == (400, "model", "blank")
 
 
 async def test_text_repr(http: httpx.AsyncClient) -> None:

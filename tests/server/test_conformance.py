@@ -27,13 +27,20 @@ from .conftest import BASE, PROJECT, SpecChecker
 PROMPT = "support-bot"
 LAST = ("llm_prompts_name_archive_create",)
 # Bodies the spec leaves open (a free-form JSON object) but the server reads a field of.
-OPEN_BODIES = {"error_tracking_symbol_sets_start_upload_create": {"chunk_id": "chunk-1"}}
+# And one the spec cannot state: publishing needs one of prompt, edits or config.
+OPEN_BODIES = {
+    "error_tracking_symbol_sets_start_upload_create": {"chunk_id": "chunk-1"},
+    "llm_prompts_name_partial_update": {"prompt": "You are a support assistant. v4"},
+}
 
 
 def _references(state: ServerState) -> tuple[dict[str, Any], dict[str, Any]]:
     """(a seeded row id per tag, a value per body field naming a seeded row)."""
     seeded = seed_demo(state)
     latest = max((r for r in state.prompts if r["name"] == PROMPT), key=lambda r: r["version"])
+    # The label the label paths name, so that removing it (which runs first) finds it.
+    label_param = OPERATIONS["llm_prompts_name_labels_destroy"].params
+    state.seed_label(PROMPT, argument(next(p for p in label_param if p.wire == "label_name")))
     rows = {
         "datasets": seeded["dataset"],
         "dataset_items": seeded["dataset_items"][0],
@@ -45,6 +52,8 @@ def _references(state: ServerState) -> tuple[dict[str, Any], dict[str, Any]]:
         "evaluation_id": seeded["evaluation"],
         "key_id": seeded["provider_key"],
         "base_version": latest["version"],
+        "new_name": f"{PROMPT}-copy",  # a free name for the duplicate
+        "version": latest["version"],  # the version a label is set to
     }
     return rows, fields
 

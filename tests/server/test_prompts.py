@@ -70,13 +70,14 @@ async def test_lifecycle_create_publish_get_archive_recreate(client: Authenticat
         1,
         1,
     )
-    assert first.first_version_created_at == first.created_at
+    # PostHog publishes first_version_created_at as a plain string.
+    assert first.first_version_created_at == body(created)["created_at"]
 
     second = await publish(client, "support-bot", "v2 text", base=1)
     assert second.status_code == 200
     assert second.parsed.version == 2 and second.parsed.is_latest
     assert second.parsed.version_count == 2
-    assert second.parsed.first_version_created_at == first.created_at
+    assert second.parsed.first_version_created_at == body(created)["created_at"]
 
     # The old row is no longer the latest, and it knows the name moved on.
     old = await llm_prompts_retrieve.asyncio_detailed(
@@ -116,7 +117,8 @@ async def test_lifecycle_create_publish_get_archive_recreate(client: Authenticat
     recreated = await create(client, "support-bot", "fresh")
     assert recreated.status_code == 201
     assert (recreated.parsed.version, recreated.parsed.version_count) == (1, 1)
-    assert recreated.parsed.first_version_created_at != first.created_at
+    assert recreated.parsed.first_version_created_at == body(recreated)["created_at"]
+    assert recreated.parsed.first_version_created_at != body(created)["created_at"]
 
 
 async def test_name_validation(client: AuthenticatedClient) -> None:

@@ -1,11 +1,14 @@
 """The Starlette application: routing, authentication, scopes and faults.
 
 Routes come from the generated operation table, so the server answers exactly the
-paths of the spec (trailing slash included). Each request passes, in PostHog's
-order, through: faults, authentication (401), the project check (404), the scope
-check (403), body parsing, and finally a synchronous handler run under the state
-lock. HANDLERS is keyed by operation id; an operation added to the spec before its
-handler is written answers 501, so regenerating from a new spec needs no edit here.
+paths of the spec (trailing slash included), each also under PostHog's deprecated
+``/api/environments/`` alias: the same handler, plus the ``Deprecation``, ``Sunset``
+and successor ``Link`` headers PostHog adds there. Each request passes, in PostHog's
+order, through: faults, routing (the state's ``environments_only`` and ``unrouted``
+options), authentication (401), the project check (404), the scope check (403), body
+parsing, and finally a synchronous handler run under the state lock. HANDLERS is
+keyed by operation id; an operation added to the spec before its handler is written
+answers 501, so regenerating from a new spec needs no edit here.
 """
 
 from __future__ import annotations
@@ -43,6 +46,10 @@ _RECORD = "posthog_api.testing.record"
 _BODY_METHODS = frozenset({"POST", "PATCH", "PUT"})
 # Every route takes every method, so the endpoint itself answers 405 in DRF's shape.
 _ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+CANONICAL_PREFIX = "/api/projects/"
+ALIAS_PREFIX = "/api/environments/"
+SUNSET = "Fri, 31 Jul 2026 00:00:00 GMT"
+CURRENT_PROJECT = "@current"
 
 
 def not_implemented(operation_id: str) -> ApiError:
@@ -86,23 +93,56 @@ async def _read_body(request: Request) -> Any:
     return parse_body(raw)  # NaN, inf, lone surrogates and deep nesting are a 400
 
 
+def _routed(state: ServerState, operation: Operation, alias: bool) -> bool:
+    """Whether this server version serves ``operation`` under this prefix."""
+    names = {operation.operation_id, operation.tag}
+    if names & state.unrouted:
+        return False
+    return alias or not names & state.environments_only
+
+
+def _alias_headers(request: Request) -> dict[str, str]:
+    """PostHog's deprecation headers: the successor is the same path and query on the
+    canonical prefix."""
+    raw = request.scope.get("raw_path") or request.url.path.encode()
+    path = raw.decode("latin-1")
+    successor = CANONICAL_PREFIX + path[len(ALIAS_PREFIX) :]
+    query = request.scope.get("query_string", b"").decode("latin-1")
+    if query:
+        successor += "?" + query
+    return {
+        "Deprecation": "true",
+        "Sunset": SUNSET,
+        "Link": f'<{successor}>; rel="successor-version"',
+    }
+
+
 def _response(reply: Reply) -> Response:
     if reply.body is None:
         return Response(status_code=reply.status, headers=reply.headers)
     return JSONResponse(reply.body, status_code=reply.status, headers=reply.headers)
 
 
-def _endpoint(state: ServerState, operations: Mapping[str, Operation]) -> Any:
+def _endpoint(state: ServerState, operations: Mapping[str, Operation], alias: bool) -> Any:
     allowed = ", ".join(sorted(operations))
 
     async def endpoint(request: Request) -> Response:
         operation = operations.get(request.method)
+        headers = _alias_headers(request) if alias else {}
+        if operation is None:
+            # A path whose every operation is unrouted here does not exist at all.
+            present = any(_routed(state, op, alias) for op in operations.values())
+        else:
+            present = _routed(state, operation, alias)
+        if not present:
+            missing = not_found("Endpoint not found.")
+            return JSONResponse(missing.body, status_code=missing.status, headers=headers)
         record = request.scope.get(_RECORD)
         if record is not None and operation is not None:
             record.operation_id = operation.operation_id
         try:
             granted = _authenticate(request, state)
-            if request.path_params.get("project_id") != state.project_id:
+            if request.path_params.get("project_id") not in (state.project_id, CURRENT_PROJECT):
                 raise not_found("Project not found.")
             if operation is None:
                 raise method_not_allowed(request.method)
@@ -128,6 +168,7 @@ def _endpoint(state: ServerState, operations: Mapping[str, Operation]) -> Any:
             reply = Reply(error.status, error.body, dict(error.headers))
         if reply.status == 405 and reply.body is None:
             reply.headers.setdefault("Allow", allowed)
+        reply.headers.update(headers)
         return _response(reply)
 
     return endpoint
@@ -214,10 +255,12 @@ def create_app(state: ServerState) -> Starlette:
     by_path: dict[str, dict[str, Operation]] = {}
     for operation in OPERATIONS.values():
         by_path.setdefault(operation.path, {})[operation.method] = operation
-    routes = [
-        Route(path, _endpoint(state, ops), methods=_ALL_METHODS)
-        for path, ops in sorted(by_path.items())
-    ]
+    routes = []
+    for path, ops in sorted(by_path.items()):
+        routes.append(Route(path, _endpoint(state, ops, alias=False), methods=_ALL_METHODS))
+        if path.startswith(CANONICAL_PREFIX):
+            alias = ALIAS_PREFIX + path[len(CANONICAL_PREFIX) :]
+            routes.append(Route(alias, _endpoint(state, ops, alias=True), methods=_ALL_METHODS))
     app = _LocalPostHog(routes=routes, exception_handlers={404: _not_found})
     app.router.redirect_slashes = False
     app.server_state = state

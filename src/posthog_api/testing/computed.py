@@ -48,10 +48,12 @@ SUMMARIZE_FIELDS = (
     Field("mode", choices=("minimal", "detailed")),
     Field("data", "json", required=True),
     Field("force_refresh", "bool"),
+    Field("model", max_length=200, allow_blank=False),
 )
 
 
 def summarization(ctx: Ctx) -> Reply:
+    """A summary object whose points cite lines (``[L1-4]``) of ``text_repr``."""
     body = clean(ctx.body, SUMMARIZE_FIELDS)
     mode = body.get("mode", "minimal")
     lines = _lines(body["data"])
@@ -61,15 +63,20 @@ def summarization(ctx: Ctx) -> Reply:
     for index in range(points):
         start = min(index * step + 1, len(lines))
         end = min(start + step - 1, len(lines))
-        bullets.append(f"- Part {index + 1} of the {body['summarize_type']} [L{start}-{end}]")
+        bullets.append(f"Part {index + 1} of the {body['summarize_type']} [L{start}-{end}]")
+    text = "\n".join(f"L{number}: {line}" for number, line in enumerate(lines, 1))
     return Reply(
         200,
         {
-            "summary": "\n".join(bullets),
+            "summary": {
+                "title": f"Summary of the {body['summarize_type']} ({len(lines)} lines)",
+                "points": bullets,
+            },
+            "text_repr": text,
             "metadata": {
                 "summarize_type": body["summarize_type"],
                 "mode": mode,
-                "model": "local-summarizer",
+                "model": body.get("model", "local-summarizer"),
                 "text_repr_length": sum(len(line) for line in lines),
                 "line_count": len(lines),
                 "cached": False,

@@ -42,6 +42,7 @@ EVALUATION_FIELDS = (
     Field("output_type", required=True, choices=("boolean",)),
     Field("output_config", "json"),
     Field("conditions", "json"),
+    Field("model_configuration", "object", nullable=True),
     Field("deleted", "bool"),
 )
 FOLDER_FIELDS = (
@@ -208,6 +209,7 @@ def _prepare_evaluation(ctx: Ctx, data: dict[str, Any], partial: bool) -> dict[s
         "output_type": data["output_type"],
         "output_config": data.get("output_config", {}),
         "conditions": data.get("conditions", []),
+        "model_configuration": data.get("model_configuration"),
         "created_by": ctx.state.user,
         "deleted": data.get("deleted", False),
     }

@@ -10,7 +10,7 @@ server's own rules, so the data is what the API could have stored.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from posthog_api._errors import InvalidRequestError
@@ -145,23 +145,43 @@ def _seed_events_and_logs(state: ServerState) -> None:
 
 
 # ----------------------------------------------------------- a test's own data
-def seed_prompt(state: ServerState, name: str, prompt: Any, *, versions: Sequence[Any] = ()) -> Row:
+def seed_prompt(
+    state: ServerState,
+    name: str,
+    prompt: Any,
+    *,
+    versions: Sequence[Any] = (),
+    labels: Iterable[str] | Mapping[str, int] = (),
+    config: Mapping[str, Any] | None = None,
+    version_description: str | None = None,
+) -> Row:
     """Store a prompt: ``versions`` (oldest first), then ``prompt`` as the latest.
 
     A name that exists already gets them as its next versions, as publishing would.
-    Returns the latest version as ``GET .../llm_prompts/name/<name>/`` shows it.
+    ``config`` and ``version_description`` belong to the latest version; ``labels`` is a
+    list of label names set on the latest version, or ``{label: version}``. Returns the
+    latest version as ``GET .../llm_prompts/name/<name>/`` shows it.
     """
     if isinstance(versions, str | bytes) or not isinstance(versions, Sequence):
         raise InvalidRequestError(
             f"seed_prompt: versions must be a list of the earlier versions' contents, oldest "
             f"first, got {type(versions).__name__}; pass versions=[...]"
         )
+    if isinstance(labels, str | bytes):
+        raise InvalidRequestError(
+            f"seed_prompt: labels must be a list of label names or a dict of label to "
+            f"version, got a string; pass labels=[{labels!r}]"
+        )
     contents = [_as_json("seed_prompt", "prompt", content) for content in [*versions, prompt]]
+    extras = {"config": _as_json("seed_prompt", "config", config)}
+    if version_description is not None:
+        extras["version_description"] = version_description
     with state.lock:
         try:
             name = prompts.check_name(name)
             for content in contents:
                 prompts.check_content({"prompt": content})
+            extras = prompts.check_extras(extras)
         except ApiError as error:
             raise _refused("seed_prompt", error) from None
         existing = len(prompts.live_versions(state, name))
@@ -170,9 +190,58 @@ def seed_prompt(state: ServerState, name: str, prompt: Any, *, versions: Sequenc
                 f"seed_prompt: {name!r} would have {existing + len(contents)} versions; "
                 f"a prompt can have at most {prompts.MAX_VERSIONS}"
             )
-        for content in contents:
-            row = prompts.create_prompt(state, name, content)
+        latest = existing + len(contents)
+        wanted = _wanted_labels(labels, latest)
+        for index, content in enumerate(contents):
+            last = index == len(contents) - 1
+            row = prompts.create_prompt(state, name, content, **(extras if last else {}))
+        for label, version in wanted.items():
+            prompts.set_label(state, name, label, version)
         return prompts.render_public(state, row)
+
+
+def _wanted_labels(labels: Iterable[str] | Mapping[str, int], latest: int) -> dict[str, int]:
+    """``labels`` as {label: version}, checked before anything is stored."""
+    wanted = dict(labels) if isinstance(labels, Mapping) else dict.fromkeys(labels, latest)
+    for label, version in wanted.items():
+        problem = prompts.label_problem(label) if isinstance(label, str) else "not a string"
+        if problem is not None:
+            raise InvalidRequestError(f"seed_prompt: label {label!r}: {problem}")
+        if type(version) is not int or not 1 <= version <= latest:
+            raise InvalidRequestError(
+                f"seed_prompt: label {label!r} points at version {version!r}; "
+                f"the prompt will have versions 1 to {latest}"
+            )
+    if len(wanted) > prompts.MAX_LABELS:
+        raise InvalidRequestError(
+            f"seed_prompt: {len(wanted)} labels; a prompt can have at most {prompts.MAX_LABELS}"
+        )
+    return wanted
+
+
+def seed_label(state: ServerState, prompt_name: str, label: str, version: int | None = None) -> Row:
+    """Point ``label`` at ``version`` (the latest when None) of a stored prompt; returns
+    the label as ``PUT .../labels/<label>/`` answers it."""
+    with state.lock:
+        live = prompts.live_versions(state, prompt_name)
+        if not live:
+            raise InvalidRequestError(
+                f"seed_label: there is no prompt {prompt_name!r}; seed it first with seed_prompt"
+            )
+        problem = prompts.label_problem(label) if isinstance(label, str) else "not a string"
+        if problem is not None:
+            raise InvalidRequestError(f"seed_label: label {label!r}: {problem}")
+        chosen = live[0]["version"] if version is None else version
+        if not any(row["version"] == chosen for row in live):
+            raise InvalidRequestError(
+                f"seed_label: {prompt_name!r} has no version {chosen!r}; its versions are "
+                f"{', '.join(str(row['version']) for row in reversed(live))}"
+            )
+        try:
+            row, _ = prompts.set_label(state, prompt_name, label, chosen)
+        except ApiError as error:
+            raise _refused("seed_label", error) from None
+        return dict(row)
 
 
 def seed_dataset(

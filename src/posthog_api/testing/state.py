@@ -20,6 +20,12 @@ from .faults import Faults
 
 Row = dict[str, Any]
 
+BY_ID_PROMPT_OPERATIONS = frozenset(
+    {"llm_prompts_retrieve", "llm_prompts_partial_update", "llm_prompts_destroy"}
+)
+"""The by-id prompt routes PostHog's newest server no longer serves: pass them as
+``ServerState(unrouted=BY_ID_PROMPT_OPERATIONS)`` to answer 404 there, as it does."""
+
 
 @dataclass
 class RequestRecord:
@@ -34,7 +40,18 @@ class RequestRecord:
 
 
 class ServerState:
-    """A project's data, the API keys that may reach it, its faults and request log."""
+    """A project's data, the API keys that may reach it, its faults and request log.
+
+    How the server routes can be set to emulate other PostHog versions (each is also an
+    attribute that may be changed later): ``environments_only`` names operations (ids
+    such as ``"llm_prompts_list"`` or tags such as ``"llm_prompts"``) served only under
+    the deprecated ``/api/environments/`` prefix, as by an old self-hosted PostHog (the
+    canonical ``/api/projects/`` path answers 404 "Endpoint not found."); ``unrouted``
+    names operations served under neither prefix (``BY_ID_PROMPT_OPERATIONS`` for
+    PostHog's newest server). ``prompt_as_text=True`` answers prompts stored as JSON
+    with their JSON text, as PostHog's current server does (by default they are
+    answered as the JSON value they were stored as).
+    """
 
     def __init__(
         self,
@@ -42,8 +59,14 @@ class ServerState:
         keys: Mapping[str, Iterable[str]] | None = None,
         *,
         seed: int = 0,
+        environments_only: Iterable[str] = (),
+        unrouted: Iterable[str] = (),
+        prompt_as_text: bool = False,
     ) -> None:
         self.project_id = str(project_id)
+        self.environments_only = operation_names("environments_only", environments_only)
+        self.unrouted = operation_names("unrouted", unrouted)
+        self.prompt_as_text = bool(prompt_as_text)
         self.keys: dict[str, tuple[str, ...]] = {
             key: tuple(scopes) for key, scopes in (keys or {}).items()
         }
@@ -68,6 +91,8 @@ class ServerState:
             "role_at_organization": "engineering",
         }
         self.prompts: list[Row] = []  # every version row of every name, live or not
+        # (prompt name, label name) -> the label row; a label points at a version number.
+        self.prompt_labels: dict[tuple[str, str], Row] = {}
         self.datasets: dict[str, Row] = {}
         self.dataset_items: dict[str, Row] = {}
         self.evaluations: dict[str, Row] = {}
@@ -139,15 +164,38 @@ class ServerState:
 
     # ------------------------------------------------------------- seeding
     # Plain calls (no event loop) for a test to arrange its data; see seed.py.
-    def seed_prompt(self, name: str, prompt: Any, *, versions: Sequence[Any] = ()) -> Row:
+    def seed_prompt(
+        self,
+        name: str,
+        prompt: Any,
+        *,
+        versions: Sequence[Any] = (),
+        labels: Iterable[str] | Mapping[str, int] = (),
+        config: Mapping[str, Any] | None = None,
+        version_description: str | None = None,
+    ) -> Row:
         """Store ``versions`` (oldest first) then ``prompt`` as the latest; returns it.
 
-        Labels are not modelled by this server (nor by the API description), so there
-        is no ``labels=``.
+        ``config`` and ``version_description`` belong to the latest version. ``labels``
+        is a list of label names (set on the latest version) or ``{label: version}``.
         """
         from .seed import seed_prompt
 
-        return seed_prompt(self, name, prompt, versions=versions)
+        return seed_prompt(
+            self,
+            name,
+            prompt,
+            versions=versions,
+            labels=labels,
+            config=config,
+            version_description=version_description,
+        )
+
+    def seed_label(self, prompt_name: str, label: str, version: int | None = None) -> Row:
+        """Point ``label`` at ``version`` (the latest when None) of a stored prompt."""
+        from .seed import seed_label
+
+        return seed_label(self, prompt_name, label, version)
 
     def seed_dataset(
         self,
@@ -208,6 +256,25 @@ class ServerState:
             f"prompts={len(self.prompts)}, datasets={len(self.datasets)}, "
             f"requests={len(self.requests)})"
         )
+
+
+def operation_names(option: str, names: Iterable[str]) -> frozenset[str]:
+    """Operation ids and tags of the spec, checked so that a typo is not silently ignored."""
+    from posthog_api_client.operations import OPERATIONS
+
+    from posthog_api._errors import ConfigurationError
+
+    if isinstance(names, str):
+        names = [names]
+    chosen = frozenset(names)
+    known = set(OPERATIONS) | {operation.tag for operation in OPERATIONS.values()}
+    unknown = sorted(str(name) for name in chosen - known)
+    if unknown:
+        raise ConfigurationError(
+            f"{option}: {', '.join(unknown)} is neither an operation id nor a tag of the "
+            f"spec; use ids such as 'llm_prompts_list' or tags such as 'llm_prompts'"
+        )
+    return chosen
 
 
 def mask_secret(secret: str) -> str:
