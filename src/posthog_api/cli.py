@@ -99,8 +99,20 @@ def _serve(args: argparse.Namespace) -> int:
         extra = "the [server] extra (pip install 'posthog-api-async[server]')"
         print(f"posthog-api serve needs {extra}: {error}", file=sys.stderr)
         return 2
+    from posthog_api._errors import ConfigurationError
+
     keys = dict(args.key) if args.key else {DEMO_KEY: ["*"]}
-    state = ServerState(project_id=args.project_id, keys=keys)
+    try:
+        state = ServerState(
+            project_id=args.project_id,
+            keys=keys,
+            environments_only=args.environments_only or (),
+            unrouted=args.unrouted or (),
+            prompt_as_text=args.prompt_as_text,
+        )
+    except ConfigurationError as error:
+        print(f"posthog-api serve: {error}", file=sys.stderr)
+        return 2
     if not args.no_seed:
         seed_demo(state)
     faults = _set_faults(state.faults, args)
@@ -131,6 +143,27 @@ def _add_serve(subcommands: Any) -> None:
         help=f"an accepted API key and its scopes (repeatable; default: {DEMO_KEY} with *)",
     )
     parser.add_argument("--no-seed", action="store_true", help="start with an empty project")
+    routing = parser.add_argument_group(
+        "routing", "emulate other PostHog versions (NAME: an operation id or a tag)"
+    )
+    routing.add_argument(
+        "--environments-only",
+        action="append",
+        metavar="NAME",
+        help="serve NAME only under /api/environments/, as an old self-hosted PostHog (repeatable)",
+    )
+    routing.add_argument(
+        "--unrouted",
+        action="append",
+        metavar="NAME",
+        help="serve NAME under no prefix, as the newest PostHog does the by-id prompt "
+        "paths (repeatable)",
+    )
+    routing.add_argument(
+        "--prompt-as-text",
+        action="store_true",
+        help="answer prompts stored as JSON with their JSON text, as PostHog does",
+    )
     faults = parser.add_argument_group(
         "faults", "misbehave on purpose, to try retries and timeouts (seeded: repeatable)"
     )

@@ -25,7 +25,7 @@ from posthog_api_client.operations import OPERATIONS, Operation
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from posthog_api.testing import ServerState, create_app
+from posthog_api.testing import ServerState, create_app, run_in_thread
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi" / "posthog.yaml"
 SPEC: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text())
@@ -80,6 +80,10 @@ _GENERIC_ERRORS = {404, 405, 429, 500, 502, 503, 504}
 
 
 def operation_for(method: str, path: str) -> Operation | None:
+    """The operation serving ``path``; the deprecated ``/api/environments/`` alias is the
+    same operation as its ``/api/projects/`` path."""
+    if path.startswith("/api/environments/"):
+        path = "/api/projects/" + path.removeprefix("/api/environments/")
     for pattern, op in _PATTERNS:
         if op.method == method and pattern.match(path):
             return op
@@ -192,6 +196,18 @@ async def make_client(app: Any, checker: SpecChecker) -> AsyncIterator[ClientFac
 @pytest.fixture
 def client(make_client: ClientFactory) -> AuthenticatedClient:
     return make_client()
+
+
+@pytest.fixture
+async def loopback(state: ServerState, checker: SpecChecker) -> AsyncIterator[httpx.AsyncClient]:
+    """A raw httpx client talking to ``state`` served on a 127.0.0.1 port, also checked."""
+    with run_in_thread(state) as url:
+        async with httpx.AsyncClient(
+            base_url=url,
+            headers={"Authorization": f"Bearer {KEY}"},
+            event_hooks={"response": [checker.hook]},
+        ) as raw:
+            yield raw
 
 
 @pytest.fixture

@@ -51,7 +51,9 @@ async def test_summarization(http: httpx.AsyncClient) -> None:
     again = (await http.post(url, json={"summarize_type": "trace", "data": data})).json()
     assert again == minimal  # deterministic
     assert minimal["metadata"]["model"] == "local-summarizer"  # the server's pick
-    chosen = await http.post(url, json={"summarize_type": "trace", "data": data, "model": "gpt-4.1"})
+    chosen = await http.post(
+        url, json={"summarize_type": "trace", "data": data, "model": "gpt-4.1"}
+    )
     assert chosen.status_code == 200 and chosen.json()["metadata"]["model"] == "gpt-4.1"
     blank = await http.post(url, json={"summarize_type": "trace", "data": data, "model": ""})
     assert error_of(blank) == (400, "model", "blank")

@@ -27,7 +27,7 @@ from posthog_api import (
     ScopeError,
 )
 from posthog_api.testing import LocalServer, ServerState, local_server
-from posthog_api.testing.pytest_plugin import _demo_wanted
+from posthog_api.testing.pytest_plugin import _marker_options
 
 SRC = Path(__file__).resolve().parents[2]
 PYTHONPATH = f"{SRC / 'src'}:{SRC / 'generated'}"
@@ -123,12 +123,17 @@ def test_an_unknown_marker_option_is_a_configuration_error() -> None:
             self.node = Node(mark)
 
     mark = pytest.mark.posthog(dmeo=False).mark
-    with pytest.raises(ConfigurationError, match=r"only the keyword option\(s\) demo; got dmeo"):
-        _demo_wanted(Request(mark))  # type: ignore[arg-type]
+    with pytest.raises(
+        ConfigurationError,
+        match=r"only the keyword option\(s\) demo, environments_only, unrouted, "
+        r"prompt_as_text; got dmeo",
+    ):
+        _marker_options(Request(mark))  # type: ignore[arg-type]
     with pytest.raises(ConfigurationError, match="got a positional argument"):
-        _demo_wanted(Request(pytest.mark.posthog(False).mark))  # type: ignore[arg-type]
-    assert _demo_wanted(Request(pytest.mark.posthog(demo=False).mark)) is False  # type: ignore[arg-type]
-    assert _demo_wanted(Request(pytest.mark.slow.mark)) is True  # type: ignore[arg-type]
+        _marker_options(Request(pytest.mark.posthog(False).mark))  # type: ignore[arg-type]
+    demo_off = Request(pytest.mark.posthog(demo=False).mark)
+    assert _marker_options(demo_off) == {"demo": False}  # type: ignore[arg-type]
+    assert _marker_options(Request(pytest.mark.slow.mark)) == {}  # type: ignore[arg-type]
 
 
 class TestOverridingPosthogState:

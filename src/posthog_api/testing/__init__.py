@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .faults import Decision, Faults
-from .state import RequestRecord, ServerState
+from .state import BY_ID_PROMPT_OPERATIONS, RequestRecord, ServerState
 
 if TYPE_CHECKING:
     from ._run import run_in_thread, serve
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from .seed import seed_demo
 
 __all__ = [
+    "BY_ID_PROMPT_OPERATIONS",
     "Decision",
     "Faults",
     "LocalServer",

@@ -12,13 +12,18 @@ is unaffected.
 - ``posthog_live_server``: the same state served on a 127.0.0.1 port in a thread, for
   code that builds its own client from a URL.
 - ``posthog_state``: the :class:`ServerState` behind both servers; override it (or
-  mark a test ``@pytest.mark.posthog(demo=False)``) to change what is seeded.
+  mark a test ``@pytest.mark.posthog(demo=False)``) to change what is seeded. The
+  marker also takes the state's routing options, to emulate other PostHog versions:
+  ``environments_only=[...]`` (operation ids or tags served only under the deprecated
+  ``/api/environments/`` prefix, as by an old self-hosted PostHog),
+  ``unrouted=[...]`` (served under neither; ``BY_ID_PROMPT_OPERATIONS`` for the newest
+  PostHog) and ``prompt_as_text=True`` (JSON prompts answered as JSON text).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -29,14 +34,16 @@ if TYPE_CHECKING:
 
 PROJECT_ID = "1"
 _MARKER = "posthog"
-_MARKER_OPTIONS = ("demo",)
+_STATE_OPTIONS = ("environments_only", "unrouted", "prompt_as_text")
+_MARKER_OPTIONS = ("demo", *_STATE_OPTIONS)
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        f"{_MARKER}(demo=True): options of the posthog_state fixture; demo=False starts "
-        "from an empty project instead of the demo data",
+        f"{_MARKER}(demo=True, environments_only=(), unrouted=(), prompt_as_text=False): "
+        "options of the posthog_state fixture; demo=False starts from an empty project "
+        "instead of the demo data; the others are ServerState's routing options",
     )
 
 
@@ -54,33 +61,37 @@ def _need_server_extra() -> None:
         ) from None
 
 
-def _demo_wanted(request: pytest.FixtureRequest) -> bool:
+def _marker_options(request: pytest.FixtureRequest) -> dict[str, Any]:
     from posthog_api._errors import ConfigurationError
 
     marker = request.node.get_closest_marker(_MARKER)
     if marker is None:
-        return True
+        return {}
     unknown = sorted(set(marker.kwargs) - set(_MARKER_OPTIONS))
     if marker.args or unknown:
         raise ConfigurationError(
             f"@pytest.mark.{_MARKER} takes only the keyword option(s) "
             f"{', '.join(_MARKER_OPTIONS)}; got {', '.join(unknown) or 'a positional argument'}"
         )
-    return bool(marker.kwargs.get("demo", True))
+    return dict(marker.kwargs)
 
 
 @pytest.fixture
 def posthog_state(request: pytest.FixtureRequest) -> ServerState:
     """Project ``1`` with the demo data (prompts ``support-bot``, ``summarizer`` and
     ``chat-template``, dataset ``support-questions``, evaluation ``Helpfulness``) unless
-    the test is marked ``@pytest.mark.posthog(demo=False)``. Seed it with
-    ``state.seed_prompt(...)``, ``seed_dataset(...)``, ``seed_evaluation(...)``."""
+    the test is marked ``@pytest.mark.posthog(demo=False)``; the marker's other
+    options (``environments_only``, ``unrouted``, ``prompt_as_text``) go to
+    :class:`ServerState`. Seed it with ``state.seed_prompt(...)``, ``seed_label(...)``,
+    ``seed_dataset(...)``, ``seed_evaluation(...)``."""
     from posthog_api.testing import ServerState
     from posthog_api.testing.local import DEFAULT_KEY
     from posthog_api.testing.seed import seed_demo
 
-    state = ServerState(project_id=PROJECT_ID, keys={DEFAULT_KEY: ["*"]})
-    if _demo_wanted(request):
+    options = _marker_options(request)
+    routing = {name: options[name] for name in _STATE_OPTIONS if name in options}
+    state = ServerState(project_id=PROJECT_ID, keys={DEFAULT_KEY: ["*"]}, **routing)
+    if options.get("demo", True):
         seed_demo(state)
     return state
 
