@@ -97,6 +97,81 @@ def prompt_name(value: object) -> str:
     return value
 
 
+LABEL_NAME_RULE = (
+    "1 to 128 characters: lowercase letters, digits, '.', '_' and '-', starting and ending "
+    "with a letter or digit, not 'latest' and not digits only (e.g. 'production', 'staging')"
+)
+_LABEL_NAME = re.compile(r"[a-z0-9](?:[a-z0-9._-]{0,126}[a-z0-9])?")
+
+
+def label_name(value: object) -> str:
+    """A prompt label's name by PostHog's rule, refused here rather than by a 400."""
+    if not isinstance(value, str):
+        raise InvalidRequestError(
+            f"a label name must be a str ({LABEL_NAME_RULE}), got {type(value).__name__}"
+        )
+    # fullmatch: $ would take a trailing newline. "latest" is what get() without a label
+    # serves; a number would read as a version.
+    if not _LABEL_NAME.fullmatch(value) or value == "latest" or value.isdigit():
+        raise InvalidRequestError(f"label name {_shown(value)} is not valid: use {LABEL_NAME_RULE}")
+    return value
+
+
+MAX_VERSION_DESCRIPTION = 400
+
+
+def prompt_config(value: object) -> dict[str, Any] | None:
+    """A prompt's ``config``: a JSON object (model and agent parameters), or None to clear it."""
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise InvalidRequestError(
+            f"config must be a JSON object (a dict of model and agent parameters) or None "
+            f"to clear it, got {type(value).__name__}"
+        )
+    config = dict(value)
+    bad = [key for key in config if not isinstance(key, str)]
+    if bad:
+        raise InvalidRequestError(f"config keys must be str, got {_shown(bad[0])}")
+    return json_value(config, "config")  # type: ignore[no-any-return]
+
+
+def version_description(value: object) -> str:
+    """What a version is, for people reading the history: PostHog keeps 400 characters."""
+    if not isinstance(value, str):
+        raise InvalidRequestError(f"version_description must be a str, got {type(value).__name__}")
+    if len(value) > MAX_VERSION_DESCRIPTION:
+        raise InvalidRequestError(
+            f"version_description is {len(value):,} characters; PostHog accepts at most "
+            f"{MAX_VERSION_DESCRIPTION}. Shorten it."
+        )
+    return value
+
+
+def prompt_edits(value: object) -> list[dict[str, str]]:
+    """``edits`` for a publish: replacements ``{"old": ..., "new": ...}`` applied in order."""
+    how = "a list of {'old': str, 'new': str} replacements, applied in order"
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, (list, tuple)):
+        raise InvalidRequestError(f"edits must be {how}, got {type(value).__name__}")
+    if not value:
+        raise InvalidRequestError(f"edits is empty: pass {how}, or the new content as prompt=...")
+    edits = []
+    for index, edit in enumerate(value):
+        if (
+            not isinstance(edit, Mapping)
+            or set(edit) != {"old", "new"}
+            or not isinstance(edit["old"], str)
+            or not isinstance(edit["new"], str)
+        ):
+            raise InvalidRequestError(f"edits[{index}] is {_shown(edit)}; each edit must be {how}")
+        if not edit["old"]:
+            raise InvalidRequestError(
+                f"edits[{index}]: 'old' is empty; it must be text found in the latest version"
+            )
+        edits.append({"old": edit["old"], "new": edit["new"]})
+    return edits
+
+
 def uuid_id(value: object, what: str) -> uuid.UUID:
     if isinstance(value, uuid.UUID):
         return value

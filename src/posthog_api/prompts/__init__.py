@@ -2,6 +2,7 @@
 
 from posthog_api.prompts.cache import CacheStats, PromptCache
 from posthog_api.prompts.diff import PromptDiff, diff_prompts
+from posthog_api.prompts.label import PromptLabel
 from posthog_api.prompts.prompt import Prompt, PromptSource
 from posthog_api.prompts.template import compile, render_value, variables
 
@@ -10,6 +11,7 @@ __all__ = [
     "Prompt",
     "PromptCache",
     "PromptDiff",
+    "PromptLabel",
     "PromptSource",
     "compile",
     "diff_prompts",

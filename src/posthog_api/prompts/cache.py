@@ -1,18 +1,20 @@
 """``PromptCache``: the per-client cache behind ``posthog.prompts.get``.
 
-Keys are exactly ``(name, version)``, ``None`` being the latest; nothing matches by prefix.
+Keys are exactly ``(name, version)``, ``None`` being the latest and a str a label (its
+name: never an int, never ``"latest"``); nothing matches by prefix.
 
-- Freshness: the latest is fresh for ``ttl`` seconds (per-call override), a pinned version
-  for ``pinned_ttl`` (PostHog reuses version numbers after ``archive``). Past it ``get``
+- Freshness: the latest and a label are fresh for ``ttl`` seconds (per-call override), a
+  pinned version for ``pinned_ttl`` (PostHog reuses version numbers after ``archive``).
+  A label's copy is also stored as its pinned version, as the latest's is. Past it ``get``
   serves the stale copy (``source="stale"``) and starts ONE background refresh, until the
   copy is ``max_stale`` seconds old (from when it was stored); then it fetches in the
   foreground. ``ttl <= 0`` bypasses the cache: a single-flight fetch whose result is stored.
 - Failures: a failed fetch starts a cooldown of its key (``error_cooldown``, or a longer
   ``retry_after`` up to ``max_cooldown``) in which no request is sent: the stale copy is
   served or the same error raised again, so a failing application stops hammering the
-  server. A ``NotFoundError`` evicts the key (for the latest, the whole name), except a
-  ``ProjectNotFoundError`` (a wrong project or host says nothing about the prompt); a
-  ``ConfigurationError`` (a closed client) starts no cooldown.
+  server. A ``NotFoundError`` evicts the key (for the latest, the whole name; for a label,
+  the label only), except a ``ProjectNotFoundError`` (a wrong project or host says nothing
+  about the prompt); a ``ConfigurationError`` (a closed client) starts no cooldown.
 - Degraded modes are logged: a failed refresh whose stale copy stays served, and a fallback
   served by ``posthog.prompts.get``, log one WARNING per prompt name per ``error_cooldown``
   (at least a second) on the ``posthog_api`` logger, naming the error class (never the key).
@@ -49,7 +51,9 @@ from posthog_api.prompts.prompt import Prompt, PromptSource
 
 __all__ = ["CacheStats", "PromptCache", "closed_error"]
 
-_Key = tuple[str, int | None]
+# The second part: a version (int), the latest (None) or a label (str).
+Slot = int | str | None
+_Key = tuple[str, Slot]
 Fetch = Callable[[], Awaitable[Prompt]]
 
 # Fetches a caller starts while code outside the cache keeps cancelling them (then APIError).
@@ -123,6 +127,8 @@ _FIELDS = tuple(field.name for field in dataclasses.fields(Prompt))
 _SETTERS = tuple(vars(Prompt)[name].__set__ for name in _FIELDS)
 _VALUES = operator.attrgetter(*_FIELDS)
 _set_source = vars(Prompt)["source"].__set__
+_set_label = vars(Prompt)["label"].__set__
+_set_labels = vars(Prompt)["labels"].__set__
 
 
 def new_prompt(*values: Any) -> Prompt:
@@ -144,7 +150,24 @@ def _as(prompt: Prompt, source: PromptSource) -> Prompt:
     return made
 
 
-def _what(name: str, version: int | None) -> str:
+def _labelled(prompt: Prompt, label: str | None) -> Prompt:
+    """``prompt`` as served for ``label`` (None: as a version), listing it in ``labels``."""
+    if prompt.label == label and (label is None or label in prompt.labels):
+        return prompt
+    labels = prompt.labels
+    if label is not None and label not in labels:
+        labels = (*labels, label)
+    if type(prompt) is not Prompt:
+        return dataclasses.replace(prompt, label=label, labels=labels)
+    made = new_prompt(*_VALUES(prompt))
+    _set_label(made, label)
+    _set_labels(made, labels)
+    return made
+
+
+def _what(name: str, version: Slot) -> str:
+    if isinstance(version, str):
+        return f"prompt {name!r} label {version!r}"
     return f"prompt {name!r}" + (" (latest)" if version is None else f" version {version}")
 
 
@@ -277,15 +300,14 @@ class PromptCache:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def get_fresh(
-        self, name: str, version: int | None = None, ttl: float | None = None
-    ) -> Prompt | None:
+    def get_fresh(self, name: str, version: Slot = None, ttl: float | None = None) -> Prompt | None:
         """The cached ``source="cache"`` prompt if fresh, else ``None`` (no I/O); ``ttl``
-        overrides the freshness of the latest only, a pinned version keeps its own."""
+        overrides the freshness of the latest or a label only, a pinned version keeps its own.
+        ``version`` is a version number, None for the latest, or a label's name."""
         entry = self._entries.get((name, version))
         if entry is None:
             return None
-        if ttl is None or version is not None:
+        if ttl is None or type(version) is int:
             if self._clock() >= entry.expires:
                 return None
         elif self._clock() - entry.stored_at >= ttl:
@@ -295,11 +317,12 @@ class PromptCache:
         return entry.value
 
     async def get(
-        self, name: str, version: int | None, fetch: Fetch, *, ttl: float | None = None
+        self, name: str, version: Slot, fetch: Fetch, *, ttl: float | None = None
     ) -> Prompt:
-        """The prompt for ``(name, version)``: fresh or stale from the cache, else as
-        ``fetch()`` returns it. Raises the fetch's error when nothing servable is cached, and
-        :class:`~posthog_api.ConfigurationError` once the cache is closed."""
+        """The prompt for ``(name, version)`` (a version, None for the latest, or a label):
+        fresh or stale from the cache, else as ``fetch()`` returns it. Raises the fetch's
+        error when nothing servable is cached, and :class:`~posthog_api.ConfigurationError`
+        once the cache is closed."""
         if self._closed:
             raise closed_error(f"prompts.get({name!r})")
         hit = self.get_fresh(name, version, ttl)
@@ -308,8 +331,8 @@ class PromptCache:
         key: _Key = (name, version)
         now = self._clock()
         entry = self._entries.get(key)
-        fresh_for = self._pinned_ttl  # a per-call ttl is for the latest only
-        if version is None:
+        fresh_for = self._pinned_ttl  # a per-call ttl is for the latest or a label only
+        if type(version) is not int:
             fresh_for = self._ttl if ttl is None else ttl
         if entry is not None and fresh_for > 0 and now - entry.stored_at <= self._max_stale:
             entry.used = True
@@ -322,7 +345,7 @@ class PromptCache:
             return entry.stale
         return await self._foreground(key, fetch, now)
 
-    def peek(self, name: str, version: int | None = None) -> Prompt | None:
+    def peek(self, name: str, version: Slot = None) -> Prompt | None:
         """The cached ``source="cache"`` prompt however old, without counting or marking use."""
         entry = self._entries.get((name, version))
         return None if entry is None else entry.value
@@ -341,7 +364,7 @@ class PromptCache:
             fallbacks_served=self._fallbacks,
         )
 
-    def fallback_served(self, name: str, version: int | None, error: Exception) -> None:
+    def fallback_served(self, name: str, version: Slot, error: Exception) -> None:
         """Count a fallback served for ``(name, version)`` after ``error``, and say so: a
         WARNING at most once per prompt per cooldown, so a fallback is never silent for ever."""
         self._fallbacks += 1
@@ -352,31 +375,66 @@ class PromptCache:
             why = "the fetch failed and nothing is cached"
         self._warn(name, f"{what}: serving the fallback ({why}); {_cause(error)}")
 
-    def put(self, prompt: Prompt, *, latest: bool = True) -> None:
+    def put(self, prompt: Prompt, *, latest: bool = True, label: str | None = None) -> None:
         """Store ``prompt`` as ``(name, version)`` and, unless ``latest=False``, as the
-        latest, fresh from now (write-through after a publish). A closed cache stores nothing."""
+        latest, fresh from now (write-through after a publish); with ``label``, also as that
+        label (marked with it). A closed cache stores nothing."""
         if self._closed:
             return
         self._detach((prompt.name, prompt.version))
         if latest:
             self._detach((prompt.name, None))
-        self._store(prompt.name, prompt, latest=latest)
+        if label is not None:
+            self._detach((prompt.name, label))
+        self._store(prompt.name, prompt, latest=latest, label=label)
+
+    def put_label(self, name: str, label: str, version: int) -> bool:
+        """Point ``label`` of ``name`` at ``version`` (write-through after setting a label):
+        stored fresh from now if this version is cached and fresh, else the label's copy is
+        dropped so the next get fetches it. Returns whether it was stored."""
+        if self._closed:
+            return False
+        now = self._clock()
+        found = None
+        for slot in (version, None):
+            entry = self._entries.get((name, slot))
+            if entry is not None and entry.value.version == version and now < entry.expires:
+                found = entry.value
+                break
+        if found is None:
+            self.invalidate(name, label=label)
+            return False
+        self._detach((name, label))
+        self._store(name, found, latest=False, label=label, pinned=False)
+        return True
 
     def invalidate(
-        self, name: str | None = None, version: int | None = None, *, latest: bool = False
+        self,
+        name: str | None = None,
+        version: int | None = None,
+        *,
+        latest: bool = False,
+        label: str | None = None,
     ) -> int:
         """Drop cached entries (with their cooldowns and in-flight fetches); returns how many.
 
-        No arguments: everything. ``name`` only: every key of exactly that name. ``name``
-        and ``version``: exactly that key. ``name`` with ``latest=True``: its latest key.
+        No arguments: everything. ``name`` only: every key of exactly that name (labels
+        too). ``name`` and ``version``: exactly that key. ``name`` with ``latest=True``: its
+        latest key; with ``label=``: that label's key.
         """
-        if version is not None or latest:
+        if label is not None:
+            if name is None:
+                raise ValueError("invalidate(label=...) needs a name")
+            if version is not None or latest:
+                raise ValueError("pass either label or version/latest=True, not both")
+        if version is not None or latest or label is not None:
             if name is None:
                 raise ValueError("invalidate(version=..., latest=...) needs a name")
             if version is not None and latest:
                 raise ValueError("pass either version or latest=True, not both")
-            self._detach((name, version))
-            return 0 if self._entries.pop((name, version), None) is None else 1
+            slot: Slot = label if label is not None else version
+            self._detach((name, slot))
+            return 0 if self._entries.pop((name, slot), None) is None else 1
         _drop(self._cooldowns, name)
         _drop(self._inflight, name)
         return _drop(self._entries, name)
@@ -397,17 +455,32 @@ class PromptCache:
         self._inflight.pop(key, None)
         self._cooldowns.pop(key, None)
 
-    def _store(self, name: str, prompt: Prompt, *, latest: bool) -> None:
+    def _store(
+        self,
+        name: str,
+        prompt: Prompt,
+        *,
+        latest: bool,
+        label: str | None = None,
+        pinned: bool = True,
+    ) -> None:
         now = self._clock()
         entries = self._entries
-        newest: _Key = (name, prompt.version)
-        entries.pop(newest, None)  # re-inserted at the back, as the most recent
         value = _as(prompt, "cache")  # one copy, shared by the latest and its version
-        entries[newest] = _Entry(value, now, now + self._pinned_ttl)
+        newest: _Key = (name, prompt.version)
+        if value.label is not None:  # fetched by label: as a version it has none
+            value = _labelled(value, None)
+        if pinned:
+            entries.pop(newest, None)  # re-inserted at the back, as the most recent
+            entries[newest] = _Entry(value, now, now + self._pinned_ttl)
         if latest:
             newest = (name, None)
             entries.pop(newest, None)
             entries[newest] = _Entry(value, now, now + self._ttl)
+        if label is not None:
+            newest = (name, label)
+            entries.pop(newest, None)
+            entries[newest] = _Entry(_labelled(value, label), now, now + self._ttl)
         # CLOCK (second chance), LRU where it matters without a move_to_end per hit: a used
         # entry goes to the back, its bit cleared. The one just stored always survives.
         while len(entries) > self._max_entries:
@@ -515,7 +588,10 @@ class PromptCache:
         if self._inflight.get(key) is me:
             del self._inflight[key]
             self._cooldowns.pop(key, None)
-            self._store(key[0], prompt, latest=key[1] is None)
+            slot = key[1]
+            self._store(
+                key[0], prompt, latest=slot is None, label=slot if type(slot) is str else None
+            )
         _answer(waiters, prompt, None)
         return prompt
 

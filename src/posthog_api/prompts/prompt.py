@@ -31,6 +31,21 @@ def _int_or_none(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+def _dict_or_none(value: Any) -> dict[str, Any] | None:
+    return value if isinstance(value, dict) else None
+
+
+def _str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def label_names(value: Any) -> tuple[str, ...]:
+    """A ``labels`` field as a tuple of names: what is not a list of str is taken as none."""
+    if not isinstance(value, list):
+        return ()
+    return tuple(item for item in value if isinstance(item, str))
+
+
 @dataclass(frozen=True, slots=True, repr=False)
 class Prompt:
     """One immutable version of a prompt.
@@ -38,6 +53,12 @@ class Prompt:
     ``source``: ``"api"`` (just fetched), ``"cache"`` (fresh cached copy), ``"stale"`` (past
     its TTL, served while a refresh runs or the API fails) or ``"fallback"`` (the caller's).
     ``fetched_at`` is the ``time.time()`` of the fetch. Neither takes part in ``==``.
+
+    ``config`` (model and agent parameters) and ``version_description`` are versioned with
+    the content. ``labels`` are the labels on this version when it was fetched, and
+    ``label`` the one it was fetched by (``get(name, label=...)``), else None: labels move,
+    so neither takes part in ``==``. Treat ``prompt`` and ``config`` as read-only: a cached
+    prompt is shared by every caller.
     """
 
     name: str
@@ -52,6 +73,10 @@ class Prompt:
     first_version_created_at: datetime | None = None
     source: PromptSource = field(default="api", compare=False)
     fetched_at: float = field(default=0.0, compare=False)
+    config: dict[str, Any] | None = field(default=None, hash=False)
+    version_description: str | None = None
+    labels: tuple[str, ...] = field(default=(), compare=False)
+    label: str | None = field(default=None, compare=False)
 
     @classmethod
     def from_api(
@@ -76,6 +101,10 @@ class Prompt:
             first_version_created_at=_parse_datetime(data.get("first_version_created_at")),
             source=source,
             fetched_at=time.time() if fetched_at is None else fetched_at,
+            config=_dict_or_none(data.get("config")),
+            version_description=_str_or_none(data.get("version_description")),
+            labels=label_names(data.get("labels")),
+            label=_str_or_none(data.get("label")),
         )
 
     def with_source(self, source: PromptSource) -> Prompt:
@@ -111,4 +140,5 @@ class Prompt:
         return template.compile(self.text, {**(variables or {}), **more}, strict=strict)
 
     def __repr__(self) -> str:
-        return f"Prompt({self.name!r}, version={self.version}, source={self.source!r})"
+        label = "" if self.label is None else f", label={self.label!r}"
+        return f"Prompt({self.name!r}, version={self.version}{label}, source={self.source!r})"
