@@ -136,3 +136,20 @@ def test_reset_turns_everything_off() -> None:
     faults.reset()
     assert not faults.active
     assert faults.decide("GET").drop is False and faults.decide("GET").error is None
+
+
+async def test_throttled_answer_over_loopback(
+    loopback: httpx.AsyncClient, state: ServerState
+) -> None:
+    """PostHog's 429: Retry-After in whole seconds and the same N in the envelope."""
+    state.faults.throttle_next(1, retry_after=42)
+    throttled = await loopback.get(LIST)
+    assert throttled.status_code == 429
+    assert throttled.headers["Retry-After"] == "42"
+    assert throttled.json() == {
+        "type": "throttled_error",
+        "code": "throttled",
+        "detail": "Request was throttled. Expected available in 42 seconds.",
+        "attr": None,
+    }
+    assert (await loopback.get(LIST)).status_code == 200

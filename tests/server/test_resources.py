@@ -327,3 +327,29 @@ async def test_provider_keys_never_return_the_secret(
     assert secret not in listed.content.decode()
     assert "api_key" not in json.loads(listed.content)["results"][0]
     assert secret not in repr(state)
+
+
+async def test_evaluation_model_configuration(
+    loopback: httpx.AsyncClient, state: ServerState
+) -> None:
+    url = f"/api/projects/{P}/evaluations/"
+    judge = {"provider": "openai", "model": "gpt-4.1-mini", "parameters": {"temperature": 0}}
+    base = {"name": "judge", "evaluation_type": "llm_judge", "output_type": "boolean"}
+    created = await loopback.post(url, json={**base, "model_configuration": judge})
+    assert created.status_code == 201 and created.json()["model_configuration"] == judge
+    ident = created.json()["id"]
+    assert (await loopback.get(f"{url}{ident}/")).json()["model_configuration"] == judge
+    other = {"provider": "anthropic", "model": "claude-haiku-4-5"}
+    patched = await loopback.patch(f"{url}{ident}/", json={"model_configuration": other})
+    assert patched.json()["model_configuration"] == other
+    cleared = await loopback.patch(f"{url}{ident}/", json={"model_configuration": None})
+    assert cleared.json()["model_configuration"] is None
+    listed = (await loopback.get(url)).json()["results"]
+    assert [e["model_configuration"] for e in listed] == [None]
+    absent = await loopback.post(url, json={**base, "name": "plain"})
+    assert absent.json()["model_configuration"] is None
+    for bad in ("gpt-4.1", ["openai"], 3):
+        refused = await loopback.post(url, json={**base, "model_configuration": bad})
+        assert refused.status_code == 400 and refused.json()["attr"] == "model_configuration"
+    seeded = state.seed_evaluation("seeded", model_configuration={"model": "m"})
+    assert seeded["model_configuration"] == {"model": "m"}

@@ -4,6 +4,7 @@ would fail here), and refuse what the API would refuse, storing nothing then."""
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from posthog_api import AsyncPostHog, InvalidRequestError, PromptNotFoundError
@@ -197,3 +198,73 @@ async def test_seeding_from_an_async_test_while_a_client_reads(
     posthog_server.state.seed_prompt("late", "here now")
     posthog_client.prompts.invalidate("late")
     assert (await posthog_client.prompts.get("late")).prompt == "here now"
+
+
+@pytest.mark.posthog(demo=False)
+async def test_seed_prompt_with_labels_config_and_a_description(
+    posthog_live_server: LocalServer,
+) -> None:
+    state = posthog_live_server.state
+    latest = state.seed_prompt(
+        "bot",
+        "v3",
+        versions=["v1", "v2"],
+        labels={"production": 2, "staging": 3},
+        config={"model": "gpt-4.1"},
+        version_description="shorter",
+    )
+    assert (latest["version"], latest["labels"], latest["config"]) == (
+        3,
+        ["staging"],
+        {"model": "gpt-4.1"},
+    )
+    state.seed_prompt("other", "o", labels=["production"])  # a list: the latest version
+    auth = {"Authorization": f"Bearer {posthog_live_server.key}"}
+    base = f"{posthog_live_server.url}/api/projects/{posthog_live_server.project_id}/llm_prompts"
+    async with httpx.AsyncClient(headers=auth) as raw:
+        prod = (await raw.get(f"{base}/name/bot/", params={"label": "production"})).json()
+        assert (prod["version"], prod["prompt"], prod["config"]) == (2, "v2", None)
+        assert prod["version_description"] is None  # both belong to the latest only
+        listed = (await raw.get(f"{base}/", params={"label": "production"})).json()
+    assert {r["name"]: r["version"] for r in listed["results"]} == {"bot": 2, "other": 1}
+
+
+def test_seed_label_points_and_moves_a_label(empty: ServerState) -> None:
+    empty.seed_prompt("bot", "v2", versions=["v1"])
+    label = empty.seed_label("bot", "production")
+    assert (label["name"], label["prompt_name"], label["version"]) == ("production", "bot", 2)
+    moved = empty.seed_label("bot", "production", 1)
+    assert (moved["id"], moved["version"]) == (label["id"], 1)
+    assert [row["version"] for row in empty.prompt_labels.values()] == [1]
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda s: s.seed_label("nobody", "prod"), "there is no prompt 'nobody'"),
+        (lambda s: s.seed_label("bot", "Prod"), "label 'Prod': A label name uses lowercase"),
+        (lambda s: s.seed_label("bot", "latest"), "'latest' is reserved"),
+        (lambda s: s.seed_label("bot", "prod", 3), "'bot' has no version 3; its versions are 1, 2"),
+        (lambda s: s.seed_prompt("new-one", "x", labels="prod"), "labels must be a list"),
+        (lambda s: s.seed_prompt("new-one", "x", labels=["42"]), "cannot be only digits"),
+        (lambda s: s.seed_prompt("new-one", "x", labels={"prod": 2}), "versions 1 to 1"),
+        (lambda s: s.seed_prompt("new-one", "x", config=["m"]), "config: Expected a dictionary"),
+        (
+            lambda s: s.seed_prompt("new-one", "x", version_description="d" * 401),
+            "version_description: Ensure this field has no more than 400 characters",
+        ),
+        (
+            lambda s: s.seed_prompt("new-one", "x", labels=[f"l{i}" for i in range(51)]),
+            "at most 50",
+        ),
+    ],
+)
+def test_seeding_labels_refuses_what_the_api_would_and_stores_nothing(
+    empty: ServerState, call: object, message: str
+) -> None:
+    empty.seed_prompt("bot", "v2", versions=["v1"])
+    stored = list(empty.prompts)
+    with pytest.raises(InvalidRequestError) as caught:
+        call(empty)  # type: ignore[operator]
+    assert message in str(caught.value)
+    assert empty.prompts == stored and empty.prompt_labels == {}

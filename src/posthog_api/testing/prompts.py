@@ -211,7 +211,8 @@ def check_size(attr: str, content: Any) -> None:
 
 
 _CONFIG = Field("config", "object", nullable=True)
-_DESCRIPTION = Field("version_description", max_length=MAX_DESCRIPTION)
+# PostHog's model column is CharField(max_length=400, null=True, blank=True).
+_DESCRIPTION = Field("version_description", nullable=True, max_length=MAX_DESCRIPTION)
 
 
 def check_extras(body: dict[str, Any]) -> dict[str, Any]:

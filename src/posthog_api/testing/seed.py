@@ -299,6 +299,7 @@ def seed_evaluation(
     output_config: Any = None,
     conditions: Any = None,
     description: str = "",
+    model_configuration: Mapping[str, Any] | None = None,
 ) -> Row:
     """Store an evaluation (an enabled LLM judge unless told otherwise); returns it."""
     body = {
@@ -316,6 +317,9 @@ def seed_evaluation(
         "conditions": _as_json("seed_evaluation", "conditions", conditions)
         if conditions is not None
         else [],
+        "model_configuration": _as_json(
+            "seed_evaluation", "model_configuration", model_configuration
+        ),
     }
     create_evaluation, _, _ = resources._evaluation_ops
     with state.lock:
