@@ -36,7 +36,7 @@ from ._version import __version__
 if TYPE_CHECKING:
     from ._client import AsyncPostHog
     from ._pagination import AsyncPaginator, Page
-    from .prompts import Prompt, PromptDiff
+    from .prompts import Prompt, PromptDiff, PromptLabel
 
 __all__ = [
     "APIConnectionError",
@@ -60,6 +60,7 @@ __all__ = [
     "ProjectNotFoundError",
     "Prompt",
     "PromptDiff",
+    "PromptLabel",
     "PromptNotFoundError",
     "PromptVersionConflict",
     "RateLimitError",
@@ -74,6 +75,7 @@ _LAZY = {
     "Page": "._pagination",
     "Prompt": ".prompts",
     "PromptDiff": ".prompts",
+    "PromptLabel": ".prompts",
 }
 
 

@@ -31,6 +31,7 @@ EXTRAS: dict[str, set[str]] = {
         "diff",
         "get",
         "invalidate",
+        "labels",
         "prefetch",
         "publish_if_changed",
         "publish_with",
@@ -42,7 +43,17 @@ EXTRAS: dict[str, set[str]] = {
 # prompts library takes a name and the prompt, returns Prompt, reads through its cache);
 # this test calls the generated method, tests/prompts/ the replacement.
 REPLACED: dict[str, set[str]] = {
-    "prompts": {"archive", "create", "fetch", "publish", "resolve", "update"},
+    "prompts": {
+        "archive",
+        "create",
+        "duplicate",
+        "fetch",
+        "publish",
+        "remove_label",
+        "resolve",
+        "set_label",
+        "update",
+    },
 }
 
 

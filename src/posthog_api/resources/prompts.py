@@ -1,30 +1,34 @@
 """``posthog.prompts``: the prompts library on top of the generated namespace.
 
 ``get`` is the hot path of an app fetching its prompt on every LLM call: a fresh hit is one
-call of :meth:`PromptCache.get_fresh`, bound once. Writes go through the cache, so this
-process never reads its own stale version."""
+call of :meth:`PromptCache.get_fresh`, bound once. Writes (labels too) go through the
+cache, so this process never reads its own stale version."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import inspect
 import operator
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypedDict, Unpack
 from uuid import UUID
 
 import httpx
 from posthog_api_client.models import (
     LLMPrompt,
+    LLMPromptLabel,
+    LLMPromptLabelRequest,
     LLMPromptPublic,
     LLMPromptResolveResponse,
     LLMPromptVersionSummary,
+    PromptConfigType0,
 )
 from posthog_api_client.operations import OPERATIONS
-from posthog_api_client.resources import NotGiven, prompts
-from posthog_api_client.types import Unset
+from posthog_api_client.resources import NOT_GIVEN, NotGiven, prompts
+from posthog_api_client.types import UNSET, Unset
 
 from .. import _validation
 from .._errors import (
@@ -43,12 +47,15 @@ from .._errors import (
 from .._pagination import CursorPaginator
 from .._validation import _shown
 from ..prompts import Prompt, PromptDiff, diff_prompts
-from ..prompts.cache import CacheStats, closed_error, new_prompt
+from ..prompts.cache import CacheStats, Slot, closed_error, new_prompt
 from ..prompts.diff import same_content
+from ..prompts.label import PromptLabel
+from ..prompts.prompt import label_names
 
 __all__ = ["Prompts", "RequestOptions"]
 
 _NAME_READ = "llm_prompts_name_retrieve"  # what get() and fetch() call
+_SET_LABEL = "llm_prompts_name_labels_update"
 Fallback = str | Callable[[], Any]
 _Answer = LLMPrompt | LLMPromptPublic | LLMPromptResolveResponse
 
@@ -74,11 +81,13 @@ def _denied_miss(name: object, version: object = None, ttl: object = None) -> No
 class Prompts(prompts.Prompts):
     """Named prompts with immutable, numbered versions, and a cache in front of them.
 
-    Read with ``get`` (cached: your application's hot path), ``fetch`` (always the API),
-    ``retrieve`` (one version by UUID) or ``resolve`` (a version and its history); write
-    with ``create``, ``publish(..., base_version=)``, ``publish_with`` and
-    ``publish_if_changed``; ``versions``, ``diff``, ``archive``, ``prefetch``,
-    ``invalidate`` and ``stats`` do the rest.
+    Read with ``get`` (cached: your application's hot path; the latest, a version or a
+    label such as ``"production"``), ``fetch`` (always the API), ``retrieve`` (one version
+    by UUID) or ``resolve`` (a version and its history); write with ``create``,
+    ``publish(..., base_version=)``, ``publish_with``, ``publish_if_changed`` and
+    ``duplicate``; point labels with ``set_label``, ``remove_label`` and ``labels``;
+    ``versions``, ``diff``, ``archive``, ``prefetch``, ``invalidate`` and ``stats`` do the
+    rest.
     """
 
     __slots__ = ("_cache", "_get_fresh")
@@ -100,17 +109,21 @@ class Prompts(prompts.Prompts):
         name: str,
         version: int | None = None,
         *,
+        label: str | None = None,
         version_id: Any = None,
         fallback: Fallback | None = None,
         cache_ttl: float | None = None,
     ) -> Prompt:
-        """The latest version of ``name`` (or ``version``), from the cache while fresh.
+        """The latest version of ``name`` (or ``version``, or the version ``label`` points
+        at, e.g. ``"production"``), from the cache while fresh.
 
-        The latest is fresh for ``cache_ttl`` seconds (default ``prompt_cache_ttl``), a pinned
-        version for ``prompt_cache_pinned_ttl``; then it is served stale while one refresh
-        runs. ``fallback`` (a str, or a sync or async callable returning one) serves only when
-        nothing is cached and the fetch failed; ``source`` says what served. A closed client
-        raises :class:`ConfigurationError`, fallback or not (a bug, not an outage).
+        The latest and a label are fresh for ``cache_ttl`` seconds (default
+        ``prompt_cache_ttl``), a pinned version for ``prompt_cache_pinned_ttl``; then it is
+        served stale while one refresh runs. The result's ``version`` and ``label`` say what
+        was served. ``fallback`` (a str, or a sync or async callable returning one) serves
+        only when nothing is cached and the fetch failed; ``source`` says what served. A
+        closed client raises :class:`ConfigurationError`, fallback or not (a bug, not an
+        outage).
         """
         if cache_ttl is not None and (
             # Checked before the cache is consulted, so a hit cannot let NaN or True through.
@@ -119,44 +132,62 @@ class Prompts(prompts.Prompts):
             or not cache_ttl >= 0  # NaN too
         ):
             raise InvalidRequestError(f"cache_ttl must be a number >= 0, got {cache_ttl!r}")
-        # type(version) is int: 1.0 and True hash like 1 but are refused below, uncached.
-        if version_id is None and (version is None or type(version) is int):
+        if label is None:
+            # type(version) is int: 1.0 and True hash like 1 but are refused below, uncached.
+            if version_id is None and (version is None or type(version) is int):
+                try:
+                    hit = self._get_fresh(name, version, cache_ttl)
+                except TypeError:  # an unhashable name: refused just below
+                    hit = None
+                if hit is not None:
+                    return hit
+        elif version is None and version_id is None and type(label) is str:
+            # Only a checked label name is ever stored, so a hit needs no check.
             try:
-                hit = self._get_fresh(name, version, cache_ttl)
-            except TypeError:  # an unhashable name: refused just below
+                hit = self._get_fresh(name, label, cache_ttl)
+            except TypeError:
                 hit = None
             if hit is not None:
                 return hit
         name = _validation.prompt_name(name)
+        if label is not None:
+            _only_label(f"prompts.get({name!r})", version, version_id)
+            label = _validation.label_name(label)
         if version is not None:
             _validation.integer(version, "version", minimum=1)
         if self._get_fresh is _closed_miss:
             raise closed_error(f"prompts.get({name!r})")
+        slot: Slot = version if label is None else label
         try:
             if self._get_fresh is _denied_miss:  # before the shared cache is consulted
                 raise self._client._scope_error(OPERATIONS[_NAME_READ])
             if version_id is not None:
                 return await self._by_version_id(name, version_id)
             return await self._cache.get(  # type: ignore[no-any-return]
-                name, version, lambda: self._fetch(name, version), ttl=cache_ttl
+                name, slot, lambda: self._fetch(name, version, label=label), ttl=cache_ttl
             )
         except (InvalidRequestError, ConfigurationError):
             raise  # the caller's mistake (a bad argument, a closed client): no fallback
         except PostHogError as error:
             if fallback is None:
                 raise
-            served = await _use_fallback(name, version, fallback, error)
-            self._cache.fallback_served(name, version, error)  # a WARNING, once per cooldown
+            served = await _use_fallback(name, version, fallback, error, label)
+            self._cache.fallback_served(name, slot, error)  # a WARNING, once per cooldown
             return served
 
     async def _fetch(
-        self, name: str, version: int | None, options: RequestOptions | None = None
+        self,
+        name: str,
+        version: int | None,
+        options: RequestOptions | None = None,
+        *,
+        label: str | None = None,
     ) -> Prompt:
         try:
-            model = await super().fetch(name, version=version, **(options or {}))
+            model = await super().fetch(name, version=version, label=label, **(options or {}))
         except NotFoundError as error:
-            raise _prompt_not_found(error, name, version) from None
-        return self._checked("llm_prompts_name_retrieve", model, name, version)
+            raise _prompt_not_found(error, name, version, label) from None
+        return self._checked(_NAME_READ, model, name, version, label)
 
     async def _by_version_id(self, name: str, version_id: object) -> Prompt:
         uid = _validation.uuid_id(version_id, "version_id")
@@ -166,37 +197,78 @@ class Prompts(prompts.Prompts):
         return prompt
 
     async def fetch(  # type: ignore[override]
-        self, name: str, version: int | None = None, **options: Unpack[RequestOptions]
+        self,
+        name: str,
+        version: int | None = None,
+        *,
+        label: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Prompt:
         """Like :meth:`get` but always from the API, bypassing (and then refreshing) the cache;
         a :class:`Prompt`, where the generated ``fetch`` returns the API's row."""
         name = _validation.prompt_name(name)
+        if label is not None:
+            _only_label(f"prompts.fetch({name!r})", version, None)
+            label = _validation.label_name(label)
         if version is not None and (type(version) is not int or version < 1):
             _validation.integer(version, "version", minimum=1)  # raises, saying why
-        prompt = await self._fetch(name, version, options)
-        self._cache.put(prompt, latest=version is None)
+        prompt = await self._fetch(name, version, options, label=label)
+        self._cache.put(prompt, latest=version is None and label is None, label=label)
         return prompt
 
     def _checked(
-        self, operation_id: str, answer: _Answer, name: str, version: int | None
+        self,
+        operation_id: str,
+        answer: _Answer,
+        name: str,
+        version: int | None,
+        label: str | None = None,
+        *,
+        status: int = 200,
+        path: Mapping[str, str] | None = None,
     ) -> Prompt:
         """``answer`` as a Prompt, refused if it is about another prompt than the one asked for:
         it would be served, and cached under the key asked for (``.body``: the answer)."""
         model = answer.prompt if isinstance(answer, LLMPromptResolveResponse) else answer
-        if model.name == name and (version is None or model.version == version):
-            return _prompt(model)
-        asked = f"{name!r}" + (" (the latest)" if version is None else f" version {version}")
+        answered = getattr(model, "label", UNSET)  # only an answer by label carries one
+        if (
+            model.name == name
+            and (version is None or model.version == version)
+            and (label is None or isinstance(answered, Unset) or answered == label)
+        ):
+            return _prompt(model, label)
+        if label is not None:
+            asked = f"{name!r} label {label!r}"
+        else:
+            asked = f"{name!r}" + (" (the latest)" if version is None else f" version {version}")
+        got = f"prompt {_shown(model.name)} version {_shown(model.version)}"
+        if label is not None and not isinstance(answered, Unset):
+            got += f" label {_shown(answered)}"
+        raise self._unexpected(
+            operation_id, path or {"prompt_name": name}, status, got, asked, answer.to_dict()
+        )
+
+    def _unexpected(
+        self,
+        operation_id: str,
+        path: Mapping[str, str],
+        status: int,
+        got: str,
+        asked: str,
+        body: object,
+    ) -> ResponseValidationError:
+        """A success answer about something else than what was asked for."""
         operation = OPERATIONS[operation_id]
-        path = operation.path.format(project_id=self._client.project_id, prompt_name=name)
-        raise ResponseValidationError(
-            f"posthog.{operation.call}: the 200 response is prompt {_shown(model.name)} "
-            f"version {_shown(model.version)}, not the {asked} that was asked for, which "
-            "does not match the API description. Next: check what answers for the host (a "
-            "proxy?), or report it (the answer is on the exception's .body).",
+        url = operation.path.format(project_id=self._client.project_id, **path)
+        return ResponseValidationError(
+            f"posthog.{operation.call}: the {status} response is {got}, not the {asked} that "
+            "was asked for, which does not match the API description. Next: check what "
+            "answers for the host (a proxy?), or report it (the answer is on the "
+            "exception's .body).",
             method=operation.method,
-            url=self._client.host + path,
-            status_code=200,
-            body=answer.to_dict(),
+            url=self._client.host + url,
+            status_code=status,
+            body=body,
             operation=operation_id,
         )
 
@@ -241,44 +313,99 @@ class Prompts(prompts.Prompts):
         # Bounded, but up to a fraction of a second for big prompts: off the event loop.
         return await asyncio.to_thread(diff_prompts, old, new)
 
-    async def prefetch(self, names: Iterable[str] | None = None) -> int:
-        """Warm the cache with the latest of ``names`` (all when None) in one list pass;
-        returns how many prompts were cached."""
+    async def prefetch(
+        self, names: Iterable[str] | None = None, *, label: str | None = None
+    ) -> int:
+        """Warm the cache with the latest of ``names`` (all when None), or with the version
+        ``label`` points at, through the list endpoint: one request per 100 prompts instead
+        of one per name (PostHog allows 480 a minute). Returns how many prompts were cached;
+        with ``label``, prompts without it are left out."""
         if isinstance(names, (str, bytes)):
             raise InvalidRequestError(
                 "prefetch(names) takes a list of prompt names, not one string: use prefetch([name])"
             )
+        if label is not None:
+            label = _validation.label_name(label)
         wanted = None if names is None else {_validation.prompt_name(n) for n in names}
         count = 0
-        async for row in self.list(page_size=100):
-            if wanted is None or row.name in wanted:
-                self._cache.put(_prompt(row), latest=True)
-                count += 1
+        async for row in self.list(page_size=100, label=label):
+            if wanted is not None and row.name not in wanted:
+                continue
+            prompt = _prompt(row, label)
+            if label is not None and not _carries(row, label):
+                # A server older than labels ignores the filter: its latest is not the label's.
+                raise self._unexpected(
+                    "llm_prompts_list",
+                    {},
+                    200,
+                    f"prompt {_shown(row.name)} version {row.version} without that label",
+                    f"prompts labelled {label!r}",
+                    row.to_dict(),
+                )
+            self._cache.put(prompt, latest=label is None, label=label)
+            count += 1
         return count
 
     # The generated create takes a body or keyword fields; this one (name, prompt).
     async def create(  # type: ignore[override]
-        self, name: str, prompt: Any, **options: Unpack[RequestOptions]
+        self,
+        name: str,
+        prompt: Any,
+        *,
+        config: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        version_description: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Prompt:
-        """Create ``name`` at version 1."""
+        """Create ``name`` at version 1, with ``config`` (model and agent parameters, a
+        JSON object) and ``version_description`` (up to 400 characters) if given."""
         name = _validation.prompt_name(name)
         content = _validation.prompt_content(prompt)
-        created = _prompt(await super().create(name=name, prompt=content, **options))
+        fields = _version_fields(config, version_description)
+        created = _prompt(await super().create(name=name, prompt=content, **fields, **options))
         self._cache.invalidate(created.name)
         self._cache.put(created)
         return created
 
     # The generated publish takes a body or keyword fields; this one (name, prompt).
     async def publish(  # type: ignore[override]
-        self, name: str, prompt: Any, *, base_version: int, **options: Unpack[RequestOptions]
+        self,
+        name: str,
+        prompt: Any = None,
+        *,
+        base_version: int,
+        edits: Sequence[Mapping[str, str]] | None = None,
+        config: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        version_description: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Prompt:
         """Publish a new version; ``base_version`` must still be the latest, or it raises
-        :class:`PromptVersionConflict` (with ``current_version``)."""
+        :class:`PromptVersionConflict` (with ``current_version``).
+
+        Give the new content as ``prompt``, or as ``edits`` (``[{"old": ..., "new": ...}]``,
+        applied in order by PostHog), or give ``config`` alone to change only the config.
+        ``config`` carries forward from the latest unless given (``config=None`` clears it).
+        """
         name = _validation.prompt_name(name)
         base = _validation.integer(base_version, "base_version", minimum=1)
-        content = _validation.prompt_content(prompt)
+        fields = _version_fields(config, version_description)
+        call = f"prompts.publish({name!r})"
+        if prompt is not None and edits is not None:
+            raise InvalidRequestError(
+                f"{call}: pass the new content as prompt or as edits=[...], not both "
+                "(PostHog takes exactly one)"
+            )
+        if prompt is not None:
+            fields["prompt"] = _validation.prompt_content(prompt)
+        elif edits is not None:
+            fields["edits"] = _validation.prompt_edits(edits)
+        elif "config" not in fields:
+            raise InvalidRequestError(
+                f"{call}: nothing to publish. Next: pass the new content (prompt), "
+                "edits=[{'old': ..., 'new': ...}], or config=... alone to change only the "
+                "model parameters"
+            )
         try:
-            model = await super().publish(name, prompt=content, base_version=base, **options)
+            model = await super().publish(name, base_version=base, **fields, **options)
         except ConflictError as error:
             raise _conflict(error, name, base) from None
         except NotFoundError as error:
@@ -286,6 +413,105 @@ class Prompts(prompts.Prompts):
         published = _prompt(model)
         self._cache.put(published)
         return published
+
+    async def duplicate(  # type: ignore[override]
+        self, name: str, new_name: str, **options: Unpack[RequestOptions]
+    ) -> Prompt:
+        """Copy the latest content (and config) of ``name`` to a new prompt ``new_name`` at
+        version 1; a taken ``new_name`` is PostHog's 400 (:class:`BadRequestError`)."""
+        name = _validation.prompt_name(name)
+        new = _validation.prompt_name(new_name)
+        try:
+            model = await super().duplicate(name, new_name=new, **options)
+        except NotFoundError as error:
+            raise _prompt_not_found(error, name, None) from None
+        path = {"prompt_name": name}
+        copied = self._checked(
+            "llm_prompts_name_duplicate_create", model, new, None, status=201, path=path
+        )
+        self._cache.invalidate(new)
+        self._cache.put(copied)
+        return copied
+
+    # -- labels --------------------------------------------------------------------
+
+    async def set_label(  # type: ignore[override]
+        self, name: str, label: str, version: int, **options: Unpack[RequestOptions]
+    ) -> PromptLabel:
+        """Point ``label`` (e.g. ``"production"``) of ``name`` at ``version``, creating or
+        moving it (``.created`` says which). This client's cache serves the new target at
+        once; other processes see it when their copy of the label expires."""
+        name = _validation.prompt_name(name)
+        label = _validation.label_name(label)
+        version = _validation.integer(version, "version", minimum=1)
+        path = {"prompt_name": name, "label_name": label}
+        try:
+            # _request itself, not the generated set_label: created (201) or moved (200).
+            status, answer = await self._client._request(
+                OPERATIONS[_SET_LABEL],
+                LLMPromptLabel,
+                path=path,
+                body_model=LLMPromptLabelRequest,
+                fields={"version": version},
+                with_status=True,
+                **options,
+            )
+        except NotFoundError as error:
+            raise _prompt_not_found(error, name, version, about_label=True) from None
+        finally:
+            self._cache.invalidate(name, label=label)  # whatever happened, fetch it afresh
+        if not (
+            isinstance(answer, LLMPromptLabel)
+            and answer.name == label
+            and answer.prompt_name == name
+            and answer.version == version
+        ):
+            got = (
+                "an empty body"
+                if answer is None
+                else (
+                    f"label {_shown(answer.name)} of prompt {_shown(answer.prompt_name)} at "
+                    f"version {_shown(answer.version)}"
+                )
+            )
+            body = None if answer is None else answer.to_dict()
+            asked = f"label {label!r} of prompt {name!r} at version {version}"
+            raise self._unexpected(_SET_LABEL, path, status, got, asked, body)
+        self._cache.put_label(name, label, version)
+        return PromptLabel(name, label, version, created=status == 201)
+
+    async def remove_label(self, name: str, label: str, **options: Unpack[RequestOptions]) -> None:
+        """Remove ``label`` from ``name`` (the versions stay); this client's cache forgets
+        it at once. A label the prompt does not have is :class:`PromptNotFoundError`."""
+        name = _validation.prompt_name(name)
+        label = _validation.label_name(label)
+        try:
+            await super().remove_label(name, label, **options)
+        except NotFoundError as error:
+            raise _prompt_not_found(error, name, None, label) from None
+        finally:
+            self._cache.invalidate(name, label=label)
+
+    async def labels(self, name: str, **options: Unpack[RequestOptions]) -> dict[str, int]:
+        """Every label of ``name`` and the version it points at, e.g. ``{"production": 3,
+        "staging": 4}`` (one request, uncached)."""
+        resolved = await self.resolve(name, limit=1, **options)
+        refs = resolved.labels
+        if isinstance(refs, Unset):  # a server older than labels
+            return {}
+        found: dict[str, int] = {}
+        for ref in refs:
+            if type(ref.name) is not str or type(ref.version) is not int or ref.version < 1:
+                raise self._unexpected(
+                    "llm_prompts_resolve_name_retrieve",
+                    {"prompt_name": name},
+                    200,
+                    f"a label {_shown(ref.to_dict())}",
+                    "labels as {name: str, version: int >= 1}",
+                    resolved.to_dict(),
+                )
+            found[ref.name] = ref.version
+        return found
 
     async def publish_if_changed(self, name: str, prompt: Any) -> Prompt:
         """Publish ``prompt`` unless it is exactly (JSON: ``True`` is not ``1``) the latest
@@ -315,6 +541,7 @@ class Prompts(prompts.Prompts):
                 content = await content
             if same_content(content, latest.prompt):
                 return latest
+            _validation.prompt_content(content)  # None is no content here, not "unchanged"
             try:
                 return await self.publish(name, content, base_version=latest.version)
             except PromptVersionConflict:
@@ -335,9 +562,17 @@ class Prompts(prompts.Prompts):
         finally:
             self._cache.invalidate(name)
 
-    def invalidate(self, name: str | None = None, version: int | None = None) -> int:
-        """Drop cached prompts: all, every version of exactly ``name``, or one version."""
-        return self._cache.invalidate(name, version)  # type: ignore[no-any-return]
+    def invalidate(
+        self, name: str | None = None, version: int | None = None, *, label: str | None = None
+    ) -> int:
+        """Drop cached prompts: all, every version and label of exactly ``name``, one
+        version, or one label."""
+        if label is not None:
+            if name is None:
+                raise InvalidRequestError("invalidate(label=...) needs the prompt's name")
+            if version is not None:
+                raise InvalidRequestError("invalidate: pass version or label, not both")
+        return self._cache.invalidate(name, version, label=label)  # type: ignore[no-any-return]
 
     def stats(self) -> CacheStats:
         """Cache counters: hits, misses, coalesced waits, refreshes, refresh errors, stale
@@ -391,10 +626,50 @@ def _id_text(uid: UUID) -> str:
     return str(uid)
 
 
-def _prompt(model: LLMPrompt | LLMPromptPublic) -> Prompt:
-    """The SDK's prompt value from a generated model (checked by ``_request``), built directly."""
+def _only_label(call: str, version: object, version_id: object) -> None:
+    """A label names one version: asking for a version too is refused, as PostHog does."""
+    if version is not None or version_id is not None:
+        which = "version" if version is not None else "version_id"
+        raise InvalidRequestError(
+            f"{call}: pass {which} or label, not both (PostHog refuses the pair: a label "
+            f"already names one version). Next: drop {which}=... to get what the label "
+            "points at, or drop label=... to get that version."
+        )
+
+
+def _version_fields(config: object, description: str | None) -> dict[str, Any]:
+    """The optional ``config`` and ``version_description`` body fields, checked; an omitted
+    config (``NOT_GIVEN``) is left out, so PostHog carries the latest one forward."""
+    fields: dict[str, Any] = {}
+    if config is not NOT_GIVEN:
+        fields["config"] = _validation.prompt_config(config)
+    if description is not None:
+        fields["version_description"] = _validation.version_description(description)
+    return fields
+
+
+def _carries(row: LLMPrompt, label: str) -> bool:
+    """Whether a list row says ``label`` points at its version (``labels`` or ``all_labels``)."""
+    if label in label_names(row.labels):
+        return True
+    refs = row.all_labels
+    return not isinstance(refs, Unset) and any(
+        ref.name == label and ref.version == row.version for ref in refs
+    )
+
+
+def _config(value: object) -> dict[str, Any] | None:
+    if isinstance(value, PromptConfigType0):
+        return value.additional_properties
+    return value if isinstance(value, dict) else None
+
+
+def _prompt(model: LLMPrompt | LLMPromptPublic, label: str | None = None) -> Prompt:
+    """The SDK's prompt value from a generated model (checked by ``_request``), built directly;
+    ``label`` is the label it was asked for, if any."""
     is_latest = model.is_latest
     first = model.first_version_created_at
+    description = model.version_description
     return new_prompt(
         model.name,
         model.version,
@@ -408,25 +683,53 @@ def _prompt(model: LLMPrompt | LLMPromptPublic) -> Prompt:
         None if isinstance(first, Unset) else first,
         "api",
         time.time(),
+        _config(model.config),
+        description if type(description) is str else None,
+        label_names(model.labels),
+        label,
     )
 
 
-def _prompt_not_found(error: NotFoundError, name: str, version: int | None) -> NotFoundError:
+def _prompt_not_found(
+    error: NotFoundError,
+    name: str,
+    version: int | None,
+    label: str | None = None,
+    *,
+    about_label: bool = False,
+) -> NotFoundError:
     """A 404 of a prompt-by-name call: :class:`PromptNotFoundError` only when the server's
-    detail is about the prompt (PostHog: "Prompt with name '...' not found."); any other
-    404 ("Project not found.", a host's "Endpoint not found.", an HTML page) is a wrong
-    project or host, :class:`ProjectNotFoundError`, never a missing prompt."""
+    detail is about the prompt (PostHog: "Prompt with name '...' not found.") or, on a label
+    call, the label; any other 404 ("Project not found.", a host's "Endpoint not found.", an
+    HTML page) is a wrong project or host, :class:`ProjectNotFoundError`, never a missing
+    prompt."""
     if isinstance(error, ProjectNotFoundError):
         return error
-    if not (error.detail and "prompt" in error.detail.lower()):
+    detail = (error.detail or "").lower()
+    labelled = label is not None or about_label
+    if not ("prompt" in detail or (labelled and "label" in detail)):
         before_hint = error.message.rsplit(". Next: ", 1)[0]
         message = f"{before_hint}. Next: {PROJECT_HINT}."
         return _rebuild(ProjectNotFoundError, {**error.__dict__, "message": message})
-    what = f"{name!r}" if version is None else f"{name!r} version {version}"
-    message = (
-        f"prompt {what} was not found (no live version). Next: check the name, "
-        "create it with prompts.create(), or pass fallback=... to get()."
-    )
+    if label is not None:
+        message = (
+            f"prompt {name!r} has no label {label!r} (or no live version). Next: check both "
+            f"names (prompts.labels({name!r}) lists its labels), point the label at a "
+            f"version with prompts.set_label({name!r}, {label!r}, version), or pass "
+            "fallback=... to get()."
+        )
+    elif about_label:
+        message = (
+            f"prompt {name!r} version {version} was not found (no live version), so no "
+            "label can point at it. Next: check the name and the version "
+            f"(prompts.versions({name!r}) lists them)."
+        )
+    else:
+        what = f"{name!r}" if version is None else f"{name!r} version {version}"
+        message = (
+            f"prompt {what} was not found (no live version). Next: check the name, "
+            "create it with prompts.create(), or pass fallback=... to get()."
+        )
     return _rebuild(PromptNotFoundError, {**error.__dict__, "message": message})
 
 
@@ -445,7 +748,11 @@ def _conflict(error: ConflictError, name: str, base_version: int) -> PromptVersi
 
 
 async def _use_fallback(
-    name: str, version: int | None, fallback: Fallback, error: PostHogError
+    name: str,
+    version: int | None,
+    fallback: Fallback,
+    error: PostHogError,
+    label: str | None = None,
 ) -> Prompt:
     value: Any = fallback
     if callable(fallback):
@@ -453,10 +760,13 @@ async def _use_fallback(
         if inspect.isawaitable(value):
             value = await value
     if isinstance(value, Prompt):
-        return value.with_source("fallback")
+        served = value.with_source("fallback")
+        return served if label is None else dataclasses.replace(served, label=label)
     if not isinstance(value, str):
         raise InvalidRequestError(
             f"the fallback for prompt {name!r} returned {type(value).__name__}; it must "
             "return a str (or a Prompt)"
         ) from error
-    return Prompt(name, version or 0, "", value, source="fallback", fetched_at=time.time())
+    return Prompt(
+        name, version or 0, "", value, source="fallback", fetched_at=time.time(), label=label
+    )

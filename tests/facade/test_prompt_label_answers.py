@@ -1,0 +1,136 @@
+"""Answers about labels that the facade must not believe (a proxy, a server older than
+labels, a broken field), over ``httpx.MockTransport``: nothing wrong is cached or served."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from posthog_api import Prompt, ResponseValidationError
+
+from .conftest import MakeClient
+
+ROW: dict[str, Any] = {
+    "id": "497f6eca-6276-4993-bfeb-53cbbbba6f08",
+    "name": "greet",
+    "version": 3,
+    "created_at": "2026-01-01T00:00:00Z",
+    "updated_at": "2026-01-01T00:00:00Z",
+    "prompt": "Hello",
+}
+
+
+def answer(body: Any, status: int = 200) -> Any:
+    return lambda request: httpx.Response(status, json=body)
+
+
+async def test_a_label_fetch_answered_for_another_label_is_refused(
+    make_client: MakeClient,
+) -> None:
+    h = make_client(answer({**ROW, "label": "staging"}))
+    with pytest.raises(ResponseValidationError) as info:
+        await h.client.prompts.get("greet", label="production")
+    message = str(info.value)
+    assert "the 200 response is prompt 'greet' version 3 label 'staging'" in message
+    assert "not the 'greet' label 'production' that was asked for" in message
+    assert info.value.body["label"] == "staging"  # type: ignore[index]
+    assert h.client.prompts._cache.peek("greet", "production") is None
+
+
+async def test_a_label_fetch_answered_for_another_prompt_is_refused(
+    make_client: MakeClient,
+) -> None:
+    h = make_client(answer({**ROW, "name": "other", "label": "production"}))
+    with pytest.raises(ResponseValidationError, match="prompt 'other' version 3"):
+        await h.client.prompts.get("greet", label="production")
+
+
+async def test_a_label_fetch_without_the_label_field_is_taken_as_asked(
+    make_client: MakeClient,
+) -> None:
+    h = make_client(answer(ROW))  # PostHog sends "label"; an answer without it is not wrong
+    served = await h.client.prompts.get("greet", label="production")
+    assert (served.version, served.label) == (3, "production")
+    assert h.requests[0].url.params["label"] == "production"
+
+
+async def test_set_label_answered_for_another_version_is_refused_and_not_cached(
+    make_client: MakeClient,
+) -> None:
+    label = {"name": "production", "prompt_name": "greet", "version": 2}
+    h = make_client(answer(label, 201))
+    with pytest.raises(ResponseValidationError) as info:
+        await h.client.prompts.set_label("greet", "production", 3)
+    assert "the 201 response is label 'production' of prompt 'greet' at version 2" in str(
+        info.value
+    )
+    assert "labels/production/" in (info.value.url or "")
+    assert h.client.prompts._cache.peek("greet", "production") is None
+
+
+async def test_prefetch_by_label_refuses_a_server_that_ignores_the_filter(
+    make_client: MakeClient,
+) -> None:
+    # A server older than labels ignores ?label= and lists every latest version.
+    page = {"count": 1, "next": None, "previous": None, "results": [ROW]}
+    h = make_client(answer(page))
+    with pytest.raises(ResponseValidationError) as info:
+        await h.client.prompts.prefetch(label="production")
+    assert "prompt 'greet' version 3 without that label" in str(info.value)
+    assert h.client.prompts._cache.peek("greet", "production") is None
+    assert len(h.client.prompts._cache) == 0
+
+
+async def test_prefetch_by_label_takes_all_labels_when_labels_is_missing(
+    make_client: MakeClient,
+) -> None:
+    row = {**ROW, "all_labels": [{"name": "production", "version": 3}]}
+    page = {"count": 1, "next": None, "previous": None, "results": [row]}
+    h = make_client(answer(page))
+    assert await h.client.prompts.prefetch(label="production") == 1
+    cached = h.client.prompts._cache.get_fresh("greet", "production")
+    assert cached is not None and cached.label == "production"
+
+
+async def test_labels_with_a_broken_entry_is_refused(make_client: MakeClient) -> None:
+    body = {
+        "prompt": ROW,
+        "versions": [],
+        "has_more": False,
+        "labels": [{"name": "production", "version": "3"}],
+    }
+    h = make_client(answer(body))
+    with pytest.raises(ResponseValidationError, match="a label"):
+        await h.client.prompts.labels("greet")
+
+
+async def test_labels_of_a_server_older_than_labels_is_empty(make_client: MakeClient) -> None:
+    h = make_client(answer({"prompt": ROW, "versions": [], "has_more": False}))
+    assert await h.client.prompts.labels("greet") == {}
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({}, (None, None, ())),
+        (
+            {"config": {"model": "m"}, "version_description": "d", "labels": ["a", "b"]},
+            ({"model": "m"}, "d", ("a", "b")),
+        ),
+        ({"config": ["m"], "version_description": 5, "labels": "a"}, (None, None, ())),
+        (
+            {"config": None, "version_description": None, "labels": [1, "a", None]},
+            (None, None, ("a",)),
+        ),
+    ],
+)
+async def test_new_fields_are_parsed_defensively(
+    make_client: MakeClient, fields: dict[str, Any], expected: tuple[Any, ...]
+) -> None:
+    h = make_client(answer({**ROW, **fields}))
+    served = await h.client.prompts.get("greet")
+    assert (served.config, served.version_description, served.labels) == expected
+    built = Prompt.from_api({**ROW, **fields})
+    assert (built.config, built.version_description, built.labels) == expected
