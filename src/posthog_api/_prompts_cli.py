@@ -5,10 +5,12 @@ byte for byte. ``push`` checks every file before sending anything, then creates,
 with ``base_version`` (a concurrent edit is a conflict) or skips the unchanged (exact JSON);
 after a write refused for the key (a missing ``llm_prompt:write``) it sends no other.
 ``pull`` checks every name the server returns as names going out are checked (none becomes a
-path outside the folder) and updates every prompt file or none. Every command first checks,
+path outside the folder) and updates every prompt file or none. Labels (``push --label``,
+``pull --label``, ``label``, ``promote``) are read in one list pass per label (``label=``),
+and a label already at the wanted version is not sent again. Every command first checks,
 with one request, that the key can read the project's prompts. Every failure is one
 ``error:`` line on stderr: exit status 2 for usage and configuration errors (a wrong key,
-project or scope included), else 1.
+project or scope, a bad name or label included), else 1.
 """
 
 from __future__ import annotations
@@ -28,8 +30,11 @@ from typing import TYPE_CHECKING, Any
 
 from . import _errors, _validation
 from .prompts.diff import bounded_unified_diff, same_content
+from .prompts.prompt import label_names
 
 if TYPE_CHECKING:
+    from posthog_api_client.models import LLMPrompt
+
     from ._client import AsyncPostHog
 
 CONCURRENCY = 8
@@ -43,6 +48,20 @@ class Outcome:
     detail: str = ""
     diff: str = ""
     refusal: _errors.APIStatusError | None = None  # of "refused": a 401 or 403 to a write
+    version: int | None = None  # the version pushed, or that would be (a dry run)
+    label: Outcome | None = None  # push --label: what happened to the label
+
+
+def label_name(value: str, option: str = "LABEL") -> str:
+    """PostHog's label name rule, checked before anything is sent (PostHog answers 400)."""
+    try:
+        return _validation.label_name(value)
+    except _errors.InvalidRequestError as error:
+        raise _errors.InvalidRequestError(f"{option}: {error}; nothing was sent") from None
+
+
+class NotLabelledError(_errors.PostHogError):
+    """A prompt named for ``promote`` lacks the ``--from`` label (exit status 1)."""
 
 
 def read_directory(directory: Path) -> dict[str, Any]:
@@ -111,15 +130,25 @@ class _NoBar:
     def close(self) -> None: ...
 
 
-async def push(client: AsyncPostHog, directory: Path, *, dry_run: bool = False) -> list[Outcome]:
-    return await push_prompts(client, read_directory(directory), dry_run=dry_run)
+async def push(
+    client: AsyncPostHog, directory: Path, *, dry_run: bool = False, label: str | None = None
+) -> list[Outcome]:
+    return await push_prompts(client, read_directory(directory), dry_run=dry_run, label=label)
 
 
 async def push_prompts(
-    client: AsyncPostHog, local: dict[str, Any], *, dry_run: bool = False
+    client: AsyncPostHog,
+    local: dict[str, Any],
+    *,
+    dry_run: bool = False,
+    label: str | None = None,
 ) -> list[Outcome]:
-    """Push prompts already read (and checked) by :func:`read_directory`. Once a write is
-    refused (401, 403: e.g. a key without ``llm_prompt:write``), no further write is sent."""
+    """Push prompts already read (and checked) by :func:`read_directory`, then point ``label``
+    (when given) at each pushed prompt's new or unchanged version. Once a write is refused
+    (401, 403: e.g. a key without ``llm_prompt:write``), no further write is sent."""
+    if label is not None:
+        label_name(label, "--label")
+    current = await label_versions(client, label) if label is not None else {}
     progress = _progress(len(local), "push")
     limit = asyncio.Semaphore(CONCURRENCY)
     refused: list[_errors.APIStatusError] = []
@@ -127,7 +156,12 @@ async def push_prompts(
     async def one(name: str, content: Any) -> Outcome:
         async with limit:
             try:
-                return await _push_one(client, name, content, dry_run, refused)
+                outcome = await _push_one(client, name, content, dry_run, refused)
+                if label is not None:
+                    outcome.label = await _label_pushed(
+                        client, outcome, label, current.get(name), dry_run, refused
+                    )
+                return outcome
             finally:
                 progress.update(1)
 
@@ -153,19 +187,24 @@ async def _push_one(
                 if refused:
                     return skipped
                 created = await client.prompts.create(name, content)
-                return Outcome(name, "create", f"created version {created.version}")
+                done = f"created version {created.version}"
+                return Outcome(name, "create", done, version=created.version)
             # Only a dry run prints diffs; a big one is computed off the event loop.
             diff = await asyncio.to_thread(_diff, name, "", content, "none")
-            return Outcome(name, "create", "would create version 1", diff)
+            return Outcome(name, "create", "would create version 1", diff, version=1)
         if same_content(latest.prompt, content):
-            return Outcome(name, "unchanged", f"version {latest.version}")
+            return Outcome(name, "unchanged", f"version {latest.version}", version=latest.version)
         if dry_run:
             diff = await asyncio.to_thread(_diff, name, latest.prompt, content, str(latest.version))
-            return Outcome(name, "publish", f"would publish version {latest.version + 1}", diff)
+            planned = latest.version + 1
+            return Outcome(
+                name, "publish", f"would publish version {planned}", diff, version=planned
+            )
         if refused:
             return skipped
         published = await client.prompts.publish(name, content, base_version=latest.version)
-        return Outcome(name, "publish", f"published version {published.version}")
+        done = f"published version {published.version}"
+        return Outcome(name, "publish", done, version=published.version)
     except _errors.PromptVersionConflict as conflict:
         meanwhile = f"changed in PostHog meanwhile (latest is now {conflict.current_version})"
         return Outcome(name, "conflict", f"{meanwhile}; pull, merge and push again")
@@ -177,13 +216,147 @@ async def _push_one(
         return Outcome(name, "error", str(error))
 
 
-async def pull(client: AsyncPostHog, directory: Path) -> list[Outcome]:
-    """Write the latest of every prompt into ``directory``, one file per name; one name that
-    is not a valid prompt name writes nothing, so none can be a path outside ``directory``."""
+async def _label_pushed(
+    client: AsyncPostHog,
+    pushed: Outcome,
+    label: str,
+    current: int | None,
+    dry_run: bool,
+    refused: list[_errors.APIStatusError],
+) -> Outcome:
+    """Point ``label`` at the version ``pushed`` left as the latest (none if it failed)."""
+    if pushed.version is None:  # conflict, error, refused or skipped: the label stays
+        return Outcome(pushed.name, "kept", f"{label} left as it was")
+    return await point_label(client, pushed.name, label, pushed.version, current, dry_run, refused)
+
+
+async def point_label(
+    client: AsyncPostHog,
+    name: str,
+    label: str,
+    version: int,
+    current: int | None,
+    dry_run: bool,
+    refused: list[_errors.APIStatusError],
+) -> Outcome:
+    """Point ``label`` of ``name`` at ``version``, where ``current`` says it points now (None:
+    not set). Nothing is sent when it is there already, in a dry run, or after a refused write.
+    Action: set, move, unchanged, error, refused or skipped."""
+    if current == version:
+        return Outcome(name, "unchanged", f"{label} already at version {version}", version=version)
+    # Without current: the label was set meanwhile, after the list pass.
+    to = f"to version {version}" if current is None else f"from version {current} to {version}"
+    if dry_run:
+        if current is None:
+            return Outcome(name, "set", f"would set {label} at version {version}", version=version)
+        return Outcome(name, "move", f"would move {label} {to}", version=version)
+    if refused:
+        return Outcome(name, "skipped", f"{label} not sent: a write of this run was refused")
+    try:
+        result = await client.prompts.set_label(name, label, version)
+    except (_errors.AuthenticationError, _errors.PermissionDeniedError) as error:
+        refused.append(error)
+        said = f": {_errors.bounded(error.detail, 200)}" if error.detail else ""
+        return Outcome(name, "refused", f"{label}: {error.status_code}{said}", refusal=error)
+    except _errors.PostHogError as error:
+        return Outcome(name, "error", f"{label} not moved: {error}")
+    if result.created:
+        return Outcome(name, "set", f"{label} set at version {version}", version=version)
+    return Outcome(name, "move", f"{label} moved {to}", version=version)
+
+
+async def label_versions(client: AsyncPostHog, label: str) -> dict[str, int]:
+    """Name -> the version ``label`` points at, of every prompt that has it."""
+    return {name: row.version for name, row in (await labelled(client, label)).items()}
+
+
+async def labelled(
+    client: AsyncPostHog, label: str, *, content: bool = False
+) -> dict[str, LLMPrompt]:
+    """Name -> the list row of the version ``label`` points at, of every prompt that has it:
+    one list pass (``label=``; prompts without it are left out), with the content or not.
+    A row that does not carry the label is a server that ignored the filter (one older than
+    labels): its rows are the latest versions, and nothing may be done with them."""
+    rows = await client.prompts.list(
+        label=label, content="full" if content else "none", page_size=100
+    ).collect()
+    for row in rows:
+        refs = row.all_labels
+        if label in label_names(row.labels) or (
+            isinstance(refs, list)
+            and any(ref.name == label and ref.version == row.version for ref in refs)
+        ):
+            continue
+        raise _errors.ResponseValidationError(
+            f"asked for the prompts labelled {label}, the server answered with "
+            f"{_errors.bounded(repr(row.name), 80)} version {row.version}, which does not carry "
+            "that label: this PostHog ignores the label filter (it may be older than prompt "
+            "labels), so nothing was changed or written. Check --host points at your PostHog",
+            operation="llm_prompts_list",
+        )
+    return {row.name: row for row in rows}
+
+
+async def promote(
+    client: AsyncPostHog,
+    source: str,
+    target: str,
+    names: list[str] | None = None,
+    *,
+    dry_run: bool = False,
+) -> list[Outcome]:
+    """Point ``target`` at the version ``source`` points at, for every prompt that has
+    ``source`` (or only ``names``: each must have it, else nothing is sent). Both labels are
+    learnt from one list pass (``label=source``, each row's ``all_labels``); a prompt whose
+    ``target`` is there already is not sent."""
+    wanted = _check_promotion(source, target, names)
+    rows = await labelled(client, source)
+    missing = [name for name in wanted if name not in rows]
+    if missing:
+        raise NotLabelledError(
+            f"{len(missing)} named prompt(s) have no label {source} (or do not exist): "
+            f"{_first_five(missing)}; nothing was changed. Set it first (posthog-api prompts "
+            f"label NAME {source} VERSION), or leave these names out"
+        )
+    chosen = [rows[name] for name in wanted] or sorted(rows.values(), key=lambda row: row.name)
+    current: dict[str, int] = {}
+    for row in chosen:
+        if not isinstance(row.all_labels, list):  # a server without all_labels on list rows
+            current = await label_versions(client, target)  # one more pass, for the target
+            break
+        current.update((row.name, ref.version) for ref in row.all_labels if ref.name == target)
+    progress = _progress(len(chosen), "promote")
+    limit = asyncio.Semaphore(CONCURRENCY)
+    refused: list[_errors.APIStatusError] = []
+
+    async def one(name: str, version: int) -> Outcome:
+        async with limit:
+            try:
+                now = current.get(name)
+                return await point_label(client, name, target, version, now, dry_run, refused)
+            finally:
+                progress.update(1)
+
+    try:
+        return list(await asyncio.gather(*(one(row.name, row.version) for row in chosen)))
+    finally:
+        progress.close()
+
+
+async def pull(client: AsyncPostHog, directory: Path, *, label: str | None = None) -> list[Outcome]:
+    """Write the latest of every prompt (or the version ``label`` points at, leaving out the
+    prompts without it) into ``directory``, one file per name; one name that is not a valid
+    prompt name writes nothing, so none can be a path outside ``directory``."""
     _check_pull_target(directory)  # before anything is sent
+    if label is not None:
+        label_name(label, "--label")
     latest: dict[str, tuple[int, Any]] = {}
     refused: list[str] = []
-    for row in await client.prompts.list(page_size=100).collect():
+    if label is None:
+        rows = await client.prompts.list(page_size=100).collect()
+    else:
+        rows = list((await labelled(client, label, content=True)).values())
+    for row in rows:
         try:
             name = _validation.prompt_name(row.name)
         except _errors.InvalidRequestError:
@@ -376,7 +549,9 @@ def os_problem(error: OSError, verb: str, path: Path | str | None, instead: str 
 
 
 def add_prompts(subcommands: Any) -> None:
-    cmd = subcommands.add_parser("prompts", help="prompts as code: push, pull, get, history, diff")
+    cmd = subcommands.add_parser(
+        "prompts", help="prompts as code: push, pull, get, history, diff, label, promote"
+    )
     cmd.add_argument("--host", help="PostHog URL (else POSTHOG_HOST, else https://us.posthog.com)")
     cmd.add_argument("--project-id", help="project id (else POSTHOG_PROJECT_ID)")
     cmd.add_argument(
@@ -389,8 +564,22 @@ def add_prompts(subcommands: Any) -> None:
     p = actions.add_parser("push", help="create missing and publish changed prompts from DIR")
     p.add_argument("directory", type=Path)
     p.add_argument("--dry-run", action="store_true", help="print the plan with diffs; send nothing")
+    p.add_argument("--label", help="then point this label at each pushed prompt's version")
     p = actions.add_parser("pull", help="write every prompt's latest version into DIR")
     p.add_argument("directory", type=Path)
+    p.add_argument("--label", help="the versions this label points at (others are skipped)")
+    p = actions.add_parser("label", help="set, move or remove a label of a prompt")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("label", metavar="LABEL")
+    p.add_argument("version", nargs="?", type=int, metavar="VERSION", help="where LABEL goes")
+    p.add_argument("--remove", action="store_true", help="remove LABEL (give no VERSION)")
+    p = actions.add_parser(
+        "promote", help="point --to at the version --from points at, for every prompt with it"
+    )
+    p.add_argument("names", nargs="*", metavar="NAME", help="only these prompts (default: all)")
+    p.add_argument("--from", dest="source", required=True, metavar="LABEL")
+    p.add_argument("--to", dest="target", required=True, metavar="LABEL")
+    p.add_argument("--dry-run", action="store_true", help="print the plan; send no write")
     p = actions.add_parser("get", help="print a prompt")
     p.add_argument("name")
     p.add_argument("--version", type=int)
@@ -478,19 +667,39 @@ async def _act(args: argparse.Namespace, api_key: str | None) -> int:
 
     if api_key is None:
         raise _errors.ConfigurationError(f"set {args.api_key_env} to a personal API key (phx_...)")
-    # Local checks first: a bad file or folder is reported before any request.
+    # Local checks first: a bad name, label, file or folder is reported before any request.
+    _check_arguments(args)
     local = read_directory(args.directory) if args.prompts_command == "push" else {}
     if args.prompts_command == "pull":
         _check_pull_target(args.directory)
     async with AsyncPostHog(api_key=api_key, project_id=args.project_id, host=args.host) as client:
-        await check_access(client, args.api_key_env)
+        count = await check_access(client, args.api_key_env)
+        key_env = args.api_key_env
         if args.prompts_command == "push":
-            return await _push_command(client, local, args.dry_run, args.api_key_env)
+            return await _push_command(client, local, args.dry_run, key_env, args.label)
+        if args.prompts_command == "label":
+            return await _label_command(client, args, key_env)
+        if args.prompts_command == "promote":
+            outcomes = await promote(
+                client, args.source, args.target, args.names, dry_run=args.dry_run
+            )
+            if not outcomes:
+                _out(f"summary: no prompt has the label {args.source}; nothing to promote")
+                return 0
+            _print_steps(outcomes)
+            return _finish(outcomes, client, key_env, "promoted", "run the promotion again")
         if args.prompts_command == "pull":
-            outcomes = await pull(client, args.directory)
+            outcomes = await pull(client, args.directory, label=args.label)
             for outcome in outcomes:
                 _out(f"{outcome.name}: {outcome.detail}")
-            _out(f"summary: {len(outcomes)} prompt(s) written to {args.directory}")
+            summary = f"summary: {len(outcomes)} prompt(s) written to {args.directory}"
+            if args.label is not None:
+                without = f"without the label {args.label}"
+                if count is None:  # the access check's answer gave no count
+                    summary += f"; the prompts {without} were skipped"
+                else:
+                    summary += f"; {max(count - len(outcomes), 0)} prompt(s) {without} skipped"
+            _out(summary)
         elif args.prompts_command == "get":
             prompt = await client.prompts.fetch(args.name, args.version)
             print(f"# {prompt.name} version {prompt.version}", file=sys.stderr)
@@ -508,14 +717,50 @@ async def _act(args: argparse.Namespace, api_key: str | None) -> int:
     return 0
 
 
-async def check_access(client: AsyncPostHog, key_env: str) -> None:
+def _check_arguments(args: argparse.Namespace) -> None:
+    """The names and labels of the command line, checked before anything is sent."""
+    command = args.prompts_command
+    if command in ("push", "pull") and args.label is not None:
+        label_name(args.label, "--label")
+    elif command == "label":
+        _validation.prompt_name(args.name)
+        label_name(args.label)
+        if args.remove and args.version is not None:
+            raise _errors.InvalidRequestError(
+                f"give either VERSION or --remove, not both (label {args.label} of {args.name})"
+            )
+        if not args.remove and args.version is None:
+            raise _errors.InvalidRequestError(
+                f"give the VERSION to point {args.label} at (or --remove to remove it)"
+            )
+        if args.version is not None and args.version < 1:
+            raise _errors.InvalidRequestError(
+                f"version {args.version} is not a version: versions count from 1"
+            )
+    elif command == "promote":
+        _check_promotion(args.source, args.target, args.names)
+
+
+def _check_promotion(source: str, target: str, names: list[str] | None) -> list[str]:
+    """The labels (two different ones) and the names of ``promote``, without repeats."""
+    label_name(source, "--from")
+    label_name(target, "--to")
+    if source == target:
+        raise _errors.InvalidRequestError(
+            f"--from and --to are both {source!r}: give two different labels; nothing was sent"
+        )
+    return list(dict.fromkeys(_validation.prompt_name(name) for name in names or ()))
+
+
+async def check_access(client: AsyncPostHog, key_env: str) -> int | None:
     """One request (a one-row list of prompts) before any command, so that a wrong key,
     project or scope is one line and exit status 2: not a plan to create every prompt that
-    exits 0 (the CI plan step passes, the apply step fails), nor one error per file."""
+    exits 0 (the CI plan step passes, the apply step fails), nor one error per file.
+    Returns how many prompts the project has, when the answer says."""
     try:
-        await client.prompts.list(page_size=1)
+        return (await client.prompts.list(page_size=1)).count
     except _errors.ResponseValidationError:
-        pass  # a 200: access is fine; the command itself reports what it cannot use
+        return None  # a 200: access is fine; the command itself reports what it cannot use
     except _errors.APIStatusError as error:
         problem = _access_problem(error, client, key_env)
         if problem is None:  # not about access (a 5xx, a redirect): its own message
@@ -561,8 +806,10 @@ def _access_problem(
     return None
 
 
-def _write_problem(error: _errors.APIStatusError, client: AsyncPostHog, key_env: str) -> str:
-    """What a 401 or 403 to a write of ``push`` means, and what to do."""
+def _write_problem(
+    error: _errors.APIStatusError, client: AsyncPostHog, key_env: str, again: str = "push again"
+) -> str:
+    """What a 401 or 403 to a write means, and what to do."""
     said = (error.detail or "").strip().rstrip(".")
     status = (
         f"{error.status_code}: {_errors.bounded(said, 200)}" if said else str(error.status_code)
@@ -572,36 +819,91 @@ def _write_problem(error: _errors.APIStatusError, client: AsyncPostHog, key_env:
         return (
             f"the API key in {key_env} may read but not write prompts: it lacks the scope "
             f"{missing} ({status}); add it to the key in PostHog (Settings > Personal API "
-            "keys), or use another key, and push again"
+            f"keys), or use another key, and {again}"
         )
     return (
         f"the API key in {key_env} may not write prompts of project {client.project_id} "
         f"({status}): check that it has the scope llm_prompt:write and write access to that "
-        "project, and push again"
+        f"project, and {again}"
     )
 
 
 async def _push_command(
-    client: AsyncPostHog, local: dict[str, Any], dry_run: bool, key_env: str
+    client: AsyncPostHog,
+    local: dict[str, Any],
+    dry_run: bool,
+    key_env: str,
+    label: str | None = None,
 ) -> int:
-    outcomes = await push_prompts(client, local, dry_run=dry_run)
+    outcomes = await push_prompts(client, local, dry_run=dry_run, label=label)
     for outcome in sorted(outcomes, key=lambda o: o.name):
-        _out(f"{outcome.action:>9}  {outcome.name}: {outcome.detail}")
+        then = f"; {outcome.label.detail}" if outcome.label is not None else ""
+        _out(f"{outcome.action:>9}  {outcome.name}: {outcome.detail}{then}")
         if dry_run and outcome.diff:
             _out(outcome.diff, end="")
-    counts = sorted(Counter(o.action for o in outcomes).items())
-    _out("summary: " + (", ".join(f"{n} {a}" for a, n in counts) or "no prompt files"))
-    refusal = next((o.refusal for o in outcomes if o.refusal is not None), None)
-    if refusal is not None:  # the same for every prompt: one line, and a configuration error
+    summary = _counts(outcomes) or "no prompt files"
+    steps = [o.label for o in outcomes if o.label is not None and o.label.action != "kept"]
+    if steps:
+        summary += f"; {label}: {_counts(steps)}"
+    _out(f"summary: {summary}")
+    return _finish(outcomes, client, key_env, "pushed", "push again")
+
+
+async def _label_command(client: AsyncPostHog, args: argparse.Namespace, key_env: str) -> int:
+    """``label NAME LABEL VERSION`` or ``label NAME LABEL --remove``, after reading where the
+    label points now (nothing is sent when it is there already, or not there to remove)."""
+    name, label = args.name, args.label
+    now = (await client.prompts.labels(name)).get(label)
+    if not args.remove:
+        step = await point_label(client, name, label, args.version, now, False, [])
+        _print_steps([step], summary=False)
+        return _finish([step], client, key_env, "labelled", "run it again")
+    if now is None:
+        raise NotLabelledError(f"{name} has no label {label}; nothing was changed")
+    await client.prompts.remove_label(name, label)
+    _out(f"{'remove':>9}  {name}: {label} removed (it was at version {now})")
+    return 0
+
+
+def _print_steps(outcomes: list[Outcome], *, summary: bool = True) -> None:
+    for outcome in sorted(outcomes, key=lambda o: o.name):
+        _out(f"{outcome.action:>9}  {outcome.name}: {outcome.detail}")
+    if summary:
+        _out(f"summary: {_counts(outcomes)}")
+
+
+def _counts(outcomes: list[Outcome]) -> str:
+    """``1 create, 2 unchanged``: how many of each action, in alphabetical order."""
+    return ", ".join(f"{n} {a}" for a, n in sorted(Counter(o.action for o in outcomes).items()))
+
+
+FAILED = ("refused", "skipped", "error", "conflict")
+
+
+def _finish(
+    outcomes: list[Outcome], client: AsyncPostHog, key_env: str, done: str, again: str
+) -> int:
+    """The exit status once every line is printed: a refused write (the same for every
+    prompt) is one configuration error (2); any other failure one ``error:`` line (1)."""
+    failures = {
+        o.name: [s for s in (o, o.label) if s is not None and s.action in FAILED] for o in outcomes
+    }
+    refusal = next((s.refusal for ss in failures.values() for s in ss if s.refusal), None)
+    if refusal is not None:
         _out(end="", flush=True)
-        count = sum(o.action in ("refused", "skipped", "error", "conflict") for o in outcomes)
+        count = sum(bool(steps) for steps in failures.values())
         raise _errors.ConfigurationError(
-            f"{count} prompt(s) not pushed: {_write_problem(refusal, client, key_env)}"
+            f"{count} prompt(s) not {done}: {_write_problem(refusal, client, key_env, again)}"
         )
-    failed = sorted(f"{o.name} ({o.action})" for o in outcomes if o.action in ("conflict", "error"))
+    failed = sorted(
+        f"{o.name} ({'' if step is o else 'label '}{step.action})"
+        for o in outcomes
+        for step in failures[o.name]
+        if step.action in ("conflict", "error")
+    )
     if failed:
         _out(end="", flush=True)
-        print(f"error: {len(failed)} prompt(s) not pushed: {', '.join(failed)}", file=sys.stderr)
+        print(f"error: {len(failed)} prompt(s) not {done}: {', '.join(failed)}", file=sys.stderr)
         return 1
     return 0
 
