@@ -10,11 +10,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cli_support import PROJECT, cli_server, writer_state
+from posthog_api_client.types import UNSET
 
 from posthog_api.cli import main
+from posthog_api.resources.prompts import Prompts
 from posthog_api.testing import ServerState
 
 KEY = "phx_cli_labels_key_0123456789"
@@ -129,8 +132,6 @@ def test_pull_label_from_a_server_that_ignores_the_filter_writes_nothing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     server.seed_prompt("greet", "draft", versions=["released"], labels={"production": 1})
-    from posthog_api.resources.prompts import Prompts
-
     real_list = Prompts.list
 
     def older_posthog(self, **query):  # type: ignore[no-untyped-def]
@@ -245,6 +246,41 @@ def test_promote_moves_production_to_staging_for_every_prompt_with_staging(
     assert main(promote) == 0
     assert lines(capsys.readouterr().out)[-1] == "summary: 3 unchanged"
     assert writes(server) == 0
+
+
+def test_promote_without_all_labels_reads_the_target_in_a_second_pass(
+    server: ServerState, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server whose list rows lack ``all_labels`` still skips what is there already."""
+    seed_pipeline(server)
+    real_list = Prompts.list
+
+    class WithoutAllLabels:
+        def __init__(self, paginator: Any) -> None:
+            self.paginator = paginator
+
+        def __await__(self) -> Any:
+            return self.paginator.__await__()
+
+        async def collect(self) -> list[Any]:
+            rows = await self.paginator.collect()
+            for row in rows:
+                row.all_labels = UNSET
+            return rows
+
+    def older_rows(self, **query):  # type: ignore[no-untyped-def]
+        return WithoutAllLabels(real_list(self, **query))
+
+    monkeypatch.setattr(Prompts, "list", older_rows)
+    assert main(["prompts", "promote", "--from", "staging", "--to", "production"]) == 0
+    assert lines(capsys.readouterr().out) == [
+        "move  a: production moved from version 1 to 2",
+        "unchanged  b: production already at version 1",
+        "set  c: production set at version 3",
+        "summary: 1 move, 1 set, 1 unchanged",
+    ]
+    assert server.request_count("GET", f"/api/projects/{PROJECT}/llm_prompts/") == 3
+    assert server.request_count("PUT") == 2
 
 
 def test_promote_only_the_named_prompts(
