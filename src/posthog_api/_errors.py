@@ -326,6 +326,12 @@ def status_error(
     cls, hint = _BY_STATUS.get(status) or _fallback(status, response)
     if status == 404 and is_configuration_404(detail):
         cls, hint = ProjectNotFoundError, PROJECT_HINT
+        if "/api/projects/" in path and "endpoint" in (detail or "").lower():
+            hint += (
+                "; or a self-hosted PostHog older than its /api/projects/ routes serves this "
+                "one only under /api/environments/: name it in environment_routes=[...] "
+                "(POSTHOG_ENVIRONMENT_ROUTES)"
+            )
     text += f". Next: {hint}."
     extra: dict[str, Any] = {}
     if status == 403 and detail and "missing required scope" in detail:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from posthog_api import AsyncPostHog, ConfigurationError, _deprecation
+from posthog_api import AsyncPostHog, ConfigurationError, ProjectNotFoundError, _deprecation
 
 from .conftest import KEY, PROJECT, MakeClient, Server
 
@@ -53,7 +53,7 @@ async def test_environment_routes_sends_the_named_namespaces_through_the_alias(
     with warnings.catch_warnings(record=True):
         warnings.simplefilter("always")
         await client.prompts.create("aliased", "Hi")
-        await client.prompts.get("aliased")
+        await client.prompts.fetch("aliased")
     await client.datasets.list()
     by_path = {r.path: r.status for r in server.log()}
     assert by_path == {
@@ -195,3 +195,23 @@ async def test_hostile_deprecation_headers_are_shown_bounded_and_printable() -> 
     (message,) = _deprecations(caught)
     assert "\x1b" not in message and len(message) < 700
     assert "sunset soon?[31m" in message
+
+
+async def test_an_old_self_hosted_posthog_works_once_its_alias_routes_are_named(
+    make_client: MakeClient, server: Server
+) -> None:
+    """A server routing prompts only under /api/environments/ (as PostHog before the move):
+    the canonical route is "Endpoint not found."; environment_routes makes it work."""
+    server.state.environments_only = frozenset({"llm_prompts"})
+    server.state.seed_prompt("legacy", "Hi {{name}}")
+    canonical = make_client()
+    with pytest.raises(ProjectNotFoundError) as caught:
+        await canonical.prompts.get("legacy")
+    assert "environment_routes=[...] (POSTHOG_ENVIRONMENT_ROUTES)" in str(caught.value)
+    legacy = make_client(environment_routes=["prompts"])
+    with warnings.catch_warnings(record=True) as caught_warnings:
+        warnings.simplefilter("always")
+        prompt = await legacy.prompts.get("legacy")
+        datasets = await legacy.datasets.list()  # still canonical: served there
+    assert (prompt.name, prompt.version, datasets.count) == ("legacy", 1, 0)
+    assert len(_deprecations(caught_warnings)) == 1
