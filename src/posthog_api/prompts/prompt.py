@@ -26,6 +26,7 @@ template, say) a fresh list or dict of the same shape, its string values filled.
 _JSON = list[Any] | dict[str, Any]
 # JSON's own whitespace, then the start of a list or object: only such texts are parsed.
 _JSON_START = re.compile(r"[ \t\n\r]*[\[{]")
+_JSON_FIRST = frozenset("[{ \t\n\r")  # a cheaper first test, for text prompts' sake
 
 
 def _parse_datetime(value: Any) -> datetime | None:
@@ -169,11 +170,11 @@ class Prompt:
         """The content as a list or dict when it is JSON (a JSON value, or a string holding
         a JSON list or object, as PostHog sends it); ``None`` for a text prompt."""
         content = self.prompt
-        if isinstance(content, list | dict):
-            return content
-        if isinstance(content, str) and _JSON_START.match(content):
-            return _parse_json(content)
-        return None
+        if isinstance(content, str):
+            if content[:1] in _JSON_FIRST and _JSON_START.match(content):
+                return _parse_json(content)
+            return None
+        return content if isinstance(content, list | dict) else None
 
     @property
     def variables(self) -> list[str]:
