@@ -85,6 +85,14 @@ def test_json_value_and_json_string_compile_alike() -> None:
     assert out["messages"][1] == {"role": "user", "content": 'Why "x"?'}
 
 
+def test_json_text_after_leading_whitespace_is_json() -> None:
+    prompt = make("\n\t " + json.dumps(CHAT) + "\r\n")
+    assert prompt.compile(company="A", question='"') == [
+        {"role": "system", "content": "You help A customers."},
+        {"role": "user", "content": '"'},
+    ]
+
+
 def test_nested_structures_are_walked_and_non_strings_untouched() -> None:
     content = {
         "temperature": 0.2,
