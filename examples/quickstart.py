@@ -95,7 +95,7 @@ async def tour(settings: dict[str, str], *, real: bool = False) -> None:
         say(f"get -> version {prompt.version} from {prompt.source} in {cold_ms:.1f} ms")
         say(f"get -> version {again.version} from {again.source} in {warm_us:.1f} µs")
         say(f"variables: {', '.join(prompt.variables)}")
-        say("compiled: " + prompt.compile(customer="Ada", plan="pro", company="Hedgehog Inc"))
+        say(f"compiled: {prompt.compile(customer='Ada', plan='pro', company='Hedgehog Inc')}")
         stats = posthog.prompts.stats()
         say(f"cache: {stats.hits} hit(s), {stats.misses} miss(es)")
 

@@ -36,7 +36,7 @@ from ._version import __version__
 if TYPE_CHECKING:
     from ._client import AsyncPostHog
     from ._pagination import AsyncPaginator, Page
-    from .prompts import Prompt, PromptDiff, PromptLabel
+    from .prompts import CompiledPrompt, Prompt, PromptDiff, PromptLabel
 
 __all__ = [
     "APIConnectionError",
@@ -47,6 +47,7 @@ __all__ = [
     "AsyncPostHog",
     "AuthenticationError",
     "BadRequestError",
+    "CompiledPrompt",
     "ConfigurationError",
     "ConflictError",
     "InternalServerError",
@@ -73,6 +74,7 @@ _LAZY = {
     "AsyncPostHog": "._client",
     "AsyncPaginator": "._pagination",
     "Page": "._pagination",
+    "CompiledPrompt": ".prompts",
     "Prompt": ".prompts",
     "PromptDiff": ".prompts",
     "PromptLabel": ".prompts",

@@ -4,18 +4,29 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from functools import lru_cache
+from typing import Any, Literal, TypeAlias, cast
 
-from posthog_api._errors import InvalidRequestError
+from posthog_api._errors import InvalidRequestError, MissingVariablesError
 from posthog_api.prompts import template
 
-__all__ = ["Prompt", "PromptSource"]
+__all__ = ["CompiledPrompt", "Prompt", "PromptSource"]
 
 PromptSource = Literal["api", "cache", "stale", "fallback"]
+
+CompiledPrompt: TypeAlias = str | list[Any] | dict[str, Any]
+"""What :meth:`Prompt.compile` gives: a string for a text prompt; for a JSON prompt (a chat
+template, say) a fresh list or dict of the same shape, its string values filled."""
+
+_JSON = list[Any] | dict[str, Any]
+# JSON's own whitespace, then the start of a list or object: only such texts are parsed.
+_JSON_START = re.compile(r"[ \t\n\r]*[\[{]")
+_JSON_FIRST = frozenset("[{ \t\n\r")  # a cheaper first test, for text prompts' sake
 
 
 def _parse_datetime(value: Any) -> datetime | None:
@@ -44,6 +55,72 @@ def label_names(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list):
         return ()
     return tuple(item for item in value if isinstance(item, str))
+
+
+@lru_cache(maxsize=1024)
+def _parse_json(text: str) -> _JSON | None:
+    """The list or object a JSON-encoded prompt holds, or ``None`` when ``text`` is not one.
+
+    Memoised per text, as :func:`.template._parse` is: the result is shared, never mutated.
+    Too deep for Python's parser counts as not JSON (the prompt stays text).
+    """
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return value if isinstance(value, list | dict) else None
+
+
+def _strings(content: _JSON) -> Iterator[str]:
+    """The string values of ``content`` (not its keys), depth first, in order.
+
+    Iterative, with a stack of iterators, so any depth the JSON parser accepted is walked.
+    """
+    stack: list[Iterator[Any]] = [iter(content.values() if isinstance(content, dict) else content)]
+    while stack:
+        for value in stack[-1]:
+            if isinstance(value, str):
+                yield value
+            elif isinstance(value, list | dict):
+                stack.append(iter(value.values() if isinstance(value, dict) else value))
+                break
+        else:
+            stack.pop()
+
+
+def _empty_like(value: _JSON) -> _JSON:
+    return {} if isinstance(value, dict) else [None] * len(value)
+
+
+def _fill(content: _JSON, variables: Mapping[str, Any]) -> tuple[_JSON, list[str]]:
+    """A fresh copy of ``content`` with each string value compiled as a text (missing
+    placeholders left as written), and the missing names in order of first use.
+
+    A value's text replaces its placeholder inside the string: it is data, whatever its
+    characters, and never becomes JSON syntax. Keys and non-string values are kept.
+    """
+    missing: dict[str, None] = {}
+    root = _empty_like(content)
+    stack: list[tuple[Iterator[tuple[Any, Any]], Any]] = []
+    stack.append((iter(content.items() if isinstance(content, dict) else enumerate(content)), root))
+    while stack:
+        pairs, target = stack[-1]
+        for key, value in pairs:
+            if isinstance(value, str):
+                for name in template.variables(value):
+                    if name not in variables:
+                        missing[name] = None
+                target[key] = template.compile(value, variables, strict=False)
+            elif isinstance(value, list | dict):
+                target[key] = child = _empty_like(value)
+                items = value.items() if isinstance(value, dict) else enumerate(value)
+                stack.append((iter(items), child))
+                break
+            else:
+                target[key] = value
+        else:
+            stack.pop()
+    return root, list(missing)
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -118,18 +195,42 @@ class Prompt:
             return self.prompt
         return json.dumps(self.prompt, ensure_ascii=False, separators=(",", ":"))
 
+    def _json(self) -> _JSON | None:
+        """The content as a list or dict when it is JSON (a JSON value, or a string holding
+        a JSON list or object, as PostHog sends it); ``None`` for a text prompt."""
+        content = self.prompt
+        if isinstance(content, str):
+            if content[:1] in _JSON_FIRST and _JSON_START.match(content):
+                return _parse_json(content)
+            return None
+        return content if isinstance(content, list | dict) else None
+
     @property
     def variables(self) -> list[str]:
-        """The ``{{variable}}`` names in :attr:`text`, de-duplicated, in order of first use."""
-        return template.variables(self.text)
+        """The ``{{variable}}`` names, de-duplicated, in order of first use: in the text, or
+        in the string values of a JSON prompt (depth first; keys are not templates)."""
+        content = self._json()
+        if content is None:
+            return template.variables(self.text)
+        return list(
+            dict.fromkeys(n for text in _strings(content) for n in template.variables(text))
+        )
 
     def compile(
         self, variables: Mapping[str, Any] | None = None, /, *, strict: bool = True, **more: Any
-    ) -> str:
-        """:attr:`text` with its ``{{variables}}`` filled in (see :mod:`.template`), given as
+    ) -> CompiledPrompt:
+        """The prompt with its ``{{variables}}`` filled in (see :mod:`.template`), given as
         keywords or as a mapping (any name, ``strict`` included); ``strict`` raises
-        :class:`~posthog_api.MissingVariablesError` for any not given. A JSON prompt fills
-        its compact JSON text, inserting values as is (not escaped)."""
+        :class:`~posthog_api.MissingVariablesError` naming every one not given, and
+        ``strict=False`` leaves their placeholders as written.
+
+        A text prompt gives a string. A JSON prompt (a list or an object, sent as JSON or as
+        a JSON-encoded string: a chat template) gives a fresh list or dict of the same shape
+        whose string values are filled, each value's text inserted as data: quotes, newlines
+        or ``"},{"role": ...`` in a value stay inside that string. Keys and non-string values
+        are kept as written. A string that is not a JSON list or object (``{"n": {{n}}}``,
+        say) is text, filled as text.
+        """
         if variables is not None and not isinstance(variables, Mapping):
             raise InvalidRequestError(
                 f"compile() takes the variables as a mapping or as keywords, got "
@@ -137,7 +238,32 @@ class Prompt:
             )
         if not isinstance(strict, bool):
             raise InvalidRequestError(f"strict must be True or False, got {type(strict).__name__}")
-        return template.compile(self.text, {**(variables or {}), **more}, strict=strict)
+        given = {**(variables or {}), **more}
+        content = self._json()
+        if content is None:
+            return template.compile(self.text, given, strict=strict)
+        filled, missing = _fill(content, given)
+        if strict and missing:
+            raise MissingVariablesError(missing)
+        return filled
+
+    def messages(
+        self, variables: Mapping[str, Any] | None = None, /, *, strict: bool = True, **more: Any
+    ) -> list[dict[str, Any]]:
+        """:meth:`compile` of a chat prompt (a JSON list of ``{"role": ..., "content": ...}``
+        messages), typed as such; any other prompt raises
+        :class:`~posthog_api.InvalidRequestError` before anything is filled."""
+        content = self._json()
+        if not (
+            isinstance(content, list)
+            and all(isinstance(m, dict) and isinstance(m.get("role"), str) for m in content)
+        ):
+            kind = "text" if content is None else "JSON that is not a list of messages"
+            raise InvalidRequestError(
+                f"prompt {self.name!r} version {self.version} is not a chat prompt (a JSON list "
+                f'of {{"role": ..., "content": ...}} messages) but {kind}: use compile() for it'
+            )
+        return cast(list[dict[str, Any]], self.compile(variables, strict=strict, **more))
 
     def __repr__(self) -> str:
         label = "" if self.label is None else f", label={self.label!r}"

@@ -6,7 +6,9 @@ optional spaces/tabs, ``}}``; anything else is literal (JSON braces, ``{{ }}``, 
 ``str`` as is, ``None`` as "" (and counts as given), ``dict``/``list``/``tuple`` as JSON,
 anything else via ``str()``. Strict mode raises :class:`~posthog_api.MissingVariablesError`
 naming every missing variable once, in order of first use; ``strict=False`` leaves their
-placeholders as written. A text is parsed once (memoised).
+placeholders as written. A text is parsed once (memoised). These functions fill a text as
+text; :meth:`~posthog_api.Prompt.compile` of a JSON prompt applies them to each of its string
+values, so there a value is data inside a string, never JSON syntax.
 """
 
 from __future__ import annotations
