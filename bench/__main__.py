@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from . import cache, imports, memory, overhead, pagination, throughput
+from . import cache, imports, memory, overhead, pagination, throughput, warmup
 from ._harness import FULL, QUICK, Row, Sizes, failed_row, header, table
 
 # Row group -> (what it measures, its runner, the rows to show if it breaks).
@@ -35,6 +35,14 @@ GROUPS: dict[str, tuple[str, Callable[[Sizes], list[Row]], list[tuple[str, str, 
     ),
     "e": ("import time", imports.run, [("e1", "import time", "<= 150 ms")]),
     "f": ("paginator memory", memory.run, [("f", "paginator memory", "<= 1.5x")]),
+    "g": (
+        "warming labelled prompts",
+        warmup.run,
+        [
+            ("g1", "warm-up requests, prefetch", "2 + 0"),
+            ("g2", "warm-up requests, per name", "200"),
+        ],
+    ),
 }
 
 

@@ -43,6 +43,7 @@ class Sizes:
     import_runs: int  # (e)
     memory_small: int  # (f) items
     memory_large: int
+    warmup_rounds: int  # (g) alternating rounds of each contender
 
 
 FULL = Sizes(
@@ -62,6 +63,7 @@ FULL = Sizes(
     import_runs=5,
     memory_small=10_000,
     memory_large=100_000,
+    warmup_rounds=5,
 )
 
 QUICK = Sizes(
@@ -81,6 +83,7 @@ QUICK = Sizes(
     import_runs=2,
     memory_small=1_000,
     memory_large=10_000,
+    warmup_rounds=1,
 )
 
 

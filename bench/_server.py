@@ -1,9 +1,10 @@
 """The local server with one big dataset, in its own process, for the pagination row.
 
-``python -m bench._server ITEMS LATENCY`` seeds a dataset with ``ITEMS`` items straight
+``python -m bench._server ITEMS LATENCY [PROMPTS]`` seeds a dataset with ``ITEMS`` items
+(and ``PROMPTS`` prompts of two versions, labelled ``production`` at version 1) straight
 into a :class:`~posthog_api.testing.ServerState`, sets the latency fault to ``LATENCY``
-seconds, serves it on a free loopback port and prints ``{"url": ..., "dataset": ...}`` as
-one JSON line; it exits when its stdin is closed.
+seconds, serves it on a free loopback port and prints ``{"url": ..., "dataset": ..., "prompts":
+[...]}`` as one JSON line; it exits when its stdin is closed.
 
 Its own process, so that the server's CPU does not compete with the client's for one
 GIL: row c measures how the client overlaps pages, not the server's CPU.
@@ -32,6 +33,8 @@ from posthog_api.testing.resources import insert
 KEY = "phx_bench_local_key"
 PROJECT = "1"
 OPERATION = "dataset_items_list"
+LABEL = "production"
+LABELLED_PREFIX = "warm-"
 
 
 def seed(state: ServerState, items: int) -> str:
@@ -93,14 +96,25 @@ def memoize_item_lists(state: ServerState, dataset: str, items: int) -> None:
     server_app.HANDLERS[OPERATION] = memoized
 
 
+def seed_labelled_prompts(state: ServerState, count: int) -> list[str]:
+    """``count`` prompts of two versions each, ``production`` on version 1 (not the latest)."""
+    names = [f"{LABELLED_PREFIX}{index:04d}" for index in range(count)]
+    for name in names:
+        state.seed_prompt(name, f"{name} v2: {{{{question}}}}", versions=[f"{name} v1"])
+        state.seed_label(name, LABEL, 1)
+    return names
+
+
 def main() -> None:
     items, latency = int(sys.argv[1]), float(sys.argv[2])
+    prompts = int(sys.argv[3]) if len(sys.argv) > 3 else 0
     state = ServerState(project_id=PROJECT, keys={KEY: ["*"]})
     dataset = seed(state, items)
     memoize_item_lists(state, dataset, items)
+    names = seed_labelled_prompts(state, prompts)
     state.faults.set_latency(latency)
     with run_in_thread(state) as url:
-        print(json.dumps({"url": url, "dataset": dataset}), flush=True)
+        print(json.dumps({"url": url, "dataset": dataset, "prompts": names}), flush=True)
         sys.stdin.read()
 
 

@@ -32,11 +32,11 @@ KEY = "phx_bench_local_key"  # bench._server's key
 
 
 @contextlib.contextmanager
-def serve(items: int, latency: float) -> Iterator[dict[str, str]]:
-    """Start ``bench._server`` and yield its ``{"url", "dataset"}``; stop it afterwards."""
+def serve(items: int, latency: float, prompts: int = 0) -> Iterator[dict[str, Any]]:
+    """Start ``bench._server`` and yield its ``{"url", "dataset", "prompts"}``; stop it after."""
     root = Path(__file__).resolve().parents[1]
     process = subprocess.Popen(
-        [sys.executable, "-m", "bench._server", str(items), str(latency)],
+        [sys.executable, "-m", "bench._server", str(items), str(latency), str(prompts)],
         cwd=root,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-ROWS = ("a1", "a2", "b", "c", "d1", "d2", "d3", "d4", "e1", "e2", "f")
+ROWS = ("a1", "a2", "b", "c", "d1", "d2", "d3", "d4", "e1", "e2", "f", "g1", "g2", "g3")
 
 
 @pytest.mark.slow
