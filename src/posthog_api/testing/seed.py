@@ -43,6 +43,9 @@ DEMO_PROMPTS: dict[str, list[Any]] = {
     ],
 }
 
+# What a team running the support bot would have: production behind staging.
+DEMO_LABELS: dict[str, dict[str, int]] = {"support-bot": {"production": 2, "staging": 3}}
+
 
 def seed_demo(state: ServerState) -> dict[str, Any]:
     """Fill ``state`` with demo data; returns the ids of what it made."""
@@ -50,6 +53,9 @@ def seed_demo(state: ServerState) -> dict[str, Any]:
         for name, versions in DEMO_PROMPTS.items():
             for content in versions:
                 prompts.create_prompt(state, name, content)
+        for name, labels in DEMO_LABELS.items():
+            for label, version in labels.items():
+                prompts.set_label(state, name, label, version)
         dataset = insert(
             state,
             state.datasets,
