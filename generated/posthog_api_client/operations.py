@@ -38,6 +38,9 @@ class Operation(NamedTuple):
     success: tuple[int, ...] = ()
     call: str = ""  # what the user calls: "datasets.create" is posthog.datasets.create
     params: tuple[Param, ...] = ()
+    deprecated: bool = (
+        False  # the spec marks it deprecated: the SDK warns when it is called
+    )
 
 
 OPERATIONS: dict[str, Operation] = {
@@ -286,6 +289,7 @@ OPERATIONS: dict[str, Operation] = {
             Param("select", "select", "query", "json", array=True, item="str"),
             Param("where", "where", "query", "json", array=True, item="str"),
         ),
+        deprecated=True,
     ),
     "integrations_authorize_retrieve": Operation(
         "integrations_authorize_retrieve",
@@ -487,6 +491,7 @@ OPERATIONS: dict[str, Operation] = {
         (),
         "prompts.delete",
         (Param("id", "id", "path", "uuid", required=True),),
+        deprecated=True,
     ),
     "llm_prompts_list": Operation(
         "llm_prompts_list",
@@ -709,6 +714,7 @@ OPERATIONS: dict[str, Operation] = {
         (200,),
         "prompts.update",
         (Param("id", "id", "path", "uuid", required=True),),
+        deprecated=True,
     ),
     "llm_prompts_resolve_name_retrieve": Operation(
         "llm_prompts_resolve_name_retrieve",
@@ -744,6 +750,7 @@ OPERATIONS: dict[str, Operation] = {
         (200,),
         "prompts.retrieve",
         (Param("id", "id", "path", "uuid", required=True),),
+        deprecated=True,
     ),
     "logs_attributes_retrieve": Operation(
         "logs_attributes_retrieve",

@@ -307,6 +307,8 @@ class AsyncPostHog(resources.Namespaces):
         ``with_status``: return ``(status, parsed)``, for a caller that tells 201 from 200."""
         if self._denied and operation.operation_id in self._denied:
             raise self._scope_error(operation)
+        if operation.deprecated:
+            _deprecation.called(operation.call, f"{operation.method} {operation.path}")
         url, params = self._url(operation, path, query, extra_query)
         content = None
         if body_model is not None:

@@ -83,10 +83,8 @@ def note(call: str, route: str, response: httpx.Response) -> None:
     headers = response.headers
     if "deprecation" not in headers and "sunset" not in headers:
         return
-    with _lock:
-        if route in _warned:
-            return
-        _warned.add(route)
+    if not _first(route):
+        return
     sunset = _shown(headers.get("sunset", ""))
     match = _SUCCESSOR.search(headers.get("link", ""))
     successor = _shown(match.group(1)) if match else ""
@@ -102,6 +100,28 @@ def note(call: str, route: str, response: httpx.Response) -> None:
             else "upgrade posthog-api-async, or check the API's changelog."
         )
     )
+    _emit(message)
+
+
+def called(call: str, route: str) -> None:
+    """Warn once per process that ``posthog.<call>`` is an operation the API description
+    marks deprecated (PostHog's newest server may not route it at all)."""
+    if _first(f"called {route}"):
+        _emit(
+            f"posthog.{call} ({route}) is deprecated in the API description: PostHog's newest "
+            f"server may answer it 404. Next: see help(posthog.{call}) for what to use instead."
+        )
+
+
+def _first(key: str) -> bool:
+    with _lock:
+        if key in _warned:
+            return False
+        _warned.add(key)
+        return True
+
+
+def _emit(message: str) -> None:
     warnings.warn(message, DeprecationWarning, stacklevel=4)
     logger.warning("%s", message)
 

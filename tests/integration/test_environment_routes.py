@@ -215,3 +215,40 @@ async def test_an_old_self_hosted_posthog_works_once_its_alias_routes_are_named(
         datasets = await legacy.datasets.list()  # still canonical: served there
     assert (prompt.name, prompt.version, datasets.count) == ("legacy", 1, 0)
     assert len(_deprecations(caught_warnings)) == 1
+
+
+async def test_calling_an_operation_the_spec_deprecates_warns_once(
+    make_client: MakeClient, server: Server
+) -> None:
+    """The by-id prompt routes are deprecated (PostHog's newest server answers 404)."""
+    client = make_client()
+    created = await client.prompts.create("by-id", "Hi")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(2):
+            row = await client.prompts.retrieve(created.id)
+        await client.prompts.fetch("by-id")  # not deprecated: no warning
+    assert row.name == "by-id"
+    assert _deprecations(caught) == [
+        "posthog.prompts.retrieve (GET /api/projects/{project_id}/llm_prompts/{id}/) is "
+        "deprecated in the API description: PostHog's newest server may answer it 404. "
+        "Next: see help(posthog.prompts.retrieve) for what to use instead."
+    ]
+
+
+async def test_the_newest_posthog_answers_the_by_id_routes_404(
+    make_client: MakeClient, server: Server
+) -> None:
+    from posthog_api import NotFoundError
+    from posthog_api.testing import BY_ID_PROMPT_OPERATIONS
+
+    client = make_client()
+    created = await client.prompts.create("gone", "Hi")
+    server.state.unrouted = frozenset(BY_ID_PROMPT_OPERATIONS)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(NotFoundError):
+            await client.prompts.retrieve(created.id)
+        by_version_id = await client.prompts.get("gone", version_id=created.id)  # the successor
+    assert by_version_id.version == 1
+    assert len(_deprecations(caught)) == 1
