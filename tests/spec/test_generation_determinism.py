@@ -13,6 +13,10 @@ import pytest
 from .generator import generate
 from .spec_util import ROOT, SPEC_PATH
 
+# Two full generations (~7 s): `make test` runs check-generated itself, so this runs with
+# the slow tests (`make test-slow`, a step of .ci/run).
+pytestmark = pytest.mark.slow
+
 COMMITTED = ROOT / "generated" / "posthog_api_client"
 EXCLUDED = {"__pycache__", ".ruff_cache"}
 
