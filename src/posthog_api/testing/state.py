@@ -164,32 +164,16 @@ class ServerState:
 
     # ------------------------------------------------------------- seeding
     # Plain calls (no event loop) for a test to arrange its data; see seed.py.
-    def seed_prompt(
-        self,
-        name: str,
-        prompt: Any,
-        *,
-        versions: Sequence[Any] = (),
-        labels: Iterable[str] | Mapping[str, int] = (),
-        config: Mapping[str, Any] | None = None,
-        version_description: str | None = None,
-    ) -> Row:
-        """Store ``versions`` (oldest first) then ``prompt`` as the latest; returns it.
+    def seed_prompt(self, name: str, prompt: Any, **options: Any) -> Row:
+        """Store a prompt (``prompt`` as its latest version); returns it.
 
-        ``config`` and ``version_description`` belong to the latest version. ``labels``
-        is a list of label names (set on the latest version) or ``{label: version}``.
+        ``options`` are :func:`posthog_api.testing.seed.seed_prompt`'s keywords:
+        ``versions`` (older contents, oldest first), ``labels`` (names set on the latest,
+        or ``{label: version}``), ``config`` and ``version_description`` (of the latest).
         """
         from .seed import seed_prompt
 
-        return seed_prompt(
-            self,
-            name,
-            prompt,
-            versions=versions,
-            labels=labels,
-            config=config,
-            version_description=version_description,
-        )
+        return seed_prompt(self, name, prompt, **options)
 
     def seed_label(self, prompt_name: str, label: str, version: int | None = None) -> Row:
         """Point ``label`` at ``version`` (the latest when None) of a stored prompt."""
