@@ -232,9 +232,13 @@ def _what(change: sw.Change) -> str:
         if (
             sw.route_key("GET", before) == sw.route_key("GET", after)
             and ours_prefix
-            and (ours_prefix != theirs_prefix)
+            and theirs_prefix
+            and ours_prefix != theirs_prefix
         ):
-            text = f"upstream serves it only under /api/{theirs_prefix}/ ({after})"
+            text = (
+                f"upstream serves it only under /api/{theirs_prefix}/, "
+                f"ours under /api/{ours_prefix}/"
+            )
         else:
             text = f"route: ours {before}, upstream {after}"
     elif kind == "operation_id":
@@ -285,22 +289,6 @@ def build_report(
     return report
 
 
-def shared_changes(findings: list[Finding]) -> dict[tuple[Any, ...], list[Finding]]:
-    """Differences inside one of our component schemas met by two or more operations."""
-    seen: dict[tuple[Any, ...], list[Finding]] = {}
-    for finding in findings:
-        for change in finding.changes:
-            if change.origin:
-                users = seen.setdefault(_shared_key(change), [])
-                if finding not in users:
-                    users.append(finding)
-    return {key: users for key, users in seen.items() if len(users) > 1}
-
-
-def _shared_key(change: sw.Change) -> tuple[Any, ...]:
-    return (change.origin, change.kind, repr(change.before), repr(change.after))
-
-
 def render_text(report: Report) -> str:
     stricter = sum(1 for f in report.findings if any(is_stricter(c) for c in f.changes))
     lines = [
@@ -309,21 +297,17 @@ def render_text(report: Report) -> str:
         f"differ ({stricter} where ours is STRICTER); {len(report.removed)} removed upstream; "
         f"{len(report.new)} new upstream in our resource areas.",
     ]
-    shared = shared_changes(report.findings)
+    groups = sw.group((f.ours.operation_id, c) for f in report.findings for c in f.changes)
+    shared = [(change, ids) for change, ids in groups if len(ids) > 1]
     if shared:
-        lines += ["", "In schemas several operations share:"]
-    listed: set[tuple[Any, ...]] = set()
+        lines += ["", "The same difference in several operations (a schema or prefix they share):"]
+        for change, ids in shared:
+            subject = change.origin or ("route" if change.kind == "path" else change.place)
+            lines.append(f"  - {subject}: {_what(change)}")
+            lines.append(f"      in {len(ids)} operations: {', '.join(ids)}")
+    alone = {id(change) for change, ids in groups if len(ids) == 1}
     for finding in report.findings:
-        for change in finding.changes:
-            key = _shared_key(change)
-            if key in shared and key not in listed:
-                listed.add(key)
-                users = shared[key]
-                names = ", ".join(f.ours.operation_id for f in users)
-                lines.append(f"  - {change.origin}: {_what(change)}")
-                lines.append(f"      in {len(users)} operations: {names}")
-    for finding in report.findings:
-        own = [c for c in finding.changes if _shared_key(c) not in shared]
+        own = [c for c in finding.changes if id(c) in alone]
         if not own:
             continue
         how = "" if finding.matched_by == "route" else "  (matched by operationId)"

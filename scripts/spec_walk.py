@@ -30,6 +30,7 @@ MAX_DEPTH = 12  # nesting below which fields are not walked (guards against huge
 _TEMPLATE = re.compile(r"\{[^}/]*\}")
 _NO_BODY = "no body"
 _SCHEMAS = "#/components/schemas/"
+_PARAMETERS = "#/components/parameters/"
 
 
 class DocumentError(Exception):
@@ -373,7 +374,7 @@ def fields(op: Operation, walker: Walker) -> dict[tuple[str, str], Shape]:
     """Every parameter, body field and 2xx response field of ``op`` (computed once)."""
     if op._fields is None:
         out: dict[tuple[str, str], Shape] = {}
-        for param in _parameters(op, walker):
+        for param, named in _parameters(op, walker):
             location = str(param.get("in", ""))
             name = str(param.get("name", ""))
             schema = param.get("schema", {})
@@ -382,7 +383,9 @@ def fields(op: Operation, walker: Walker) -> dict[tuple[str, str], Shape]:
             flat = walker.flatten(schema, location, name, param.get("required") is True, "request")
             root = flat[(location, name)]
             own = _clean(param.get("description", ""))
-            flat[(location, name)] = replace(root, description=own or root.description)
+            flat[(location, name)] = replace(
+                root, description=own or root.description, origin=named or root.origin
+            )
             out.update(flat)
         body, _ = walker.deref(op.raw.get("requestBody"))
         if isinstance(body, dict) and body:
@@ -402,13 +405,16 @@ def fields(op: Operation, walker: Walker) -> dict[tuple[str, str], Shape]:
     return op._fields
 
 
-def _parameters(op: Operation, walker: Walker) -> list[dict[str, Any]]:
-    """The path item's parameters overridden by the operation's (by name and location)."""
-    merged: dict[tuple[str, str], dict[str, Any]] = {}
+def _parameters(op: Operation, walker: Walker) -> list[tuple[dict[str, Any], str]]:
+    """The path item's parameters overridden by the operation's (by name and location),
+    each with its name under components/parameters when it is one of those."""
+    merged: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
     for raw in [*op.path_item.get("parameters", ()), *op.raw.get("parameters", ())]:
-        param, _ = walker.deref(raw)
+        param, refs = walker.deref(raw)
+        named = [r[len(_PARAMETERS) :] for r in refs if r.startswith(_PARAMETERS)]
         if isinstance(param, dict) and param.get("in") in PARAM_LOCATIONS:
-            merged[(param["in"], str(param.get("name", "")))] = param
+            origin = f"parameter {named[-1]}" if named else ""
+            merged[(param["in"], str(param.get("name", "")))] = (param, origin)
     return list(merged.values())
 
 
@@ -546,3 +552,25 @@ def to_json(value: Any) -> Any:
             "required": value.required,
         }
     return value
+
+
+def group_key(operation_id: str, change: Change) -> tuple[Any, ...]:
+    """Changes with one key are one change met by several operations: the same difference
+    in one of our component schemas, or the same prefix move."""
+    if change.kind == "path":
+        before, after = split_prefix(change.before), split_prefix(change.after)
+        if before[0] and after[0] and before[0] != after[0]:
+            return ("prefix", before[0], after[0])
+    if change.origin:
+        return (change.origin, change.kind, repr(change.before), repr(change.after))
+    return (operation_id, change.where, change.kind, repr(change.before), repr(change.after))
+
+
+def group(items: Iterable[tuple[str, Change]]) -> list[tuple[Change, list[str]]]:
+    """(change, operation ids) in first-seen order, one per :func:`group_key`."""
+    groups: dict[tuple[Any, ...], tuple[Change, list[str]]] = {}
+    for operation_id, change in items:
+        entry = groups.setdefault(group_key(operation_id, change), (change, []))
+        if operation_id not in entry[1]:
+            entry[1].append(operation_id)
+    return list(groups.values())
