@@ -398,7 +398,8 @@ def build_report(repo: Path, base: str | None) -> Report:
     return report
 
 
-def _lines(changes: list[SpecChange], breaking: bool) -> list[str]:
+def _entries(changes: list[SpecChange], breaking: bool) -> list[str]:
+    """One entry per change; a change several operations share is one entry naming them."""
     chosen = [(c.operation.operation_id, c.change) for c in changes if c.breaking is breaking]
     labels = {c.operation.operation_id: c.operation.label for c in changes}
     out = []
@@ -409,14 +410,13 @@ def _lines(changes: list[SpecChange], breaking: bool) -> list[str]:
             out.append(f"  - {labels[ids[0]]}: {place}{text}")
         else:
             subject = change.origin or ("route" if change.kind == "path" else change.place)
-            out.append(f"  - {subject}: {text}")
-            out.append(f"      in {len(ids)} operations: {', '.join(ids)}")
+            out.append(f"  - {subject}: {text}\n      in {len(ids)} operations: {', '.join(ids)}")
     return out
 
 
 def render_text(report: Report) -> str:
-    breaking = _lines(report.spec, True) + [f"  - {c.text}" for c in report.python]
-    other = _lines(report.spec, False)
+    breaking = _entries(report.spec, True) + [f"  - {c.text}" for c in report.python]
+    other = _entries(report.spec, False)
     lines = [f"API changes since {report.base} ({report.commit}): {SPEC} and the Python API"]
     lines += ["", f"Breaking for SDK users ({len(breaking)}):", *(breaking or ["  (none)"])]
     lines += ["", f"Not breaking ({len(other)}):", *(other or ["  (none)"])]
