@@ -31,6 +31,7 @@ _TEMPLATE = re.compile(r"\{[^}/]*\}")
 _NO_BODY = "no body"
 _SCHEMAS = "#/components/schemas/"
 _PARAMETERS = "#/components/parameters/"
+_JSON_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean"}
 
 
 class DocumentError(Exception):
@@ -115,6 +116,7 @@ class _View:
     properties: dict[str, Any] = field(default_factory=dict)
     required: set[str] = field(default_factory=set)
     items: list[Any] = field(default_factory=list)
+    ref: str | None = None  # the component schema this is, when it is exactly one
 
 
 def _sorted_enum(values: Iterable[Any]) -> tuple[Any, ...]:
@@ -154,16 +156,24 @@ class Walker:
         return node, seen
 
     def view(self, node: Any, seen: tuple[str, ...] = ()) -> _View:
+        start = len(seen)
         node, seen = self.deref(node, seen)
         out = _View()
         if not isinstance(node, dict):
             return out
+        named = [r[len(_SCHEMAS) :] for r in seen[start:] if r.startswith(_SCHEMAS)]
+        single: list[str | None] = []  # the component a lone allOf/anyOf/oneOf branch names
         for sub in node.get("allOf", ()):
-            _merge_all(out, self.view(sub, seen))
+            sub_view = self.view(sub, seen)
+            single.append(sub_view.ref)
+            _merge_all(out, sub_view)
         for key in ("anyOf", "oneOf"):
             if key in node:
-                _merge_all(out, self._union([self.view(s, seen) for s in node[key]]))
+                branches = [self.view(s, seen) for s in node[key]]
+                single += [b.ref for b in branches if not _is_null(b)]
+                _merge_all(out, self._union(branches))
         _merge_all(out, _own(node))
+        out.ref = named[-1] if named else single[0] if len(single) == 1 else None
         if not out.types:
             if out.properties:
                 out.types.add("object")
@@ -214,11 +224,10 @@ class Walker:
         out: dict[tuple[str, str], Shape],
         depth: int,
     ) -> None:
-        target, seen_here = self.deref(node, seen)
-        named = [r for r in seen_here[len(seen) :] if r.startswith(_SCHEMAS)]
-        if named:
-            origin = named[-1][len(_SCHEMAS) :]
-        view = self.view(target, seen_here)
+        _, seen_here = self.deref(node, seen)
+        view = self.view(node, seen)
+        if view.ref:  # inside one of our components: say which, for grouping and fixing
+            origin = view.ref
         out[(section, path)] = Shape(
             types=frozenset(view.types - {"null"}),
             format=view.format,
@@ -277,6 +286,8 @@ def _own(node: dict[str, Any]) -> _View:
         out.nullable = out.nullable or None in node["enum"]
     elif "const" in node:
         out.enum = [node["const"]]
+    if out.enum is not None and not out.types:  # drf-spectacular's BlankEnum: enum [""] alone
+        out.types = {_JSON_TYPES[type(v)] for v in out.enum if type(v) in _JSON_TYPES}
     out.read_only = node.get("readOnly") is True
     out.write_only = node.get("writeOnly") is True
     out.description = node.get("description", "") or ""
@@ -531,7 +542,7 @@ def show(value: Any) -> str:
     if isinstance(value, frozenset):
         return "|".join(sorted(value)) if value else "any"
     if isinstance(value, tuple):
-        return ", ".join(json.dumps(v) if not isinstance(v, str) else v for v in value) or "-"
+        return ", ".join(v if isinstance(v, str) and v else json.dumps(v) for v in value) or "-"
     if isinstance(value, Shape):
         return show(value.types)
     return str(value)

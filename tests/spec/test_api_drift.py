@@ -500,3 +500,29 @@ def test_a_posthog_sized_schema_takes_well_under_a_few_seconds(
     in_our_area = sum(1 for i in range(1400) if i % 6 == 5)  # the llm_prompts routes
     assert len(new) == 2 * in_our_area  # two methods each
     assert all("/llm_prompts/generated_" in op["path"] for op in new)
+
+
+def test_drf_spectacular_blank_and_null_enums_read_as_one_enum(
+    upstream: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """PostHog's schema writes an optional choice as oneOf [the enum, BlankEnum, NullEnum]:
+    the same type, nullable, plus the empty string, which ours does not allow."""
+    schemas(upstream)["BlankEnum"] = {"enum": [""]}
+    schemas(upstream)["NullEnum"] = {"enum": [None]}
+    schemas(upstream)["UserBasic"]["properties"]["role_at_organization"] = {
+        "oneOf": [
+            {"$ref": "#/components/schemas/RoleAtOrganizationEnum"},
+            {"$ref": "#/components/schemas/BlankEnum"},
+            {"$ref": "#/components/schemas/NullEnum"},
+        ]
+    }
+    code, report = run(upstream, tmp_path, capsys)
+    assert code == 1
+    found = only_difference(report, "datasets_retrieve")
+    assert (found["where"], found["kind"], found["stricter"]) == (
+        "response 200 created_by.role_at_organization",
+        "enum",
+        True,
+    )
+    assert found["schema"] == "RoleAtOrganizationEnum"  # where the values are written
+    assert 'enum: upstream adds "" -- ours is STRICTER' in found["message"]
