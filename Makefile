@@ -63,7 +63,7 @@ api-drift: $(if $(UPSTREAM),$(STAMP))
 
 # What changed in the spec and the public Python API since BASE (default: the last release
 # tag, else the commit before HEAD), breaking for users or not; fails when a breaking change
-# is flagged neither in CHANGELOG.md nor by the version. `make api-changes BASE=v0.1.0`.
+# is flagged neither in CHANGELOG.md nor by the version. `make api-changes BASE=v0.1.0 [JSON=1]`.
 BASE ?=
 api-changes: $(STAMP)
 	@$(PY) scripts/api_changes.py $(if $(BASE),--base '$(BASE)') $(if $(JSON),--json)

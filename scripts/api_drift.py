@@ -383,7 +383,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"api-drift: {exc}", file=sys.stderr)
         return EXIT_USAGE
     if args.json:
-        print(json.dumps(render_json(report), indent=2))
+        print(json.dumps(render_json(report), indent=2, default=str))
     else:
         print(render_text(report), end="")
     return EXIT_DRIFT if report.drifted else EXIT_SAME

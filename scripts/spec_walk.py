@@ -27,6 +27,7 @@ PREFIXES = {
 }
 PARAM_LOCATIONS = ("path", "query", "header", "cookie")
 MAX_DEPTH = 12  # nesting below which fields are not walked (guards against huge schemas)
+MAX_PLACES = 5000  # places walked in one body or response, at most
 _TEMPLATE = re.compile(r"\{[^}/]*\}")
 _NO_BODY = "no body"
 _SCHEMAS = "#/components/schemas/"
@@ -117,10 +118,11 @@ class _View:
     required: set[str] = field(default_factory=set)
     items: list[Any] = field(default_factory=list)
     ref: str | None = None  # the component schema this is, when it is exactly one
+    followed: tuple[str, ...] = ()  # every $ref followed to build this view
 
 
 def _sorted_enum(values: Iterable[Any]) -> tuple[Any, ...]:
-    unique = {json.dumps(v, sort_keys=True): v for v in values if v is not None}
+    unique = {json.dumps(v, sort_keys=True, default=str): v for v in values if v is not None}
     return tuple(unique[k] for k in sorted(unique))
 
 
@@ -163,17 +165,21 @@ class Walker:
             return out
         named = [r[len(_SCHEMAS) :] for r in seen[start:] if r.startswith(_SCHEMAS)]
         single: list[str | None] = []  # the component a lone allOf/anyOf/oneOf branch names
+        followed = list(seen[start:])
         for sub in node.get("allOf", ()):
             sub_view = self.view(sub, seen)
             single.append(sub_view.ref)
+            followed += sub_view.followed
             _merge_all(out, sub_view)
         for key in ("anyOf", "oneOf"):
             if key in node:
                 branches = [self.view(s, seen) for s in node[key]]
                 single += [b.ref for b in branches if not _is_null(b)]
+                followed += [r for b in branches for r in b.followed]
                 _merge_all(out, self._union(branches))
         _merge_all(out, _own(node))
         out.ref = named[-1] if named else single[0] if len(single) == 1 else None
+        out.followed = tuple(dict.fromkeys(followed))
         if not out.types:
             if out.properties:
                 out.types.add("object")
@@ -224,8 +230,9 @@ class Walker:
         out: dict[tuple[str, str], Shape],
         depth: int,
     ) -> None:
-        _, seen_here = self.deref(node, seen)
         view = self.view(node, seen)
+        # A component met again below itself is not walked again (recursive schemas).
+        seen_here = tuple(dict.fromkeys((*seen, *view.followed)))
         if view.ref:  # inside one of our components: say which, for grouping and fixing
             origin = view.ref
         out[(section, path)] = Shape(
@@ -237,7 +244,7 @@ class Walker:
             description=_clean(description or view.description),
             origin=origin,
         )
-        if depth >= MAX_DEPTH:
+        if depth >= MAX_DEPTH or len(out) >= MAX_PLACES:
             return
         for name, sub in view.properties.items():
             sub_view = self.view(sub, seen_here)
@@ -542,7 +549,8 @@ def show(value: Any) -> str:
     if isinstance(value, frozenset):
         return "|".join(sorted(value)) if value else "any"
     if isinstance(value, tuple):
-        return ", ".join(v if isinstance(v, str) and v else json.dumps(v) for v in value) or "-"
+        shown = (v if isinstance(v, str) and v else json.dumps(v, default=str) for v in value)
+        return ", ".join(shown) or "-"
     if isinstance(value, Shape):
         return show(value.types)
     return str(value)

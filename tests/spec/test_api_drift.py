@@ -526,3 +526,34 @@ def test_drf_spectacular_blank_and_null_enums_read_as_one_enum(
     )
     assert found["schema"] == "RoleAtOrganizationEnum"  # where the values are written
     assert 'enum: upstream adds "" -- ours is STRICTER' in found["message"]
+
+
+def test_a_recursive_upstream_schema_is_walked_once_per_level(
+    upstream: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """PostHog's property filters nest through oneOf; walking them must end, and quickly."""
+    branches = [{"$ref": "#/components/schemas/Filter"}, {"$ref": "#/components/schemas/Leaf"}]
+    schemas(upstream)["Leaf"] = {"type": "object", "properties": {"key": {"type": "string"}}}
+    schemas(upstream)["Filter"] = {
+        "type": "object",
+        "properties": {
+            name: {"type": "array", "items": {"oneOf": branches}} for name in ("and", "or", "not")
+        },
+    }
+    schemas(upstream)["Dataset"]["properties"]["metadata"] = {"oneOf": branches}
+    started = time.perf_counter()
+    code, report = run(upstream, tmp_path, capsys)
+    assert time.perf_counter() - started < 1.0
+    assert code == 1
+    found = {d["where"]: d for d in differences(report)["datasets_retrieve"]}
+    assert found["response 200 metadata"]["kind"] == "type"  # any -> object
+    added = {where for where, d in found.items() if d["kind"] == "added"}
+    assert added == {"response 200 metadata.and", "response 200 metadata.key",
+                     "response 200 metadata.not", "response 200 metadata.or"}  # fmt: skip
+
+    sw = api_drift.sw
+    op = next(o for o in sw.iter_operations(upstream) if o.operation_id == "datasets_retrieve")
+    places = {path for _, path in sw.fields(op, sw.Walker(upstream)) if "metadata" in path}
+    assert places == {"metadata", "metadata.key"} | {
+        f"metadata.{name}{items}" for name in ("and", "or", "not") for items in ("", "[]")
+    }  # Filter inside Filter is not walked again
