@@ -403,14 +403,19 @@ def _entries(changes: list[SpecChange], breaking: bool) -> list[str]:
     chosen = [(c.operation.operation_id, c.change) for c in changes if c.breaking is breaking]
     labels = {c.operation.operation_id: c.operation.label for c in changes}
     out = []
-    for change, ids in sw.group(chosen):
-        text = describe(change)
+    for g in sw.group(chosen):
+        ids = g.operation_ids
         if len(ids) == 1:
-            place = "" if change.place == "operation" else f"{change.place}: "
-            out.append(f"  - {labels[ids[0]]}: {place}{text}")
+            for operation_id, change in g.members:
+                place = "" if change.place == "operation" else f"{change.place}: "
+                out.append(f"  - {labels[operation_id]}: {place}{describe(change)}")
         else:
+            change = g.change
             subject = change.origin or ("route" if change.kind == "path" else change.place)
-            out.append(f"  - {subject}: {text}\n      in {len(ids)} operations: {', '.join(ids)}")
+            out.append(
+                f"  - {subject}: {describe(change)}\n"
+                f"      in {len(ids)} operations: {', '.join(ids)}"
+            )
     return out
 
 

@@ -298,14 +298,16 @@ def render_text(report: Report) -> str:
         f"{len(report.new)} new upstream in our resource areas.",
     ]
     groups = sw.group((f.ours.operation_id, c) for f in report.findings for c in f.changes)
-    shared = [(change, ids) for change, ids in groups if len(ids) > 1]
+    shared = [g for g in groups if len(g.operation_ids) > 1]
     if shared:
         lines += ["", "The same difference in several operations (a schema or prefix they share):"]
-        for change, ids in shared:
-            subject = change.origin or ("route" if change.kind == "path" else change.place)
-            lines.append(f"  - {subject}: {_what(change)}")
-            lines.append(f"      in {len(ids)} operations: {', '.join(ids)}")
-    alone = {id(change) for change, ids in groups if len(ids) == 1}
+        for g in shared:
+            subject = g.change.origin or ("route" if g.change.kind == "path" else g.change.place)
+            lines.append(f"  - {subject}: {_what(g.change)}")
+            lines.append(
+                f"      in {len(g.operation_ids)} operations: {', '.join(g.operation_ids)}"
+            )
+    alone = {id(c) for g in groups if len(g.operation_ids) == 1 for _, c in g.members}
     for finding in report.findings:
         own = [c for c in finding.changes if id(c) in alone]
         if not own:

@@ -585,11 +585,21 @@ def group_key(operation_id: str, change: Change) -> tuple[Any, ...]:
     return (operation_id, change.where, change.kind, repr(change.before), repr(change.after))
 
 
-def group(items: Iterable[tuple[str, Change]]) -> list[tuple[Change, list[str]]]:
-    """(change, operation ids) in first-seen order, one per :func:`group_key`."""
-    groups: dict[tuple[Any, ...], tuple[Change, list[str]]] = {}
+@dataclass
+class Group:
+    """One change met by one or more operations (``members``: each operation's own copy)."""
+
+    change: Change
+    operation_ids: list[str] = field(default_factory=list)
+    members: list[tuple[str, Change]] = field(default_factory=list)
+
+
+def group(items: Iterable[tuple[str, Change]]) -> list[Group]:
+    """The changes in first-seen order, one group per :func:`group_key`."""
+    groups: dict[tuple[Any, ...], Group] = {}
     for operation_id, change in items:
-        entry = groups.setdefault(group_key(operation_id, change), (change, []))
-        if operation_id not in entry[1]:
-            entry[1].append(operation_id)
+        entry = groups.setdefault(group_key(operation_id, change), Group(change))
+        entry.members.append((operation_id, change))
+        if operation_id not in entry.operation_ids:
+            entry.operation_ids.append(operation_id)
     return list(groups.values())

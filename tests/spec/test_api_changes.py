@@ -455,3 +455,18 @@ def test_the_unreleased_breaking_spec_changes_are_found_and_flagged() -> None:
     assert added >= {"llm_prompts_name_labels_update", "llm_prompts_name_duplicate_create"}
     changelog = (ROOT / "CHANGELOG.md").read_text()
     assert api_changes.label_problems(True, "0.1.0", "0.1.0", changelog) == []
+
+
+def test_one_schema_at_two_statuses_of_one_operation_is_listed_at_both() -> None:
+    def edit(doc: dict[str, Any]) -> None:
+        del schema(doc, "LLMPromptLabel")["properties"]["created_at"]["format"]
+
+    report = api_changes.Report("v0.3.1", "abc1234")
+    report.spec = changes_after(edit)
+    text = api_changes.render_text(report)
+    label = "llm_prompts_name_labels_update  PUT /api/projects/{project_id}/llm_prompts/name/"
+    for status in ("200", "201"):
+        assert (
+            f"{label}{{prompt_name}}/labels/{{label_name}}/: response {status} created_at" in text
+        )
+    assert "Breaking for SDK users (2):" in text

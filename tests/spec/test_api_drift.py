@@ -557,3 +557,15 @@ def test_a_recursive_upstream_schema_is_walked_once_per_level(
     assert places == {"metadata", "metadata.key"} | {
         f"metadata.{name}{items}" for name in ("and", "or", "not") for items in ("", "[]")
     }  # Filter inside Filter is not walked again
+
+
+def test_one_schema_at_two_statuses_of_one_operation_is_listed_at_both(
+    upstream: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    del schemas(upstream)["LLMPromptLabel"]["properties"]["created_at"]["format"]
+    path = tmp_path / "posthog-schema.json"
+    path.write_text(json.dumps(upstream))
+    assert api_drift.main([str(path)]) == 1
+    text = capsys.readouterr().out
+    for status in ("200", "201"):  # the label is answered when moved and when created
+        assert f"  - response {status} created_at: format: ours date-time, upstream none" in text
