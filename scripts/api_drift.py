@@ -338,7 +338,8 @@ def render_json(report: Report) -> dict[str, Any]:
         "summary": {
             "compared": report.compared,
             "differ": len(report.findings),
-            "stricter": sum(is_stricter(c) for f in report.findings for c in f.changes),
+            "stricter": sum(any(is_stricter(c) for c in f.changes) for f in report.findings),
+            "stricter_differences": sum(is_stricter(c) for f in report.findings for c in f.changes),
             "removed": len(report.removed),
             "new_upstream": len(report.new),
         },

@@ -77,7 +77,14 @@ def test_the_unchanged_spec_reports_nothing(
     assert code == 0
     assert report["drifted"] is False
     assert report["operations"] == [] and report["removed"] == [] and report["new_upstream"] == []
-    assert report["summary"]["compared"] == len(list(api_drift.sw.iter_operations(upstream)))
+    assert report["summary"] == {
+        "compared": len(list(api_drift.sw.iter_operations(upstream))),
+        "differ": 0,
+        "stricter": 0,
+        "stricter_differences": 0,
+        "removed": 0,
+        "new_upstream": 0,
+    }
 
     path = tmp_path / "same.json"
     path.write_text(json.dumps(upstream))
@@ -109,6 +116,14 @@ def test_an_enum_value_added_upstream_makes_ours_stricter(
     code, report = run(upstream, tmp_path, capsys)
     assert code == 1
     assert set(differences(report)) == {"llm_prompts_list", "llm_prompts_name_retrieve"}
+    assert report["summary"] | {"compared": 0} == {
+        "compared": 0,
+        "differ": 2,
+        "stricter": 2,  # operations
+        "stricter_differences": 2,
+        "removed": 0,
+        "new_upstream": 0,
+    }
     found = only_difference(report, "llm_prompts_list")
     assert (found["where"], found["kind"]) == ("query content", "enum")
     assert found["upstream"] == ["full", "none", "preview", "summary"]
