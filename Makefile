@@ -17,7 +17,8 @@ SDK = $(PY) scripts/gen_sdk.py $(SPEC) $(1) && \
 	$(BIN)/ruff check --isolated --no-cache --select F401,I --fix-only --quiet $(1)/operations.py $(1)/resources && \
 	$(BIN)/ruff format --isolated --no-cache --quiet $(1)/operations.py $(1)/resources
 
-.PHONY: install generate check-generated test test-slow lint typecheck demo serve bench mutate clean
+.PHONY: install generate check-generated test test-slow lint typecheck demo serve bench mutate clean \
+	api-drift api-changes
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -46,6 +47,26 @@ check-generated: $(STAMP)
 	else \
 		echo "generated/ is stale or was edited by hand: run 'make generate' and commit it"; exit 1; \
 	fi
+
+# How PostHog's published OpenAPI schema differs from the spec, for the operations we model:
+# `make api-drift UPSTREAM=<file or URL>` (JSON=1 prints JSON). scripts/api_drift.py exits 1
+# when something we model differs, 0 when nothing does, 2 on a usage or download error.
+UPSTREAM ?=
+JSON     ?=
+api-drift: $(if $(UPSTREAM),$(STAMP))
+	@if [ -z '$(UPSTREAM)' ]; then \
+		echo "usage: make api-drift UPSTREAM=<schema file or URL> [JSON=1]" >&2; \
+		echo "PostHog serves its schema at https://us.posthog.com/api/schema/?format=json" >&2; \
+		exit 2; \
+	fi
+	@$(PY) scripts/api_drift.py $(if $(JSON),--json) '$(UPSTREAM)'
+
+# What changed in the spec and the public Python API since BASE (default: the last release
+# tag, else the commit before HEAD), breaking for users or not; fails when a breaking change
+# is flagged neither in CHANGELOG.md nor by the version. `make api-changes BASE=v0.1.0 [JSON=1]`.
+BASE ?=
+api-changes: $(STAMP)
+	@$(PY) scripts/api_changes.py $(if $(BASE),--base '$(BASE)') $(if $(JSON),--json)
 
 test: $(STAMP) check-generated
 	$(PY) -m pytest -q -n 2
