@@ -168,7 +168,7 @@ class AsyncPostHog(resources.Namespaces):
             headers=headers,
             environment_routes=environment_routes
             if environment_routes is not None
-            else os.environ.get(_deprecation.ENV_VAR),
+            else _deprecation.FromEnvironment(os.environ.get(_deprecation.ENV_VAR, "")),
             prompt_cache_ttl=prompt_cache_ttl,
             prompt_cache_size=prompt_cache_size,
             prompt_cache_max_stale=prompt_cache_max_stale,
@@ -644,7 +644,7 @@ def _unreadable(
 def _route(operation: Operation, request: httpx.Request) -> str:
     """The method and path template a request was sent to (the alias's or the canonical)."""
     template = operation.path
-    if request.url.path.startswith(_deprecation.ALIAS):
+    if _deprecation.ALIAS in request.url.path:  # after the host's own path, if it has one
         template = _deprecation.alias_path(template)
     return f"{request.method} {template}"
 

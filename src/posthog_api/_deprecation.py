@@ -13,6 +13,7 @@ alias, for self-hosted PostHog older than the move to ``/api/projects/``.
 from __future__ import annotations
 
 import re
+import sys
 import threading
 import warnings
 from collections.abc import Iterable, Mapping
@@ -28,8 +29,18 @@ ENV_VAR = "POSTHOG_ENVIRONMENT_ROUTES"
 
 _warned: set[str] = set()
 _lock = threading.Lock()
-_SUCCESSOR = re.compile(r'<([^<>]*)>\s*;[^,]*\brel="?successor-version"?', re.IGNORECASE)
+# Each part of a Link header: <target> then its parameters. Linear: no nested repeats.
+_LINK_PART = re.compile(r"\s*<([^<>]*)>(.*)", re.DOTALL)
+_SUCCESSOR_REL = re.compile(r'\brel\s*=\s*"?[^";]*\bsuccessor-version\b', re.IGNORECASE)
+_LINK_READ = 4096  # a server's Link header is read this far at most
 _PRINTABLE = re.compile(r"[^\x20-\x7e]")
+_ALL = ("all", "*", "1", "true", "yes", "on")
+_NONE = ("", "0", "false", "no", "none", "off")
+_SDK_MODULES = ("posthog_api.", "posthog_api_client.")
+
+
+class FromEnvironment(str):
+    """``POSTHOG_ENVIRONMENT_ROUTES``'s text: an error about it names the variable."""
 
 
 def alias_path(path: str) -> str:
@@ -44,36 +55,45 @@ def routed_through_alias(
     (namespace, call). Takes True/"all" (every operation), False/None/"" (none), or names of
     namespaces (``"prompts"``), calls (``"prompts.fetch"``) or operation ids, as an iterable
     or one comma-separated string (the environment variable's form)."""
+    what = ENV_VAR if isinstance(value, FromEnvironment) else "environment_routes"
     if value is None or value is False:
         return frozenset()
     if value is True:
         return frozenset(operations)
     if isinstance(value, str):
         text = value.strip().lower()
-        if text in ("all", "1", "true", "yes"):
+        if text in _ALL:
             return frozenset(operations)
-        if text in ("", "0", "false", "no", "none"):
+        if text in _NONE:
             return frozenset()
-        value = [part.strip() for part in value.split(",") if part.strip()]
+        value = [part for part in text.split(",") if part.strip()]
     if isinstance(value, (bytes, bytearray, Mapping)) or not isinstance(value, Iterable):
         raise ConfigurationError(
-            "environment_routes must be True (every operation), False, or a list of "
-            "namespaces, calls or operation ids such as ['prompts'] or ['prompts.fetch'], got "
-            f"{type(value).__name__}"
+            f"{what} must be True (every operation), False, or a list of namespaces, calls or "
+            f"operation ids such as ['prompts'] or ['prompts.fetch'], got {type(value).__name__}"
         )
+    namespaces = sorted({namespace for namespace, _ in operations.values()})
     chosen: set[str] = set()
-    for name in value:
+    for item in value:
+        name = item.strip().lower() if isinstance(item, str) else item
         matched = {
             op for op, (namespace, call) in operations.items() if name in (op, namespace, call)
         }
-        if not isinstance(name, str) or not matched:
-            namespaces = sorted({namespace for namespace, _ in operations.values()})
+        if matched:
+            chosen |= matched
+            continue
+        shown = bounded(repr(item), 60)
+        if isinstance(name, str) and name.partition(".")[0] in namespaces and "." in name:
             raise ConfigurationError(
-                f"environment_routes: {bounded(repr(name), 60)} is not a namespace, call or "
-                f"operation id of the API; use one of {', '.join(namespaces)}, a call such as "
-                "prompts.fetch, or True for every operation"
+                f"{what}: {shown} is a method of the library, which may call several "
+                f"operations, not one operation of the API: name its namespace "
+                f"({name.partition('.')[0]!r}) or the operations it calls (such as "
+                f"{name.partition('.')[0]}.fetch)"
             )
-        chosen |= matched
+        raise ConfigurationError(
+            f"{what}: {shown} is not a namespace, call or operation id of the API; use one of "
+            f"{', '.join(namespaces)}, a call such as prompts.fetch, or all"
+        )
     return frozenset(chosen)
 
 
@@ -86,8 +106,7 @@ def note(call: str, route: str, response: httpx.Response) -> None:
     if not _first(route):
         return
     sunset = _shown(headers.get("sunset", ""))
-    match = _SUCCESSOR.search(headers.get("link", ""))
-    successor = _shown(match.group(1)) if match else ""
+    successor = _shown(_successor(headers.get("link", "")))
     message = (
         f"posthog.{call}: PostHog marks {route} as deprecated"
         + (f" (sunset {sunset})" if sunset else "")
@@ -113,6 +132,16 @@ def called(call: str, route: str) -> None:
         )
 
 
+def _successor(link: str) -> str:
+    """The ``rel="successor-version"`` target of a Link header, without its query (which
+    may hold what the caller searched for), or "" when there is none."""
+    for part in link[:_LINK_READ].split(","):
+        match = _LINK_PART.match(part)
+        if match and _SUCCESSOR_REL.search(match.group(2)):
+            return match.group(1).partition("?")[0]
+    return ""
+
+
 def _first(key: str) -> bool:
     with _lock:
         if key in _warned:
@@ -122,8 +151,21 @@ def _first(key: str) -> bool:
 
 
 def _emit(message: str) -> None:
-    warnings.warn(message, DeprecationWarning, stacklevel=4)
+    warnings.warn(message, DeprecationWarning, stacklevel=_callers_level())
     logger.warning("%s", message)
+
+
+def _callers_level() -> int:
+    """The ``stacklevel`` of the first frame outside the SDK (the user's call), so that the
+    warning is reported, and filtered, where the user called from."""
+    frame = sys._getframe(2)  # the caller of _emit
+    level = 2
+    while frame.f_back is not None and (frame.f_globals.get("__name__", "") + ".").startswith(
+        _SDK_MODULES
+    ):
+        frame = frame.f_back
+        level += 1
+    return level
 
 
 def _shown(text: str) -> str:

@@ -9,6 +9,7 @@ answer gives one DeprecationWarning and one WARNING line per route per process.
 from __future__ import annotations
 
 import logging
+import time
 import warnings
 from collections.abc import Iterator
 
@@ -252,3 +253,101 @@ async def test_the_newest_posthog_answers_the_by_id_routes_404(
         by_version_id = await client.prompts.get("gone", version_id=created.id)  # the successor
     assert by_version_id.version == 1
     assert len(_deprecations(caught)) == 1
+
+
+def _deprecated_answer(link: str) -> httpx.MockTransport:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200,
+            headers={"Deprecation": "true", "Link": link},
+            json={"count": 0, "next": None, "previous": None, "results": []},
+        )
+
+    return httpx.MockTransport(handler)
+
+
+async def test_a_pathological_link_header_is_read_in_linear_time() -> None:
+    """88 kB of '<a>;' made the first successor regex backtrack for tens of seconds,
+    blocking the event loop; the header is now read 4 kB at most, without backtracking."""
+    transport = _deprecated_answer("<a>;" * 22_000)
+    async with AsyncPostHog(api_key=KEY, project_id=PROJECT, transport=transport) as client:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            started = time.perf_counter()
+            await client.datasets.list()
+            elapsed = time.perf_counter() - started
+    assert elapsed < 0.5, elapsed
+    assert _deprecations(caught) == [
+        "posthog.datasets.list: PostHog marks GET /api/projects/{project_id}/datasets/ as "
+        "deprecated. Next: upgrade posthog-api-async, or check the API's changelog."
+    ]
+
+
+async def test_the_successor_is_shown_without_its_query_and_the_warning_points_at_caller() -> None:
+    link = (
+        '<https://h/other>; rel="prev", '
+        "</api/projects/1/datasets/?search=secret>; rel=successor-version"
+    )
+    async with AsyncPostHog(
+        api_key=KEY, project_id=PROJECT, transport=_deprecated_answer(link)
+    ) as client:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            await client.datasets.list(search="secret")
+    (warning,) = [w for w in caught if issubclass(w.category, DeprecationWarning)]
+    assert "its successor is /api/projects/1/datasets/." in str(warning.message)
+    assert "secret" not in str(warning.message)
+    assert warning.filename == __file__  # reported (and filtered) where the user called
+
+
+async def test_a_host_with_a_path_names_the_alias_route_and_its_advice() -> None:
+    async with AsyncPostHog(
+        api_key=KEY,
+        project_id=PROJECT,
+        host="http://proxy.internal/posthog",
+        environment_routes=["datasets"],
+        transport=_deprecated_answer(""),
+    ) as client:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            await client.datasets.list()
+    (message,) = _deprecations(caught)
+    assert "marks GET /api/environments/{project_id}/datasets/ as deprecated" in message
+    assert "remove this operation from environment_routes" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "routed"),
+    [("*", True), ("on", True), ("ALL", True), ("off", False), (" Prompts , DATASETS ", None)],
+)
+def test_the_environment_variable_forms(
+    text: str, routed: bool | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POSTHOG_ENVIRONMENT_ROUTES", text)
+    client = AsyncPostHog(api_key=KEY, project_id=PROJECT, host="http://127.0.0.1:9")
+    if routed is None:  # names, in any case and spacing
+        assert {"llm_prompts_list", "datasets_list"} <= client._alias
+        assert "evaluations_list" not in client._alias
+    else:
+        assert ("evaluations_list" in client._alias) is routed
+
+
+def test_a_bad_environment_variable_is_named_and_a_library_method_is_explained(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("POSTHOG_ENVIRONMENT_ROUTES", "prompts,promts")
+    with pytest.raises(ConfigurationError) as caught:
+        AsyncPostHog(api_key=KEY, project_id=PROJECT, host="http://127.0.0.1:9")
+    assert str(caught.value).startswith("POSTHOG_ENVIRONMENT_ROUTES: 'promts' is not a namespace")
+    monkeypatch.delenv("POSTHOG_ENVIRONMENT_ROUTES")
+    with pytest.raises(ConfigurationError) as caught:
+        AsyncPostHog(
+            api_key=KEY,
+            project_id=PROJECT,
+            host="http://127.0.0.1:9",
+            environment_routes=["prompts.get"],
+        )
+    assert str(caught.value).startswith(
+        "environment_routes: 'prompts.get' is a method of the library, which may call several "
+        "operations, not one operation of the API: name its namespace ('prompts')"
+    )
