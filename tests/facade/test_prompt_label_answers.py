@@ -47,13 +47,46 @@ async def test_a_label_fetch_answered_for_another_prompt_is_refused(
         await h.client.prompts.get("greet", label="production")
 
 
-async def test_a_label_fetch_without_the_label_field_is_taken_as_asked(
-    make_client: MakeClient,
+@pytest.mark.parametrize(
+    "fields",
+    [{}, {"labels": ["staging"]}, {"labels": []}, {"labels": "production"}],
+    ids=["no-label-fields", "labelled-otherwise", "no-labels", "labels-not-a-list"],
+)
+async def test_a_label_fetch_whose_answer_does_not_carry_the_label_is_refused(
+    make_client: MakeClient, fields: dict[str, Any]
 ) -> None:
-    h = make_client(answer(ROW))  # PostHog sends "label"; an answer without it is not wrong
-    served = await h.client.prompts.get("greet", label="production")
-    assert (served.version, served.label) == (3, "production")
+    # A server ignoring ?label= (older than labels) answers its latest: never the label's.
+    h = make_client(answer({**ROW, **fields}))
+    for call in (h.client.prompts.get, h.client.prompts.fetch):
+        with pytest.raises(ResponseValidationError) as info:
+            await call("greet", label="production")
+        message = str(info.value)
+        assert "the 200 response is prompt 'greet' version 3 without that label" in message
+        assert "ignores the label" in message
+        assert "not the 'greet' label 'production' that was asked for" in message
+        body = info.value.body
+        assert isinstance(body, dict) and (body["name"], body["version"]) == ("greet", 3)
     assert h.requests[0].url.params["label"] == "production"
+    assert len(h.client.prompts._cache) == 0  # neither as the label nor as version 3
+    # The refusal is not served as the label later either: a fallback is, saying so.
+    served = await h.client.prompts.get("greet", label="production", fallback="Hi")
+    assert (served.source, served.label, served.prompt) == ("fallback", "production", "Hi")
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"label": "production"}, {"labels": ["staging", "production"]}],
+    ids=["label-field", "labels-only"],
+)
+async def test_a_label_fetch_carrying_the_label_is_served_and_cached(
+    make_client: MakeClient, fields: dict[str, Any]
+) -> None:
+    h = make_client(answer({**ROW, **fields}))
+    served = await h.client.prompts.get("greet", label="production")
+    assert (served.version, served.label, served.source) == (3, "production", "api")
+    cached = await h.client.prompts.get("greet", label="production")
+    assert (cached.version, cached.source) == (3, "cache")
+    assert len(h.requests) == 1
 
 
 async def test_set_label_answered_for_another_version_is_refused_and_not_cached(

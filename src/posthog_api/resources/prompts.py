@@ -231,10 +231,15 @@ class Prompts(prompts.Prompts):
         it would be served, and cached under the key asked for (``.body``: the answer)."""
         model = answer.prompt if isinstance(answer, LLMPromptResolveResponse) else answer
         answered = getattr(model, "label", UNSET)  # only an answer by label carries one
+        # By label: the answer's label field, else its labels, must name the label asked for.
+        # Without either it is a server ignoring ?label= (older than labels): its latest.
         if (
             model.name == name
             and (version is None or model.version == version)
-            and (label is None or isinstance(answered, Unset) or answered == label)
+            and (
+                label is None
+                or (_carries(model, label) if isinstance(answered, Unset) else answered == label)
+            )
         ):
             return _prompt(model, label)
         if label is not None:
@@ -244,6 +249,8 @@ class Prompts(prompts.Prompts):
         got = f"prompt {_shown(model.name)} version {_shown(model.version)}"
         if label is not None and not isinstance(answered, Unset):
             got += f" label {_shown(answered)}"
+        elif label is not None and model.name == name:
+            got += f" {_WITHOUT_LABEL}"
         raise self._unexpected(
             operation_id, path or {"prompt_name": name}, status, got, asked, answer.to_dict()
         )
@@ -338,7 +345,7 @@ class Prompts(prompts.Prompts):
                     "llm_prompts_list",
                     {},
                     200,
-                    f"prompt {_shown(row.name)} version {row.version} without that label",
+                    f"prompt {_shown(row.name)} version {row.version} {_WITHOUT_LABEL}",
                     f"prompts labelled {label!r}",
                     row.to_dict(),
                 )
@@ -648,11 +655,19 @@ def _version_fields(config: object, description: str | None) -> dict[str, Any]:
     return fields
 
 
-def _carries(row: LLMPrompt, label: str) -> bool:
-    """Whether a list row says ``label`` points at its version (``labels`` or ``all_labels``)."""
+# How a refusal names an answer that does not carry the label asked for.
+_WITHOUT_LABEL = (
+    "without that label (a server older than prompt labels ignores the label and answers "
+    "the latest)"
+)
+
+
+def _carries(row: LLMPrompt | LLMPromptPublic, label: str) -> bool:
+    """Whether an answer says ``label`` points at its version (``labels``, or a list row's
+    ``all_labels``): the one check of an answer by label, for get, fetch and prefetch."""
     if label in label_names(row.labels):
         return True
-    refs = row.all_labels
+    refs = getattr(row, "all_labels", UNSET)  # list rows only
     return not isinstance(refs, Unset) and any(
         ref.name == label and ref.version == row.version for ref in refs
     )
