@@ -45,7 +45,12 @@ async def main() -> None:
     version: int = (await posthog.prompts.get("greet")).version
     rows = await posthog.prompts.versions("greet").collect()
     when: int = rows[0].created_at  # MISTAKE: datetime-for-int
-    print(name, version)
+    prompt = await posthog.prompts.get("greet", fallback="Hello, {{name}}.")
+    text: str = prompt.compile_text(name="Ada")
+    chat = prompt.messages({"company": "Acme"})
+    role: str = chat[0]["role"]
+    compiled: str = prompt.compile(name="Ada")  # MISTAKE: compiled-prompt-union-for-str
+    print(name, version, text, role, compiled)
 
 
 asyncio.run(main())

@@ -242,3 +242,26 @@ def test_messages_gives_the_compiled_chat(prompt: Prompt) -> None:
 def test_messages_of_a_prompt_that_is_not_a_chat_says_so(content: Any) -> None:
     with pytest.raises(InvalidRequestError, match="is not a chat prompt"):
         make(content).messages(name="Ada")
+
+
+def test_compile_text_of_a_text_prompt_is_compile() -> None:
+    prompt = make("Hi {{name}}, from {{company}}")
+    text: str = prompt.compile_text({"name": "Ada"}, company="Acme")
+    assert text == prompt.compile(name="Ada", company="Acme") == "Hi Ada, from Acme"
+    with pytest.raises(MissingVariablesError) as info:
+        prompt.compile_text(name="Ada")
+    assert info.value.missing == ("company",)
+    assert prompt.compile_text(strict=False) == "Hi {{name}}, from {{company}}"
+    # A string that is not a JSON list or object is text, as for compile().
+    assert make('{"n": {{n}}}').compile_text(n=1) == '{"n": 1}'
+
+
+@pytest.mark.parametrize(
+    "prompt", [*both(CHAT), make({"role": "user"})], ids=["json", "string", "object"]
+)
+def test_compile_text_of_a_json_prompt_says_to_use_compile_or_messages(prompt: Prompt) -> None:
+    with pytest.raises(InvalidRequestError) as info:
+        prompt.compile_text(company="Acme", question="q")
+    message = str(info.value)
+    assert "prompt 'chat' version 1 is JSON" in message
+    assert "use compile()" in message and "messages()" in message

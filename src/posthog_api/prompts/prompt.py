@@ -224,12 +224,12 @@ class Prompt:
         :class:`~posthog_api.MissingVariablesError` naming every one not given, and
         ``strict=False`` leaves their placeholders as written.
 
-        A text prompt gives a string. A JSON prompt (a list or an object, sent as JSON or as
-        a JSON-encoded string: a chat template) gives a fresh list or dict of the same shape
-        whose string values are filled, each value's text inserted as data: quotes, newlines
-        or ``"},{"role": ...`` in a value stay inside that string. Keys and non-string values
-        are kept as written. A string that is not a JSON list or object (``{"n": {{n}}}``,
-        say) is text, filled as text.
+        A text prompt gives a string (:meth:`compile_text` is typed so). A JSON prompt (a
+        list or an object, sent as JSON or as a JSON-encoded string: a chat template) gives a
+        fresh list or dict of the same shape whose string values are filled, each value's
+        text inserted as data: quotes, newlines or ``"},{"role": ...`` in a value stay inside
+        that string. Keys and non-string values are kept as written. A string that is not a
+        JSON list or object (``{"n": {{n}}}``, say) is text, filled as text.
         """
         if variables is not None and not isinstance(variables, Mapping):
             raise InvalidRequestError(
@@ -246,6 +246,20 @@ class Prompt:
         if strict and missing:
             raise MissingVariablesError(missing)
         return filled
+
+    def compile_text(
+        self, variables: Mapping[str, Any] | None = None, /, *, strict: bool = True, **more: Any
+    ) -> str:
+        """:meth:`compile` of a text prompt, typed as ``str`` (what an LLM call taking one
+        string needs); a JSON prompt raises :class:`~posthog_api.InvalidRequestError` before
+        anything is filled: compile it with :meth:`compile`, or :meth:`messages` for chat."""
+        if self._json() is not None:
+            raise InvalidRequestError(
+                f"prompt {self.name!r} version {self.version} is JSON (a list or an object), "
+                "not text, so it does not compile to one string: use compile() for its "
+                "structure, or messages() for a chat prompt's messages"
+            )
+        return cast(str, self.compile(variables, strict=strict, **more))
 
     def messages(
         self, variables: Mapping[str, Any] | None = None, /, *, strict: bool = True, **more: Any
