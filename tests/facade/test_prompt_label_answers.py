@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from posthog_api import Prompt, ResponseValidationError
+from posthog_api import InvalidRequestError, Prompt, ResponseValidationError
 
 from .conftest import MakeClient
 
@@ -137,6 +137,47 @@ async def test_labels_with_a_broken_entry_is_refused(make_client: MakeClient) ->
     h = make_client(answer(body))
     with pytest.raises(ResponseValidationError, match="a label"):
         await h.client.prompts.labels("greet")
+
+
+def resolved(labels: list[dict[str, Any]], **prompt: Any) -> dict[str, Any]:
+    return {"prompt": {**ROW, **prompt}, "versions": [], "has_more": False, "labels": labels}
+
+
+async def test_labels_answered_about_another_prompt_is_refused(make_client: MakeClient) -> None:
+    h = make_client(answer(resolved([{"name": "production", "version": 1}], name="other")))
+    with pytest.raises(ResponseValidationError) as info:
+        await h.client.prompts.labels("greet")
+    message = str(info.value)
+    assert "the 200 response is about prompt 'other'" in message
+    assert "not the labels of prompt 'greet' that was asked for" in message
+
+
+async def test_labels_naming_a_label_twice_is_refused(make_client: MakeClient) -> None:
+    twice = [{"name": "production", "version": 1}, {"name": "production", "version": 3}]
+    h = make_client(answer(resolved(twice)))
+    with pytest.raises(ResponseValidationError) as info:
+        await h.client.prompts.labels("greet")
+    assert "label 'production' twice (versions 1 and 3)" in str(info.value)
+
+
+@pytest.mark.parametrize("label", ["BAD NAME\n\x1b[31m", "Production", "latest", "42", ""])
+async def test_labels_naming_a_label_posthog_refuses_is_refused(
+    make_client: MakeClient, label: str
+) -> None:
+    h = make_client(answer(resolved([{"name": label, "version": 1}])))
+    with pytest.raises(ResponseValidationError) as info:
+        await h.client.prompts.labels("greet")
+    message = str(info.value)
+    assert f"a label named {label!r}, which breaks PostHog's label name rule" in message
+    assert "\x1b" not in message  # a control character is shown escaped
+
+
+async def test_labels_checks_the_name_before_sending(make_client: MakeClient) -> None:
+    h = make_client(answer(resolved([])))
+    with pytest.raises(InvalidRequestError, match="prompt name 'a b' is not valid"):
+        await h.client.prompts.labels("a b")
+    assert h.requests == []
+    assert await h.client.prompts.labels("greet") == {}
 
 
 async def test_labels_of_a_server_older_than_labels_is_empty(make_client: MakeClient) -> None:

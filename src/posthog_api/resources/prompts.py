@@ -501,21 +501,43 @@ class Prompts(prompts.Prompts):
 
     async def labels(self, name: str, **options: Unpack[RequestOptions]) -> dict[str, int]:
         """Every label of ``name`` and the version it points at, e.g. ``{"production": 3,
-        "staging": 4}`` (one request, uncached)."""
+        "staging": 4}`` (one request, uncached). An answer about another prompt, naming a
+        label twice or a label PostHog could not have made is refused, naming the problem."""
+        name = _validation.prompt_name(name)
         resolved = await self.resolve(name, limit=1, **options)
+
+        def refused(got: str, asked: str) -> ResponseValidationError:
+            return self._unexpected(
+                "llm_prompts_resolve_name_retrieve",
+                {"prompt_name": name},
+                200,
+                got,
+                asked,
+                resolved.to_dict(),
+            )
+
+        if resolved.prompt.name != name:
+            raise refused(
+                f"about prompt {_shown(resolved.prompt.name)}", f"labels of prompt {name!r}"
+            )
         refs = resolved.labels
         if isinstance(refs, Unset):  # a server older than labels
             return {}
         found: dict[str, int] = {}
         for ref in refs:
             if type(ref.name) is not str or type(ref.version) is not int or ref.version < 1:
-                raise self._unexpected(
-                    "llm_prompts_resolve_name_retrieve",
-                    {"prompt_name": name},
-                    200,
-                    f"a label {_shown(ref.to_dict())}",
-                    "labels as {name: str, version: int >= 1}",
-                    resolved.to_dict(),
+                raise refused(
+                    f"a label {_shown(ref.to_dict())}", "labels as {name: str, version: int >= 1}"
+                )
+            if not _is_label_name(ref.name):
+                raise refused(
+                    f"a label named {_shown(ref.name)}, which breaks PostHog's label name rule",
+                    f"label names by that rule ({_validation.LABEL_NAME_RULE})",
+                )
+            if ref.name in found:
+                raise refused(
+                    f"label {ref.name!r} twice (versions {found[ref.name]} and {ref.version})",
+                    "each label once (a label points at one version)",
                 )
             found[ref.name] = ref.version
         return found
@@ -671,6 +693,15 @@ def _carries(row: LLMPrompt | LLMPromptPublic, label: str) -> bool:
     return not isinstance(refs, Unset) and any(
         ref.name == label and ref.version == row.version for ref in refs
     )
+
+
+def _is_label_name(value: str) -> bool:
+    """Whether ``value`` follows PostHog's label name rule (as the label arguments must)."""
+    try:
+        _validation.label_name(value)
+    except InvalidRequestError:
+        return False
+    return True
 
 
 def _config(value: object) -> dict[str, Any] | None:
