@@ -159,9 +159,20 @@ def success_response(operation_id: str, request: httpx.Request | None = None) ->
 
 
 def _as_asked(body: Any, request: httpx.Request) -> None:
-    named = re.search(r"/llm_prompts/(name|resolve/name)/([^/]+)/$", request.url.path)
-    if named is None or not isinstance(body, dict):
+    if not isinstance(body, dict):
         return
+    sent = json.loads(request.content) if request.content else None
+    if isinstance(sent, dict) and re.search(
+        r"/llm_prompts/(name/[^/]+/duplicate/)?$", request.url.path
+    ):
+        # A created or duplicated prompt: version 1 of the name sent.
+        body.update(name=sent.get("new_name", sent.get("name")), version=1)
+        return
+    named = re.search(r"/llm_prompts/(name|resolve/name)/([^/]+)/$", request.url.path)
+    if named is None:
+        return
+    if request.method == "PATCH" and isinstance(sent, dict):  # a publish: the next version
+        body["version"] = sent["base_version"] + 1
     row = body["prompt"] if named.group(1) == "resolve/name" else body
     row["name"] = named.group(2)
     version = request.url.params.get("version")

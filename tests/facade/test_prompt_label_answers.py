@@ -208,3 +208,70 @@ async def test_new_fields_are_parsed_defensively(
     assert (served.config, served.version_description, served.labels) == expected
     built = Prompt.from_api({**ROW, **fields})
     assert (built.config, built.version_description, built.labels) == expected
+
+
+# -- writes answered about something else: refused, and nothing is cached -----------------
+
+
+async def test_duplicate_answered_at_a_version_other_than_1_is_refused(
+    make_client: MakeClient,
+) -> None:
+    h = make_client(answer({**ROW, "name": "copy", "version": 5}, 201))
+    with pytest.raises(ResponseValidationError) as info:
+        await h.client.prompts.duplicate("greet", "copy")
+    message = str(info.value)
+    assert "the 201 response is prompt 'copy' version 5" in message
+    assert "not the 'copy' version 1 that was asked for" in message
+    assert len(h.client.prompts._cache) == 0
+
+
+async def test_publish_answered_for_another_prompt_is_refused_and_not_cached(
+    make_client: MakeClient,
+) -> None:
+    h = make_client(answer({**ROW, "name": "other", "version": 9}))
+    with pytest.raises(ResponseValidationError) as info:
+        await h.client.prompts.publish("greet", "Hello again", base_version=3)
+    message = str(info.value)
+    assert "posthog.prompts.publish: the 200 response is prompt 'other' version 9" in message
+    assert "not the 'greet' (the latest) that was asked for" in message
+    assert len(h.client.prompts._cache) == 0
+
+
+@pytest.mark.parametrize("version", [1, 3])
+async def test_publish_answered_at_or_below_the_base_version_is_refused(
+    make_client: MakeClient, version: int
+) -> None:
+    # Cached, it would overwrite that older version's copy with the new text.
+    h = make_client(answer({**ROW, "version": version, "prompt": "Hello again"}))
+    with pytest.raises(ResponseValidationError) as info:
+        await h.client.prompts.publish("greet", "Hello again", base_version=3)
+    assert f"is prompt 'greet' version {version}, not the version after 3" in str(info.value)
+    assert len(h.client.prompts._cache) == 0
+
+
+async def test_create_answered_for_another_prompt_or_version_is_refused(
+    make_client: MakeClient,
+) -> None:
+    for wrong in ({"name": "other", "version": 1}, {"name": "greet", "version": 2}):
+        h = make_client(answer({**ROW, **wrong}, 201))
+        with pytest.raises(ResponseValidationError) as info:
+            await h.client.prompts.create("greet", "Hello")
+        assert "not the 'greet' version 1 that was asked for" in str(info.value)
+        assert h.requests[0].url.path.endswith("/llm_prompts/")
+        assert len(h.client.prompts._cache) == 0
+
+
+@pytest.mark.parametrize("name", ["../../evil name", "new", "a" * 256, ""])
+async def test_prefetch_refuses_a_row_named_against_the_prompt_name_rule(
+    make_client: MakeClient, name: str
+) -> None:
+    rows = [{**ROW, "name": "fine", "labels": ["production"]}]
+    rows.append({**ROW, "name": name, "labels": ["production"]})
+    h = make_client(answer({"count": 2, "next": None, "previous": None, "results": rows}))
+    with pytest.raises(ResponseValidationError) as info:
+        await h.client.prompts.prefetch(label="production")
+    assert "which breaks PostHog's prompt name rule" in str(info.value)
+    assert h.client.prompts._cache.peek(name, "production") is None
+    with pytest.raises(ResponseValidationError):
+        await h.client.prompts.prefetch()
+    assert h.client.prompts._cache.peek(name) is None

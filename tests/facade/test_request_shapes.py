@@ -189,7 +189,7 @@ CASES: list[tuple[str, tuple[Any, ...], tuple[Any, ...]]] = [
 async def test_request_shape(
     make_client: MakeClient, call: tuple[Any, ...], expected: tuple[Any, ...]
 ) -> None:
-    h = make_client(lambda request: answer(match_operation(request)))
+    h = make_client(lambda request: answer(match_operation(request), request))
     namespace, method_name, args, kwargs = call
     method, path, query, body = expected
 

@@ -56,6 +56,7 @@ __all__ = ["Prompts", "RequestOptions"]
 
 _NAME_READ = "llm_prompts_name_retrieve"  # what get() and fetch() call
 _SET_LABEL = "llm_prompts_name_labels_update"
+_PUBLISH = "llm_prompts_name_partial_update"
 Fallback = str | Callable[[], Any]
 _Answer = LLMPrompt | LLMPromptPublic | LLMPromptResolveResponse
 
@@ -338,6 +339,15 @@ class Prompts(prompts.Prompts):
         async for row in self.list(page_size=100, label=label):
             if wanted is not None and row.name not in wanted:
                 continue
+            if not _is_prompt_name(row.name):  # no get could ask for it: never cached
+                raise self._unexpected(
+                    "llm_prompts_list",
+                    {},
+                    200,
+                    f"a prompt named {_shown(row.name)}, which breaks PostHog's prompt name rule",
+                    f"prompts named by that rule ({_validation.PROMPT_NAME_RULE})",
+                    row.to_dict(),
+                )
             prompt = _prompt(row, label)
             if label is not None and not _carries(row, label):
                 # A server older than labels ignores the filter: its latest is not the label's.
@@ -368,7 +378,8 @@ class Prompts(prompts.Prompts):
         name = _validation.prompt_name(name)
         content = _validation.prompt_content(prompt)
         fields = _version_fields(config, version_description)
-        created = _prompt(await super().create(name=name, prompt=content, **fields, **options))
+        model = await super().create(name=name, prompt=content, **fields, **options)
+        created = self._checked("llm_prompts_create", model, name, 1, status=201, path={})
         self._cache.invalidate(created.name)
         self._cache.put(created)
         return created
@@ -417,7 +428,16 @@ class Prompts(prompts.Prompts):
             raise _conflict(error, name, base) from None
         except NotFoundError as error:
             raise _prompt_not_found(error, name, None) from None
-        published = _prompt(model)
+        published = self._checked(_PUBLISH, model, name, None)
+        if published.version <= base:  # it would be cached over that older version
+            raise self._unexpected(
+                _PUBLISH,
+                {"prompt_name": name},
+                200,
+                f"prompt {name!r} version {published.version}",
+                f"version after {base} of {name!r}",
+                model.to_dict(),
+            )
         self._cache.put(published)
         return published
 
@@ -433,8 +453,8 @@ class Prompts(prompts.Prompts):
         except NotFoundError as error:
             raise _prompt_not_found(error, name, None) from None
         path = {"prompt_name": name}
-        copied = self._checked(
-            "llm_prompts_name_duplicate_create", model, new, None, status=201, path=path
+        copied = self._checked(  # a new prompt: version 1 of new_name
+            "llm_prompts_name_duplicate_create", model, new, 1, status=201, path=path
         )
         self._cache.invalidate(new)
         self._cache.put(copied)
@@ -693,6 +713,15 @@ def _carries(row: LLMPrompt | LLMPromptPublic, label: str) -> bool:
     return not isinstance(refs, Unset) and any(
         ref.name == label and ref.version == row.version for ref in refs
     )
+
+
+def _is_prompt_name(value: str) -> bool:
+    """Whether ``value`` follows PostHog's prompt name rule (as the name arguments must)."""
+    try:
+        _validation.prompt_name(value)
+    except InvalidRequestError:
+        return False
+    return True
 
 
 def _is_label_name(value: str) -> bool:
