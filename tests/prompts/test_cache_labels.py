@@ -217,3 +217,72 @@ async def test_a_closed_cache_stores_no_label(cache: PromptCache) -> None:
     assert cache.put_label(NAME, PROD, 3) is False
     cache.put(Prompt(NAME, 3, "x", "p"), label=PROD)
     assert len(cache) == 0
+
+
+def latest_copy(cache: PromptCache) -> Prompt:
+    found = cache.peek(NAME, None)
+    assert found is not None
+    return found
+
+
+def labels_of(cache: PromptCache, *slots: int | str | None) -> list[tuple[str, ...]]:
+    found = [cache.peek(NAME, slot) for slot in slots]
+    return [() if p is None else p.labels for p in found]
+
+
+async def test_put_label_keeps_every_cached_copys_labels_true(cache: PromptCache) -> None:
+    # Version 3 carries production (fetched by it), version 4 is the latest with staging.
+    await cache.get(NAME, PROD, LabelFetcher(version=3))
+    latest = Fetcher(NAME, 4)
+    await cache.get(NAME, None, latest)
+    cache.put(dataclasses.replace(latest_copy(cache), labels=("staging",)))
+    before = cache.peek(NAME, 3)
+    assert labels_of(cache, 3, None, 4, PROD) == [(PROD,), ("staging",), ("staging",), (PROD,)]
+
+    assert cache.put_label(NAME, PROD, 4) is True  # moved from version 3 to 4
+    moved = ("staging", PROD)
+    assert labels_of(cache, 3, None, 4, PROD) == [(), moved, moved, moved]
+    assert cache.peek(NAME, None) is cache.peek(NAME, 4)  # still one shared copy
+    assert before is not None and before.labels == (PROD,)  # a held copy is never changed
+    stale_before = await cache.get(NAME, 3, Fetcher(NAME, 3))
+    assert stale_before.labels == ()
+
+
+async def test_put_label_of_an_uncached_version_still_takes_it_off_the_old_one(
+    cache: PromptCache,
+) -> None:
+    await cache.get(NAME, PROD, LabelFetcher(version=3))
+    assert cache.put_label(NAME, PROD, 7) is False
+    assert labels_of(cache, 3) == [()]
+
+
+async def test_a_stale_copy_served_after_a_label_change_has_the_new_labels(
+    cache: PromptCache, clock: Clock
+) -> None:
+    await cache.get(NAME, None, LabelFetcher(version=3))  # the latest, labelled production
+    clock.advance(61)
+    refresh = Fetcher(NAME, 3)
+    gate = refresh.block()  # the refresh stays in flight: the stale copy keeps being served
+    first = await cache.get(NAME, None, refresh)
+    assert (first.source, first.labels) == ("stale", (PROD,))
+    await settle()  # the refresh runs, blocked
+    cache.remove_label(NAME, PROD)
+    again = await cache.get(NAME, None, refresh)
+    assert (again.source, again.labels) == ("stale", ())
+    assert refresh.calls == 1
+    gate.set()
+    await settle()
+
+
+async def test_remove_label_drops_it_from_every_cached_copy(cache: PromptCache) -> None:
+    await cache.get(NAME, PROD, LabelFetcher(version=3))
+    cache.put_label(NAME, "staging", 3)
+    assert set(labels_of(cache, 3)[0]) == {PROD, "staging"}
+    cache.remove_label(NAME, PROD)
+    assert cache.peek(NAME, PROD) is None
+    assert labels_of(cache, 3, "staging") == [("staging",), ("staging",)]
+    other = Prompt("other", 3, "id", "x", labels=(PROD,))
+    cache.put(other)
+    cache.remove_label(NAME, PROD)  # another prompt's copies are left alone
+    kept = cache.peek("other", 3)
+    assert kept == other and kept is not None and kept.labels == (PROD,)

@@ -394,6 +394,7 @@ class PromptCache:
         dropped so the next get fetches it. Returns whether it was stored."""
         if self._closed:
             return False
+        self._relabel(name, label, version)
         now = self._clock()
         found = None
         for slot in (version, None):
@@ -407,6 +408,33 @@ class PromptCache:
         self._detach((name, label))
         self._store(name, found, latest=False, label=label, pinned=False)
         return True
+
+    def remove_label(self, name: str, label: str) -> None:
+        """Forget ``label`` of ``name`` (write-through after removing a label): its copy is
+        dropped and no cached version of ``name`` lists it in ``labels`` any more."""
+        self.invalidate(name, label=label)
+        self._relabel(name, label, None)
+
+    def _relabel(self, name: str, label: str, version: int | None) -> None:
+        """Keep ``Prompt.labels`` of the cached copies of ``name`` true after this client
+        pointed ``label`` at ``version`` (None: removed it): a label is on one version only.
+
+        The copies are replaced, never changed (callers may hold them); one copy shared by
+        several keys (the latest and its version) stays shared. Not on any hot path."""
+        made: dict[int, tuple[Prompt, Prompt]] = {}  # id -> (old, new): old kept alive
+        for key, entry in self._entries.items():
+            value = entry.value
+            if key[0] != name or (label in value.labels) == (value.version == version):
+                continue
+            pair = made.get(id(value))
+            if pair is None:
+                if label in value.labels:
+                    labels = tuple(other for other in value.labels if other != label)
+                else:
+                    labels = (*value.labels, label)
+                pair = made[id(value)] = (value, dataclasses.replace(value, labels=labels))
+            entry.value = pair[1]
+            entry.stale = None  # remade from the new value when next served stale
 
     def invalidate(
         self,

@@ -132,10 +132,11 @@ class Prompt:
     ``fetched_at`` is the ``time.time()`` of the fetch. Neither takes part in ``==``.
 
     ``config`` (model and agent parameters) and ``version_description`` are versioned with
-    the content. ``labels`` are the labels on this version when it was fetched, and
-    ``label`` the one it was fetched by (``get(name, label=...)``), else None: labels move,
-    so neither takes part in ``==``. Treat ``prompt`` and ``config`` as read-only: a cached
-    prompt is shared by every caller.
+    the content. ``labels`` are the labels on this version when it was fetched (the cached
+    copies follow this client's own ``set_label`` and ``remove_label`` at once, other
+    processes' changes when refetched), and ``label`` the one it was fetched by
+    (``get(name, label=...)``), else None: labels move, so neither takes part in ``==``.
+    Treat ``prompt`` and ``config`` as read-only: a cached prompt is shared by every caller.
     """
 
     name: str

@@ -518,6 +518,7 @@ class Prompts(prompts.Prompts):
             raise _prompt_not_found(error, name, None, label) from None
         finally:
             self._cache.invalidate(name, label=label)
+        self._cache.remove_label(name, label)
 
     async def labels(self, name: str, **options: Unpack[RequestOptions]) -> dict[str, int]:
         """Every label of ``name`` and the version it points at, e.g. ``{"production": 3,
