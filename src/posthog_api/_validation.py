@@ -157,9 +157,14 @@ def prompt_edits(value: object) -> list[dict[str, str]]:
         raise InvalidRequestError(f"edits is empty: pass {how}, or the new content as prompt=...")
     edits = []
     for index, edit in enumerate(value):
+        if isinstance(edit, Mapping) and set(edit) != {"old", "new"}:
+            keys = ", ".join(_shown(key) for key in list(edit)[:10])
+            raise InvalidRequestError(
+                f"edits[{index}]: each edit is {{'old': str, 'new': str}}; got keys {keys}"
+                + (f" (and {len(edit) - 10} more)" if len(edit) > 10 else "")
+            )
         if (
             not isinstance(edit, Mapping)
-            or set(edit) != {"old", "new"}
             or not isinstance(edit["old"], str)
             or not isinstance(edit["new"], str)
         ):
@@ -183,12 +188,25 @@ def uuid_id(value: object, what: str) -> uuid.UUID:
     )
 
 
-def integer(value: object, what: str, *, minimum: int | None = None) -> int:
+# PostHog's integer columns (ids, prompt versions) are 64-bit: a larger number names nothing.
+MAX_INT64 = 2**63 - 1
+
+
+def integer(
+    value: object, what: str, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
     if isinstance(value, bool) or not isinstance(value, int):  # inline: on every request
         raise InvalidRequestError(f"{what} must be an int, got {type(value).__name__}")
     if minimum is not None and value < minimum:
-        raise InvalidRequestError(f"{what} must be >= {minimum}, got {value}")
+        raise InvalidRequestError(f"{what} must be >= {minimum}, got {_int_shown(value)}")
+    if maximum is not None and value > maximum:
+        raise InvalidRequestError(f"{what} must be <= {maximum:,}, got {_int_shown(value)}")
     return value
+
+
+def _int_shown(value: int) -> str:
+    """An int for a message: a huge one by its size (str() of 10**5000 raises)."""
+    return str(value) if value.bit_length() <= 64 else f"an int of {value.bit_length():,} bits"
 
 
 def _of(value: object, types: tuple[type, ...]) -> bool:

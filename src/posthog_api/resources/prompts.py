@@ -155,7 +155,7 @@ class Prompts(prompts.Prompts):
             _only_label(f"prompts.get({name!r})", version, version_id)
             label = _validation.label_name(label)
         if version is not None:
-            _validation.integer(version, "version", minimum=1)
+            _version(version, "version")
         if self._get_fresh is _closed_miss:
             raise closed_error(f"prompts.get({name!r})")
         slot: Slot = version if label is None else label
@@ -211,8 +211,8 @@ class Prompts(prompts.Prompts):
         if label is not None:
             _only_label(f"prompts.fetch({name!r})", version, None)
             label = _validation.label_name(label)
-        if version is not None and (type(version) is not int or version < 1):
-            _validation.integer(version, "version", minimum=1)  # raises, saying why
+        if version is not None and (type(version) is not int or not 1 <= version <= _MAX):
+            _version(version, "version")  # raises, saying why
         prompt = await self._fetch(name, version, options, label=label)
         self._cache.put(prompt, latest=version is None and label is None, label=label)
         return prompt
@@ -297,7 +297,7 @@ class Prompts(prompts.Prompts):
         if limit > 100:
             raise InvalidRequestError(f"page_size must be at most 100, got {limit}")
         if before_version is not None:
-            _validation.integer(before_version, "before_version", minimum=1)
+            _version(before_version, "before_version")
 
         async def page(cursor: int | None) -> tuple[list[LLMPromptVersionSummary], bool]:
             resolved = await self.resolve(name, limit=limit, before_version=cursor, **options)
@@ -314,8 +314,8 @@ class Prompts(prompts.Prompts):
     async def diff(self, name: str, a: int, b: int) -> PromptDiff:
         """A unified diff of versions ``a`` and ``b`` plus the variables added and removed."""
         name = _validation.prompt_name(name)  # every argument checked before either fetch
-        _validation.integer(a, "version a", minimum=1)
-        _validation.integer(b, "version b", minimum=1)
+        _version(a, "version a")
+        _version(b, "version b")
         old = await self.get(name, version=a)
         new = await self.get(name, version=b)
         # Bounded, but up to a fraction of a second for big prompts: off the event loop.
@@ -335,6 +335,8 @@ class Prompts(prompts.Prompts):
         if label is not None:
             label = _validation.label_name(label)
         wanted = None if names is None else {_validation.prompt_name(n) for n in names}
+        if wanted is not None and not wanted:
+            return 0  # nothing asked for: nothing sent
         count = 0
         async for row in self.list(page_size=100, label=label):
             if wanted is not None and row.name not in wanted:
@@ -404,7 +406,7 @@ class Prompts(prompts.Prompts):
         ``config`` carries forward from the latest unless given (``config=None`` clears it).
         """
         name = _validation.prompt_name(name)
-        base = _validation.integer(base_version, "base_version", minimum=1)
+        base = _version(base_version, "base_version")
         fields = _version_fields(config, version_description)
         call = f"prompts.publish({name!r})"
         if prompt is not None and edits is not None:
@@ -448,6 +450,12 @@ class Prompts(prompts.Prompts):
         version 1; a taken ``new_name`` is PostHog's 400 (:class:`BadRequestError`)."""
         name = _validation.prompt_name(name)
         new = _validation.prompt_name(new_name)
+        if new == name:
+            raise InvalidRequestError(
+                f"prompts.duplicate({name!r}, {new_name!r}): a copy needs a new name (PostHog "
+                "refuses a taken one). Next: pass another new_name, or publish a new version "
+                f"of {name!r} with prompts.publish()"
+            )
         try:
             model = await super().duplicate(name, new_name=new, **options)
         except NotFoundError as error:
@@ -470,7 +478,7 @@ class Prompts(prompts.Prompts):
         once; other processes see it when their copy of the label expires."""
         name = _validation.prompt_name(name)
         label = _validation.label_name(label)
-        version = _validation.integer(version, "version", minimum=1)
+        version = _version(version, "version")
         path = {"prompt_name": name, "label_name": label}
         try:
             # _request itself, not the generated set_label: created (201) or moved (200).
@@ -622,6 +630,8 @@ class Prompts(prompts.Prompts):
                 raise InvalidRequestError("invalidate(label=...) needs the prompt's name")
             if version is not None:
                 raise InvalidRequestError("invalidate: pass version or label, not both")
+            # A label PostHog refuses is never cached: dropping it would silently do nothing.
+            label = _validation.label_name(label)
         return self._cache.invalidate(name, version, label=label)  # type: ignore[no-any-return]
 
     def stats(self) -> CacheStats:
@@ -674,6 +684,14 @@ class Prompts(prompts.Prompts):
 def _id_text(uid: UUID) -> str:
     """``str(uid)``, one of the larger costs of a fetch; a refreshed prompt keeps its id."""
     return str(uid)
+
+
+_MAX = _validation.MAX_INT64
+
+
+def _version(value: object, what: str) -> int:
+    """A version number: an int from 1, held in PostHog's 64-bit integer column."""
+    return _validation.integer(value, what, minimum=1, maximum=_MAX)
 
 
 def _only_label(call: str, version: object, version_id: object) -> None:
