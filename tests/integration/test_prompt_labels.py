@@ -49,6 +49,9 @@ async def test_set_label_creates_then_moves(server: Server, client: AsyncPostHog
     created = await client.prompts.set_label("greet", PROD, 2)
     assert created == PromptLabel("greet", PROD, 2, created=True)
     assert not created.moved
+    # As in PostHog's label object, name is not the prompt's: prompt_name is.
+    assert (created.prompt_name, created.label, created.version) == ("greet", PROD, 2)
+    assert not hasattr(created, "name")
     moved = await client.prompts.set_label("greet", PROD, 3)
     assert moved == PromptLabel("greet", PROD, 3, created=False)
     assert moved.moved

@@ -11,11 +11,13 @@ __all__ = ["PromptLabel"]
 class PromptLabel:
     """A label of a prompt and the version it now points at.
 
-    ``created`` is True when the prompt did not have the label before (PostHog answered
-    201), False when an existing label was moved (200): a promotion script can say which.
+    ``prompt_name`` is the prompt's name and ``label`` the label's, as PostHog's label
+    object has them (there ``name`` is the label). ``created`` is True when the prompt did
+    not have the label before (PostHog answered 201), False when an existing label was
+    moved (200): a promotion script can say which.
     """
 
-    name: str  # the prompt's name
+    prompt_name: str
     label: str
     version: int
     created: bool
