@@ -41,6 +41,9 @@ SAFETY = 1.0
 """Seconds added to each window: PostHog counts arrivals, this process counts departures."""
 MAX_WAIT = 900.0
 """The longest one request waits out 429s in all (15 minutes) before the error stands."""
+CLOCK: Callable[[], float] = time.monotonic
+SLEEP: Callable[[float], Awaitable[Any]] = asyncio.sleep
+"""The budget's clock and sleep when none is given (tests replace them: simulated time)."""
 
 
 class _Window:
@@ -71,12 +74,12 @@ class Budget:
         self,
         per_minute: int = 480,
         *,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], Awaitable[Any]] | None = None,
         on_wait: Callable[[float, str], None] | None = None,
     ) -> None:
-        self._clock = clock
-        self._sleep = sleep
+        self._clock = clock or CLOCK
+        self._sleep = sleep or SLEEP
         self.on_wait = on_wait
         self._paused_until = 0.0
         self._pause_reason = ""

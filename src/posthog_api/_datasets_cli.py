@@ -319,7 +319,7 @@ class Change:
 @dataclass
 class DatasetOutcome:
     name: str
-    action: str  # create | update | unchanged | not-in-folder | error | refused
+    action: str  # create | update | unchanged | untracked | error | refused
     detail: str = ""
     file: str | None = None
     dataset_id: str | None = None
@@ -367,7 +367,7 @@ async def push_datasets(
     for name in sorted(set(remote) - set(folder.datasets)):
         ids = ", ".join(str(row.id) for row in remote[name])
         outcomes.append(
-            DatasetOutcome(name, "not-in-folder", f"in PostHog ({ids}), no file here (left alone)")
+            DatasetOutcome(name, "untracked", f"in PostHog ({ids}), no file here (left alone)")
         )
     return outcomes
 
@@ -442,7 +442,7 @@ async def _push_dataset(
         if prune:
             work.append((Change("delete", remote.key, None, str(remote.item.id)), None, remote))
         else:
-            outcome.counts["not-in-file"] += 1
+            outcome.counts["untracked"] += 1
     if not dry_run:
         await _apply(session, dataset_id or "", work, refused, output, local.name)
     for change, _, _ in work:
@@ -461,20 +461,24 @@ async def _push_dataset(
 
 
 def _dataset_detail(outcome: DatasetOutcome, created: bool, dry_run: bool, prune: bool) -> str:
+    """``2 to create, 1 to update, 7 unchanged`` (a plan) or ``2 created, ...`` (done)."""
     counts = outcome.counts
+    done = {"create": "created", "update": "updated", "delete": "deleted"}
     parts = [
+        f"{counts[action]} {'to ' + action if dry_run else done[action]}"
+        for action in ("create", "update", "delete")
+        if counts[action]
+    ]
+    parts += [
         f"{counts[action]} {action}"
-        for action in ("create", "update", "delete", "unchanged", "error", "refused", "skipped")
+        for action in ("unchanged", "error", "refused", "skipped")
         if counts[action]
     ]
     text = ", ".join(parts) or "no items"
     if created:
-        text = ("would create the dataset; " if dry_run else "dataset created; ") + text
-    if counts["not-in-file"]:
-        text += f"; {counts['not-in-file']} item(s) not in the file (push --prune deletes them)"
-    if dry_run:
-        text = text.replace(" create", " to create").replace(" update", " to update")
-        text = text.replace(" delete", " to delete")
+        text = ("dataset to create; " if dry_run else "dataset created; ") + text
+    if counts["untracked"]:
+        text += f"; {counts['untracked']} item(s) not in the file (push --prune deletes them)"
     return text
 
 

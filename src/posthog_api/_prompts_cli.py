@@ -229,7 +229,7 @@ class Step:
 @dataclass
 class Outcome:
     name: str
-    # create | publish | unchanged | archive | not-in-folder | conflict | error | refused |
+    # create | publish | unchanged | archive | untracked | conflict | error | refused |
     # skipped | pull | label (a label command's prompt)
     action: str
     detail: str = ""
@@ -338,7 +338,7 @@ async def push_prompts(
         row = latest[name]
         if not prune:
             detail = f"version {row.version} in PostHog, no file here (push --prune archives it)"
-            return Outcome(name, "not-in-folder", detail, old_version=row.version)
+            return Outcome(name, "untracked", detail, old_version=row.version)
         async with limit:
             try:
                 return await _archive(session, name, row.version, dry_run, refused)
@@ -1219,7 +1219,9 @@ async def _promote_command(
 async def _pull_command(
     session: Session, args: argparse.Namespace, output: Output, count: int | None
 ) -> Report:
-    outcomes = await pull(session, args.directory, label=args.label, output=output)
+    outcomes = sorted(
+        await pull(session, args.directory, label=args.label, output=output), key=lambda o: o.name
+    )
     for outcome in outcomes:
         output.report(f"{outcome.name}: {outcome.detail}")
     written = sum(o.action == "pull" for o in outcomes)
