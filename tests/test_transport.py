@@ -641,8 +641,7 @@ async def test_debug_lines_for_retries(caplog: pytest.LogCaptureFixture) -> None
     assert first is not None
     assert first.group(3) == "ConnectError"
     assert messages[1] == (
-        "retrying POST /api/projects/1/llm_prompts/ after ConnectError in 0.50 s "
-        "(attempt 2 of 3)"
+        "retrying POST /api/projects/1/llm_prompts/ after ConnectError in 0.50 s (attempt 2 of 3)"
     )
     last = LINE.match(messages[2])
     assert last is not None

@@ -677,7 +677,5 @@ async def test_debug_line_for_a_failed_attempt_shows_its_time(
     with pytest.raises(httpx.ReadError):
         await transport.handle_async_request(plain("DELETE"))
     messages = [r.getMessage() for r in caplog.records if r.name == LOGGER_NAME]
-    assert messages == [
-        "DELETE /api/projects/1/llm_prompts/ -> ReadError in 500.0 ms (attempt 1)"
-    ]
+    assert messages == ["DELETE /api/projects/1/llm_prompts/ -> ReadError in 500.0 ms (attempt 1)"]
     assert not re.search(TOKEN, caplog.text)

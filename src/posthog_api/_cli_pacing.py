@@ -17,6 +17,7 @@ client that budget instead of building a :class:`Budget`, and :func:`paced` keep
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -90,8 +91,8 @@ class Budget:
             self._publish = (_Window(min(PUBLISHES_PER_MINUTE, per_minute), 60.0),)
         self.per_minute = per_minute
 
-    async def take(self, kind: Kind) -> None:
-        """Wait until a request of ``kind`` may go, and count it."""
+    async def take(self, kind: Kind) -> float:
+        """Wait until a request of ``kind`` may go, and count it; returns when it went."""
         windows = (*self._all, *self._publish) if kind == "publish" else self._all
         while True:
             now = self._clock()
@@ -103,10 +104,18 @@ class Budget:
             if ready <= now:
                 for window in windows:
                     window.sent.append(now)
-                return
+                return now
             if self.on_wait is not None:
                 self.on_wait(ready - now, why)
             await self._sleep(ready - now)
+
+    def refund(self, kind: Kind, sent: float) -> None:
+        """Give back the place a request took at ``sent`` (what :meth:`take` returned): PostHog
+        does not count a request it throttled. That very place: a later one given back
+        instead would free a place a minute too early."""
+        for window in (*self._all, *self._publish) if kind == "publish" else self._all:
+            with contextlib.suppress(ValueError):  # gone already: out of the window
+                window.sent.remove(sent)
 
     def pause(self, seconds: float, why: str) -> None:
         """Hold every request back for ``seconds`` (a 429's ``Retry-After``)."""
@@ -136,7 +145,7 @@ async def paced(budget: Budget, kind: Kind, send: Callable[[], Awaitable[T]]) ->
     waited = 0.0
     attempt = 0
     while True:
-        await budget.take(kind)
+        sent = await budget.take(kind)
         try:
             return await send()
         except _errors.RateLimitError as error:
@@ -147,6 +156,7 @@ async def paced(budget: Budget, kind: Kind, send: Callable[[], Awaitable[T]]) ->
                 raise
             waited += delay
             attempt += 1
+            budget.refund(kind, sent)
             budget.pause(delay, _throttled(error.retry_after))
 
 
