@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,6 +47,8 @@ from .prompts.diff import same_content
 
 if TYPE_CHECKING:
     from posthog_api_client.models import Dataset, DatasetItem
+
+    from ._pagination import AsyncPaginator
 
 KEY = "$item_key"
 SUFFIX = ".jsonl"
@@ -574,12 +577,7 @@ async def pull_datasets(
     files: list[tuple[str, str, int]] = []
     try:
         for name in wanted:
-            dataset_id = str(remote[name][0].id)
-            items = await session.collect(
-                lambda dataset_id=dataset_id: session.client.dataset_items.list(  # type: ignore[misc]
-                    dataset=dataset_id, page_size=100, concurrency=4
-                )
-            )
+            items = await session.collect(_items_of(session, str(remote[name][0].id)))
             path = directory / f"{name}{SUFFIX}"
             lines = await asyncio.to_thread(_pulled_lines, path, items)
             files.append((name, "".join(line + "\n" for line in lines), len(lines)))
@@ -599,6 +597,12 @@ async def pull_datasets(
         )
         for (name, _, count), wrote in zip(files, changed, strict=True)
     ]
+
+
+def _items_of(session: Session, dataset_id: str) -> Callable[[], AsyncPaginator[DatasetItem]]:
+    """The list of a dataset's items, four pages at a time."""
+    items = session.client.dataset_items
+    return lambda: items.list(dataset=dataset_id, page_size=100, concurrency=4)
 
 
 def _pulled_lines(path: Path, items: list[DatasetItem]) -> list[str]:

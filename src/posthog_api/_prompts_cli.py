@@ -179,9 +179,6 @@ def as_text(content: Any) -> str:
     return json.dumps(content, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
-_as_text = as_text  # the name older code and tests use
-
-
 def same_prompt(remote: Any, local: Any) -> bool:
     """Whether the local content is what PostHog has: the same JSON value (``same_content``),
     or, for a JSON file, the JSON text PostHog answers a JSON prompt with."""
@@ -718,9 +715,6 @@ async def pull(
         return await asyncio.to_thread(_write_prompts, directory, latest, progress.update)
     finally:
         progress.close()
-
-
-_check_pull_target = check_target
 
 
 @dataclass
