@@ -171,44 +171,30 @@ def test_pull_keeps_the_order_of_the_lines_in_the_file_then_adds_the_new_items(
     assert json.loads(lines[0]) == {"id": "case-3", "input": 3, "output": 6}
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ('{"input": 1}\n{"input": 1}\n', "line 2: the same item as line 1"),
-        ('{"id": "a", "input": 1}\n{"id": "a", "input": 2}\n', "line 2: the same item as line 1"),
-        ('{"input": 1, "expected": 2}\n', "unknown field(s) 'expected'"),
-        ('{"input": 1, "metadata": [1]}\n', "metadata must be a JSON object"),
-        ('{"input": 1, "metadata": {"$item_key": "k"}}\n', "is reserved for the item's key"),
-        ('{"input": 1, "ref_timestamp": "yesterday"}\n', "is not an ISO 8601 time"),
-        ("[1, 2]\n", "expected a JSON object"),
-        ("{not json\n", "line 1: Expecting property name"),
-        ('{"id": "", "input": 1}\n', '"id" must be a non-empty string'),
-    ],
-    ids=[
-        "duplicate",
-        "duplicate-id",
-        "unknown",
-        "metadata",
-        "reserved",
-        "timestamp",
-        "array",
-        "json",
-        "empty-id",
-    ],
-)
+BAD_LINES = [
+    ('{"input": 1}\n{"input": 1}\n', "line 2: the same item as line 1"),
+    ('{"id": "a", "input": 1}\n{"id": "a", "input": 2}\n', "line 2: the same item as line 1"),
+    ('{"input": 1, "expected": 2}\n', "unknown field(s) 'expected'"),
+    ('{"input": 1, "metadata": [1]}\n', "metadata must be a JSON object"),
+    ('{"input": 1, "metadata": {"$item_key": "k"}}\n', "is reserved for the item's key"),
+    ('{"input": 1, "ref_timestamp": "yesterday"}\n', "is not an ISO 8601 time"),
+    ("[1, 2]\n", "expected a JSON object"),
+    ("{not json\n", "line 1: Expecting property name"),
+    ('{"id": "", "input": 1}\n', '"id" must be a non-empty string'),
+]
+
+
 def test_a_bad_line_stops_push_before_anything_is_sent(
-    server: ServerState,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    text: str,
-    expected: str,
+    server: ServerState, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "good.jsonl").write_text(jsonl(*GOLDEN))
-    (tmp_path / "bad.jsonl").write_text(text)
-    assert main(["datasets", "push", str(tmp_path), "--check"]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("error: nothing was sent; fix these files first: bad.jsonl: ")
-    assert expected in err and server.request_count() == 0
+    for text, expected in BAD_LINES:
+        (tmp_path / "bad.jsonl").write_text(text)
+        assert main(["datasets", "push", str(tmp_path), "--check"]) == 2, text
+        err = capsys.readouterr().err
+        assert err.startswith("error: nothing was sent; fix these files first: bad.jsonl: "), err
+        assert expected in err, (expected, err)
+    assert server.request_count() == 0
 
 
 def test_pull_checks_every_dataset_name_before_writing_a_file(

@@ -47,7 +47,7 @@ def live(state: ServerState) -> dict[str, list[int]]:
 
 def folder_of(tmp_path: Path, **files: str) -> Path:
     folder = tmp_path / "prompts"
-    folder.mkdir(exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
         (folder / name.replace("__", ".")).write_text(text, encoding="utf-8")
     return folder
@@ -190,24 +190,22 @@ def test_a_connection_error_is_2_and_with_check_so_is_a_server_error(
     assert main(["prompts", "push", str(folder), "--check"]) == 1  # and 1 is the difference
 
 
-@pytest.mark.parametrize(
-    "argv",
-    [
-        ["--project-id", "999", "--json", "prompts", "push", "DIR", "--check"],
-        ["prompts", "--project-id", "999", "--json", "push", "DIR", "--check"],
-        ["prompts", "push", "DIR", "--check", "--project-id", "999", "--json"],
-        ["--json", "prompts", "--project-id", "999", "push", "--check", "DIR"],
-    ],
-    ids=["before-prompts", "before-push", "after-push", "mixed"],
-)
+GLOBAL_OPTIONS = [
+    ["--project-id", "999", "--json", "prompts", "push", "DIR", "--check"],
+    ["prompts", "--project-id", "999", "--json", "push", "DIR", "--check"],
+    ["prompts", "push", "DIR", "--check", "--project-id", "999", "--json"],
+    ["--json", "prompts", "--project-id", "999", "push", "--check", "DIR"],
+]
+
+
 def test_global_options_work_before_or_after_the_subcommand(
-    server: ServerState, tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
+    server: ServerState, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder = folder_of(tmp_path, greet__txt="Hello")
-    argv = [str(folder) if arg == "DIR" else arg for arg in argv]
-    assert main(argv) == 2
-    doc = document(capsys.readouterr().out)
-    assert "project 999" in doc["error"]  # --project-id was taken, wherever it stood
+    for argv in GLOBAL_OPTIONS:
+        assert main([str(folder) if arg == "DIR" else arg for arg in argv]) == 2, argv
+        doc = document(capsys.readouterr().out)
+        assert "project 999" in doc["error"], argv  # --project-id was taken, wherever it stood
 
 
 def test_quiet_prints_errors_only(
@@ -251,6 +249,40 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(
     monkeypatch.setattr("sys.stdout", terminal)
     assert main(["prompts", "push", str(folder), "--check"]) == 1
     assert "create  greet" in terminal.getvalue() and "\x1b" not in terminal.getvalue()
+
+    (folder / "other.txt").write_text("Another")  # two prompts: a progress bar on a terminal
+    error_terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", error_terminal)
+    assert main(["prompts", "push", str(folder)]) == 0
+    assert "push:" in error_terminal.getvalue()  # the bar was drawn
+    assert "\x1b" not in error_terminal.getvalue() + terminal.getvalue()
+
+
+def test_no_progress_bar_off_a_terminal(
+    server: ServerState, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = folder_of(tmp_path, a__txt="A", b__txt="B", c__txt="C")
+    assert main(["prompts", "push", str(folder)]) == 0
+    assert capsys.readouterr().err == ""  # captured stderr is not a terminal: no bar
+
+
+def test_promote_check_gates_on_labels_that_would_move(
+    server: ServerState, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.seed_prompt("greet", "v2", versions=["v1"], labels={"staging": 2, "production": 1})
+    promote = ["prompts", "promote", "--from", "staging", "--to", "production"]
+    assert main([*promote, "--check", "--json"]) == 1
+    (prompt,) = document(capsys.readouterr().out)["prompts"]
+    assert prompt["labels"][0] == {
+        "label": "production",
+        "action": "move",
+        "old_version": 1,
+        "new_version": 2,
+        "detail": "would move production from version 1 to 2",
+    }
+    assert writes(server) == 0
+    assert main(promote) == 0
+    assert main([*promote, "--check"]) == 0
 
 
 def test_untracked_prompts_are_reported_and_prune_archives_them_only_when_confirmed(
@@ -341,28 +373,24 @@ def test_a_sidecar_manages_config_description_and_labels(
         assert latest["version"] == 3 and latest["version_description"] in (None, "")
 
 
-@pytest.mark.parametrize(
-    ("files", "expected"),
-    [
-        ({"lonely__meta__json": "{}"}, "lonely.meta.json: no lonely.txt or lonely.json beside it"),
-        ({"a__txt": "x", "a__meta__json": '{"model": 1}'}, "unknown key(s) model"),
-        ({"a__txt": "x", "a__meta__json": '{"labels": ["Prod"]}'}, "labels: label name 'Prod'"),
-        ({"a__txt": "x", "a__meta__json": '{"config": [1]}'}, "a.meta.json: config"),
-        ({"a__txt": "x", "a__meta__json": "[]"}, "expected a JSON object"),
-    ],
-    ids=["orphan", "unknown-key", "bad-label", "bad-config", "not-an-object"],
-)
+BAD_SIDECARS = [
+    ({"lonely__meta__json": "{}"}, "lonely.meta.json: no lonely.txt or lonely.json beside it"),
+    ({"a__txt": "x", "a__meta__json": '{"model": 1}'}, "unknown key(s) model"),
+    ({"a__txt": "x", "a__meta__json": '{"labels": ["Prod"]}'}, "labels: label name 'Prod'"),
+    ({"a__txt": "x", "a__meta__json": '{"config": [1]}'}, "a.meta.json: config"),
+    ({"a__txt": "x", "a__meta__json": "[]"}, "expected a JSON object"),
+]
+
+
 def test_a_bad_sidecar_stops_push_before_anything_is_sent(
-    server: ServerState,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    files: dict[str, str],
-    expected: str,
+    server: ServerState, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder = folder_of(tmp_path, **files)
-    assert main(["prompts", "push", str(folder), "--check"]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("error: nothing was sent; fix these files first") and expected in err
+    for index, (files, expected) in enumerate(BAD_SIDECARS):
+        folder = folder_of(tmp_path / str(index), **files)
+        assert main(["prompts", "push", str(folder), "--check"]) == 2, files
+        err = capsys.readouterr().err
+        assert err.startswith("error: nothing was sent; fix these files first"), err
+        assert expected in err, (expected, err)
     assert server.request_count() == 0
 
 

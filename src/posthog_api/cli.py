@@ -1,5 +1,7 @@
 """The ``posthog-api`` console script: each of :data:`COMMANDS` registers a subcommand's
-parser and its ``handler`` (``serve`` here, ``prompts ...`` in ``_prompts_cli``)."""
+parser and its ``handler`` (``serve`` here, ``prompts ...`` in ``_prompts_cli``,
+``datasets ...`` in ``_datasets_cli``); what they share (global options, exit statuses,
+output) is in ``_cli_common``."""
 
 from __future__ import annotations
 
