@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from . import cache, imports, memory, overhead, pagination, throughput, warmup
+from . import cache, datasets, imports, memory, overhead, pagination, throughput, warmup
 from ._harness import FULL, QUICK, Row, Sizes, failed_row, header, table
 
 # Row group -> (what it measures, its runner, the rows to show if it breaks).
@@ -41,6 +41,15 @@ GROUPS: dict[str, tuple[str, Callable[[Sizes], list[Row]], list[tuple[str, str, 
         [
             ("g1", "warm-up requests, prefetch", "2 + 0"),
             ("g2", "warm-up requests, per name", "200"),
+        ],
+    ),
+    "h": (
+        "datasets as code",
+        datasets.run,
+        [
+            ("h1", "datasets push, new items", "info"),
+            ("h2", "datasets push, unchanged", "0 writes"),
+            ("h3", "datasets push, one edit", "1 update"),
         ],
     ),
 }

@@ -109,8 +109,10 @@ def main() -> None:
     items, latency = int(sys.argv[1]), float(sys.argv[2])
     prompts = int(sys.argv[3]) if len(sys.argv) > 3 else 0
     state = ServerState(project_id=PROJECT, keys={KEY: ["*"]})
-    dataset = seed(state, items)
-    memoize_item_lists(state, dataset, items)
+    dataset = None
+    if items:  # none: a project for writes (row h), its lists served as they are
+        dataset = seed(state, items)
+        memoize_item_lists(state, dataset, items)
     names = seed_labelled_prompts(state, prompts)
     state.faults.set_latency(latency)
     with run_in_thread(state) as url:

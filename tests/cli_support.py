@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -35,3 +39,26 @@ def inject(state: ServerState, name: str, content: Any) -> None:
     """Store a prompt as the server would, bypassing its own name and content checks."""
     with state.lock:
         create_prompt(state, name, content)
+
+
+CONSOLE_SCRIPT = Path(sys.executable).with_name("posthog-api")
+
+
+def run_console_script(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """``posthog-api ARGS`` as a CI job runs it: the installed console script in its own
+    process, with this process's environment (the POSTHOG_* variables ``cli_server`` set).
+    PYTHONPATH is this process's ``sys.path``, so the script imports the code under test
+    (a worktree's ``src/`` before the editable install it was installed from)."""
+    assert CONSOLE_SCRIPT.exists(), f"{CONSOLE_SCRIPT} is missing: pip install -e ."
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    env.pop("NO_COLOR", None)
+    return subprocess.run(
+        [str(CONSOLE_SCRIPT), *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )

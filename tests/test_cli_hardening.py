@@ -356,15 +356,14 @@ def test_a_conflict_in_push_ends_with_one_error_line(
 
     from posthog_api.resources.prompts import Prompts
 
-    real_fetch = Prompts.fetch
+    real_publish = Prompts.publish
 
-    async def fetch_then_someone_publishes(self: Any, name: str, version: Any = None) -> Any:
-        latest = await real_fetch(self, name, version)
-        inject(state, name, "their edit")
-        return latest
+    async def someone_publishes_first(self: Any, name: str, *args: Any, **kwargs: Any) -> Any:
+        inject(state, name, "their edit")  # between our read and our write
+        return await real_publish(self, name, *args, **kwargs)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Prompts, "fetch", fetch_then_someone_publishes)
+        patch.setattr(Prompts, "publish", someone_publishes_first)
         assert main(["prompts", "push", str(tmp_path)]) == 1
     captured = capsys.readouterr()
     assert "summary: 1 conflict" in captured.out

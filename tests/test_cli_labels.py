@@ -262,11 +262,11 @@ def test_promote_without_all_labels_reads_the_target_in_a_second_pass(
         def __await__(self) -> Any:
             return self.paginator.__await__()
 
-        async def collect(self) -> list[Any]:
-            rows = await self.paginator.collect()
-            for row in rows:
-                row.all_labels = UNSET
-            return rows
+        async def pages(self) -> Any:
+            async for page in self.paginator.pages():
+                for row in page.results:
+                    row.all_labels = UNSET
+                yield page
 
     def older_rows(self, **query):  # type: ignore[no-untyped-def]
         return WithoutAllLabels(real_list(self, **query))

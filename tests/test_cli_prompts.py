@@ -83,15 +83,14 @@ def test_push_reports_a_conflict_and_exits_1_after_the_summary(
 
     from posthog_api.resources.prompts import Prompts
 
-    real_fetch, real_publish = Prompts.fetch, Prompts.publish
+    real_publish = Prompts.publish
 
-    async def fetch_then_someone_publishes(self, name, version=None):  # type: ignore[no-untyped-def]
-        latest = await real_fetch(self, name, version)
+    async def someone_publishes_first(self, name, prompt=None, **fields):  # type: ignore[no-untyped-def]
         if name == "a":  # another process publishes between our read and our write
-            await real_publish(self, "a", "their edit", base_version=latest.version)
-        return latest
+            await real_publish(self, "a", "their edit", base_version=fields["base_version"])
+        return await real_publish(self, name, prompt, **fields)
 
-    monkeypatch.setattr(Prompts, "fetch", fetch_then_someone_publishes)
+    monkeypatch.setattr(Prompts, "publish", someone_publishes_first)
     assert main(["prompts", "push", str(tmp_path)]) == 1
     out = capsys.readouterr().out
     assert "conflict  a: changed in PostHog meanwhile (latest is now 2)" in out

@@ -53,5 +53,5 @@ def test_push_dry_run_reports_a_field_of_the_wrong_type(
     assert main(["prompts", "push", str(tmp_path), "--dry-run"]) == 1
     out, err = capsys.readouterr()
     assert expected in out + err
-    assert "posthog.prompts.fetch" in out + err
+    assert "posthog.prompts.list" in out + err  # push reads every prompt in one list pass
     assert "Traceback" not in out + err

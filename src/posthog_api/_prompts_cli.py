@@ -1,34 +1,52 @@
 """``posthog-api prompts ...``: prompts as code, for CI pipelines.
 
-A folder holds ``NAME.txt`` (that text) or ``NAME.json`` (that JSON value), read and written
-byte for byte. ``push`` checks every file before sending anything, then creates, publishes
-with ``base_version`` (a concurrent edit is a conflict) or skips the unchanged (exact JSON);
-after a write refused for the key (a missing ``llm_prompt:write``) it sends no other.
-``pull`` checks every name the server returns as names going out are checked (none becomes a
-path outside the folder) and updates every prompt file or none. Labels (``push --label``,
-``pull --label``, ``label``, ``promote``) are read in one list pass per label (``label=``),
-and a label already at the wanted version is not sent again. Every command first checks,
-with one request, that the key can read the project's prompts. Every failure is one
-``error:`` line on stderr: exit status 2 for usage and configuration errors (a wrong key,
-project or scope, a bad name or label included), else 1.
+A folder holds ``NAME.txt`` (that text, byte for byte) or ``NAME.json`` (that JSON value,
+compared as JSON: reformatting it is no change), and optionally a sidecar
+``NAME.meta.json`` with ``config``, ``version_description`` and ``labels``. ``push`` checks
+every file before sending anything, reads the latest version of every prompt in one list
+pass, then creates, publishes with ``base_version`` (a concurrent edit is a conflict) or
+skips the unchanged, points the labels, and with ``--prune`` archives the prompts that have
+no file; ``--check`` and ``--dry-run`` send no write. After a write refused for the key (a
+missing ``llm_prompt:write``) it sends no other. ``pull`` checks every name the server
+returns (none becomes a path outside the folder) and updates every file or none. Labels
+(``push --label``, ``pull --label``, ``label``, ``promote``) are read in one list pass per
+label (``label=``), and a label already at the wanted version is not sent again. Every
+command first checks, with one request, that the key can read the project's prompts; every
+request is paced to PostHog's rate limits (``_cli_pacing``). Exit statuses: ``_cli_common``.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import errno
 import json
 import os
-import sys
-import tempfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from posthog_api_client.resources import NOT_GIVEN, NotGiven
+
 from . import _errors, _validation
+from ._cli_common import (
+    EXIT_CHANGES,
+    EXIT_ERROR,
+    EXIT_OK,
+    LocalFileError,
+    NothingDoneError,
+    Output,
+    Report,
+    Settings,
+    confirm,
+    cut,
+    first_five,
+    os_problem,
+    run,
+    stdin_is_terminal,
+)
+from ._cli_files import FileWrite, check_target, list_folder, write_all
+from ._cli_pacing import Session, open_session, unpaced
 from .prompts.diff import bounded_unified_diff, same_content
 from .prompts.prompt import label_names
 
@@ -39,17 +57,212 @@ if TYPE_CHECKING:
 
 CONCURRENCY = 8
 ELSEWHERE = "pull into another folder"
+META = ".meta.json"
+META_KEYS = ("config", "version_description", "labels")
+CHANGES = ("create", "publish", "archive", "set", "move", "remove")
+FAILED = ("refused", "skipped", "error", "conflict")
+
+
+# -- the folder ------------------------------------------------------------------------------
+
+
+@dataclass
+class LocalPrompt:
+    """One prompt of the folder: its content and what its sidecar says (``config`` left
+    NOT_GIVEN when the sidecar does not manage it)."""
+
+    name: str
+    content: Any
+    file: str
+    config: dict[str, Any] | NotGiven | None = NOT_GIVEN
+    version_description: str | None = None
+    labels: tuple[str, ...] = ()
+
+
+@dataclass
+class Folder:
+    prompts: dict[str, LocalPrompt]
+    ignored: list[str]  # unknown files and subfolders, as "name" and "name/"
+
+
+def read_folder(directory: Path) -> Folder:
+    """Every prompt of ``directory``; one error lists every bad file, and nothing is sent."""
+    entries = list_folder(directory)
+    found: dict[str, LocalPrompt] = {}
+    metas: dict[str, Path] = {}
+    ignored: list[str] = []
+    problems: list[str] = []
+    for path in entries:
+        try:
+            is_file = path.is_file()
+        except OSError:
+            is_file = False
+        if not is_file:
+            ignored.append(f"{path.name}/" if path.is_dir() else path.name)
+        elif path.name.endswith(META):
+            metas[path.name[: -len(META)]] = path
+        elif path.suffix in (".txt", ".json"):
+            try:
+                local = _read_prompt(path, found)
+            except RecursionError:
+                problems.append(f"{path.name}: the JSON is nested too deeply (over ~900 levels)")
+            except OSError as error:
+                problems.append(os_problem(error, "read", path.name))
+            except ValueError as error:  # also a bad name, content or UTF-8
+                problems.append(f"{path.name}: {error}")
+            else:
+                found[local.name] = local
+        else:
+            ignored.append(path.name)
+    for stem, path in metas.items():
+        try:
+            if stem not in found:
+                raise ValueError(
+                    f"no {stem}.txt or {stem}.json beside it: a sidecar describes a prompt "
+                    "file; add the prompt or remove the sidecar"
+                )
+            _read_meta(path, found[stem])
+        except OSError as error:
+            problems.append(os_problem(error, "read", path.name))
+        except (ValueError, RecursionError) as error:
+            problems.append(f"{path.name}: {error}")
+    if problems:
+        raise _errors.InvalidRequestError(
+            "nothing was sent; fix these files first: " + "; ".join(problems)
+        )
+    return Folder(found, ignored)
+
+
+def _read_prompt(path: Path, found: dict[str, LocalPrompt]) -> LocalPrompt:
+    name = _validation.prompt_name(path.stem)
+    if name in found:
+        raise ValueError(f"{found[name].file} already defines {name!r}")
+    # newline="": CR and CRLF line endings are content, not translated.
+    with path.open(encoding="utf-8", newline="") as handle:
+        text = handle.read()
+    content = json.loads(text) if path.suffix == ".json" else text
+    _validation.prompt_content(content)
+    return LocalPrompt(name, content, path.name)
+
+
+def _read_meta(path: Path, local: LocalPrompt) -> None:
+    with path.open(encoding="utf-8") as handle:
+        meta = json.load(handle)
+    if not isinstance(meta, dict):
+        raise ValueError(f"expected a JSON object with {', '.join(META_KEYS)}")
+    unknown = sorted(set(meta) - set(META_KEYS))
+    if unknown:
+        raise ValueError(f"unknown key(s) {', '.join(unknown)}: use {', '.join(META_KEYS)}")
+    if "config" in meta:
+        local.config = _validation.prompt_config(meta["config"])
+    description = meta.get("version_description")
+    if description is not None:
+        local.version_description = _validation.version_description(description)
+    labels = meta.get("labels", [])
+    if not isinstance(labels, list):
+        raise ValueError('"labels" must be a list of label names')
+    try:
+        local.labels = tuple(dict.fromkeys(_validation.label_name(label) for label in labels))
+    except _errors.InvalidRequestError as error:
+        raise ValueError(f"labels: {error}") from None
+
+
+def meta_text(meta: dict[str, Any]) -> str:
+    """A sidecar's canonical text (what pull writes)."""
+    return json.dumps(meta, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def as_text(content: Any) -> str:
+    """A prompt's file text: a text prompt as it is, a JSON one in the canonical form."""
+    if isinstance(content, str):
+        return content
+    return json.dumps(content, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def same_prompt(remote: Any, local: Any) -> bool:
+    """Whether the local content is what PostHog has: the same JSON value (``same_content``),
+    or, for a JSON file, the JSON text PostHog answers a JSON prompt with."""
+    if same_content(remote, local):
+        return True
+    if isinstance(remote, str) and not isinstance(local, str):
+        try:
+            return same_content(json.loads(remote), local)
+        except (ValueError, RecursionError):
+            return False
+    return False
+
+
+def _diff(name: str, old: Any, new: Any, old_label: str) -> str:
+    """The bounded diff of ``prompts.diff`` (a summary beyond its size cap)."""
+    old_label = f"{name}@{old_label}"
+    text, _ = bounded_unified_diff(as_text(old), as_text(new), old_label, f"{name} (local)")
+    return text or f"# {name}: only the final newline differs from {old_label}\n"
+
+
+# -- outcomes --------------------------------------------------------------------------------
+
+
+@dataclass
+class Step:
+    """What happened (or would) to one label of one prompt."""
+
+    label: str
+    action: str  # set | move | remove | unchanged | kept | error | refused | skipped
+    detail: str
+    old_version: int | None = None
+    new_version: int | None = None
+    refusal: _errors.APIStatusError | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "action": self.action,
+            "old_version": self.old_version,
+            "new_version": self.new_version,
+            "detail": self.detail,
+        }
 
 
 @dataclass
 class Outcome:
     name: str
-    action: str  # create | publish | unchanged | conflict | error | refused | skipped | pull
+    # create | publish | unchanged | archive | untracked | conflict | error | refused |
+    # skipped | pull | label (a label command's prompt)
+    action: str
     detail: str = ""
     diff: str = ""
     refusal: _errors.APIStatusError | None = None  # of "refused": a 401 or 403 to a write
     version: int | None = None  # the version pushed, or that would be (a dry run)
-    label: Outcome | None = None  # push --label: what happened to the label
+    old_version: int | None = None  # the latest before
+    labels: list[Step] = field(default_factory=list)
+    file: str | None = None
+
+    @property
+    def label(self) -> Step | None:
+        """The first label step (``push --label``'s), if any."""
+        return self.labels[0] if self.labels else None
+
+    def changes(self) -> bool:
+        return self.action in CHANGES or any(step.action in CHANGES for step in self.labels)
+
+    def failures(self) -> list[Outcome | Step]:
+        steps: list[Outcome | Step] = [self] if self.action in FAILED else []
+        return steps + [step for step in self.labels if step.action in FAILED]
+
+    def as_json(self, with_diff: bool = False) -> dict[str, Any]:
+        document: dict[str, Any] = {
+            "name": self.name,
+            "action": self.action,
+            "old_version": self.old_version,
+            "new_version": self.version,
+            "labels": [step.as_json() for step in self.labels],
+            "detail": self.detail,
+        }
+        if self.file is not None:
+            document["file"] = self.file
+        if with_diff and self.diff:
+            document["diff"] = self.diff
+        return document
 
 
 def label_name(value: str, option: str = "LABEL") -> str:
@@ -64,222 +277,310 @@ class NotLabelledError(_errors.PostHogError):
     """A prompt named for ``promote`` lacks the ``--from`` label (exit status 1)."""
 
 
-def read_directory(directory: Path) -> dict[str, Any]:
-    """Name -> content of every ``NAME.txt`` / ``NAME.json``; one error lists every bad file."""
-    try:
-        if not directory.is_dir():
-            raise _errors.InvalidRequestError(f"{directory} is not a directory")
-        entries = sorted(directory.iterdir())
-    except OSError as error:  # e.g. a folder we may not list
-        raise LocalFileError(os_problem(error, "read", directory)) from None
-    found: dict[str, Any] = {}
-    files: dict[str, str] = {}  # name -> the file that defines it
-    problems: list[str] = []
-    for path in entries:
-        if path.suffix not in (".txt", ".json") or not path.is_file():
-            continue
-        try:
-            name = _validation.prompt_name(path.stem)
-            if name in files:
-                raise ValueError(f"{files[name]} already defines {name!r}")
-            # newline="": CR and CRLF line endings are content, not translated.
-            with path.open(encoding="utf-8", newline="") as handle:
-                text = handle.read()
-            content = json.loads(text) if path.suffix == ".json" else text
-            _validation.prompt_content(content)
-        except RecursionError:
-            problems.append(f"{path.name}: the JSON is nested too deeply (over ~900 levels)")
-        except OSError as error:
-            problems.append(os_problem(error, "read", path.name))
-        except ValueError as error:  # also a bad name, content or UTF-8
-            problems.append(f"{path.name}: {error}")
-        else:
-            found[name], files[name] = content, path.name
-    if problems:
-        raise _errors.InvalidRequestError(
-            "nothing was sent; fix these files first: " + "; ".join(problems)
-        )
-    return found
-
-
-def _as_text(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    return json.dumps(content, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-
-
-def _diff(name: str, old: Any, new: Any, old_label: str) -> str:
-    """The bounded diff of ``prompts.diff`` (a summary beyond its size cap)."""
-    old_label = f"{name}@{old_label}"
-    text, _ = bounded_unified_diff(_as_text(old), _as_text(new), old_label, f"{name} (local)")
-    return text or f"# {name}: only the final newline differs from {old_label}\n"
-
-
-def _progress(total: int, what: str) -> Any:
-    """A tqdm bar on a terminal (when tqdm is installed), else one that shows nothing."""
-    if total > 1 and sys.stderr.isatty():
-        with contextlib.suppress(ImportError):
-            from tqdm import tqdm  # type: ignore[import-untyped]
-
-            return tqdm(total=total, desc=what, unit="prompt", file=sys.stderr, leave=False)
-    return _NoBar()
-
-
-class _NoBar:
-    def update(self, n: int) -> None: ...
-    def close(self) -> None: ...
+# -- push ------------------------------------------------------------------------------------
 
 
 async def push(
     client: AsyncPostHog, directory: Path, *, dry_run: bool = False, label: str | None = None
 ) -> list[Outcome]:
-    return await push_prompts(client, read_directory(directory), dry_run=dry_run, label=label)
+    """``push`` for a library caller's client (unpaced, no output)."""
+    folder = read_folder(directory)
+    return await push_prompts(unpaced(client), folder, dry_run=dry_run, label=label)
 
 
 async def push_prompts(
-    client: AsyncPostHog,
-    local: dict[str, Any],
+    session: Session,
+    folder: Folder,
     *,
     dry_run: bool = False,
     label: str | None = None,
+    prune: bool = False,
+    output: Output | None = None,
+    diffs: bool | None = None,
 ) -> list[Outcome]:
-    """Push prompts already read (and checked) by :func:`read_directory`, then point ``label``
-    (when given) at each pushed prompt's new or unchanged version. Once a write is refused
-    (401, 403: e.g. a key without ``llm_prompt:write``), no further write is sent."""
+    """Push prompts already read (and checked) by :func:`read_folder`, then point ``label``
+    and each sidecar's labels at each pushed prompt's new or unchanged version; with
+    ``prune``, archive the prompts that have no file. Once a write is refused (401, 403:
+    e.g. a key without ``llm_prompt:write``), no further write is sent."""
     if label is not None:
         label_name(label, "--label")
-    current = await label_versions(client, label) if label is not None else {}
-    progress = _progress(len(local), "push")
+    output = output or Output(quiet=True)
+    latest = await latest_rows(session)
+    wanted = {
+        name: tuple(dict.fromkeys((*local.labels, *((label,) if label else ()))))
+        for name, local in folder.prompts.items()
+    }
+    positions = await label_positions(session, latest, {lb for ls in wanted.values() for lb in ls})
+    extras = sorted(set(latest) - set(folder.prompts))
+    progress = output.progress(len(folder.prompts) + (len(extras) if prune else 0), "push")
     limit = asyncio.Semaphore(CONCURRENCY)
     refused: list[_errors.APIStatusError] = []
+    with_diff = dry_run if diffs is None else diffs
 
-    async def one(name: str, content: Any) -> Outcome:
+    async def one(local: LocalPrompt) -> Outcome:
         async with limit:
             try:
-                outcome = await _push_one(client, name, content, dry_run, refused)
-                if label is not None:
-                    outcome.label = await _label_pushed(
-                        client, outcome, label, current.get(name), dry_run, refused
+                row = latest.get(local.name)
+                outcome = await _push_one(session, local, row, dry_run, with_diff, refused)
+                now = positions.get(local.name, {})
+                for name in wanted[local.name]:
+                    outcome.labels.append(
+                        await _label_pushed(session, outcome, name, now.get(name), dry_run, refused)
                     )
                 return outcome
             finally:
                 progress.update(1)
 
+    async def gone(name: str) -> Outcome:
+        row = latest[name]
+        if not prune:
+            detail = f"version {row.version} in PostHog, no file here (push --prune archives it)"
+            return Outcome(name, "untracked", detail, old_version=row.version)
+        async with limit:
+            try:
+                return await _archive(session, name, row.version, dry_run, refused)
+            finally:
+                progress.update(1)
+
     try:
-        return list(await asyncio.gather(*(one(*item) for item in local.items())))
+        outcomes = list(await asyncio.gather(*(one(p) for p in folder.prompts.values())))
+        # Archived last: a push that failed for one prompt has still archived nothing early.
+        outcomes += await asyncio.gather(*(gone(name) for name in extras))
     finally:
         progress.close()
+    return outcomes
+
+
+async def latest_rows(session: Session) -> dict[str, LLMPrompt]:
+    """Name -> the list row of the latest version of every prompt (one list pass)."""
+    rows = await session.collect(lambda: session.client.prompts.list(page_size=100))
+    latest: dict[str, LLMPrompt] = {}
+    for row in rows:
+        if row.name not in latest or row.version > latest[row.name].version:  # listed twice
+            latest[row.name] = row
+    return latest
+
+
+async def label_positions(
+    session: Session, rows: dict[str, LLMPrompt], wanted: set[str]
+) -> dict[str, dict[str, int]]:
+    """Name -> {label: version} for the labels in ``wanted``: from the rows' ``all_labels``,
+    or (a server without them) one list pass per label."""
+    if not wanted:
+        return {}
+    positions: dict[str, dict[str, int]] = {}
+    if all(isinstance(row.all_labels, list) for row in rows.values()):
+        for name, row in rows.items():
+            refs = row.all_labels if isinstance(row.all_labels, list) else []
+            positions[name] = {ref.name: ref.version for ref in refs if ref.name in wanted}
+        return positions
+    for label in sorted(wanted):
+        for name, version in (await label_versions(session, label)).items():
+            positions.setdefault(name, {})[label] = version
+    return positions
+
+
+def _remote_config(row: LLMPrompt) -> dict[str, Any] | None:
+    config = row.config
+    if config is None or isinstance(config, dict):
+        return config
+    properties = getattr(config, "additional_properties", None)
+    return properties if isinstance(properties, dict) else None
 
 
 async def _push_one(
-    client: AsyncPostHog,
-    name: str,
-    content: Any,
+    session: Session,
+    local: LocalPrompt,
+    row: LLMPrompt | None,
     dry_run: bool,
+    with_diff: bool,
     refused: list[_errors.APIStatusError],
 ) -> Outcome:
-    skipped = Outcome(name, "skipped", "not sent: a write of this push was refused")
+    name, content = local.name, local.content
+    skipped = Outcome(
+        name, "skipped", "not sent: a write of this push was refused", file=local.file
+    )
+    prompts = session.client.prompts
     try:
-        try:
-            latest = await client.prompts.fetch(name)
-        except _errors.PromptNotFoundError:
+        if row is None:
             if not dry_run:
                 if refused:
                     return skipped
-                created = await client.prompts.create(name, content)
+                created = await session.call(
+                    "write",
+                    lambda: prompts.create(
+                        name,
+                        content,
+                        config=local.config if isinstance(local.config, dict) else NOT_GIVEN,
+                        version_description=local.version_description,
+                    ),
+                )
                 done = f"created version {created.version}"
-                return Outcome(name, "create", done, version=created.version)
-            # Only a dry run prints diffs; a big one is computed off the event loop.
-            diff = await asyncio.to_thread(_diff, name, "", content, "none")
-            return Outcome(name, "create", "would create version 1", diff, version=1)
-        if same_content(latest.prompt, content):
-            return Outcome(name, "unchanged", f"version {latest.version}", version=latest.version)
-        if dry_run:
-            diff = await asyncio.to_thread(_diff, name, latest.prompt, content, str(latest.version))
-            planned = latest.version + 1
+                return Outcome(name, "create", done, version=created.version, file=local.file)
+            # Only a plan prints diffs; a big one is computed off the event loop.
+            diff = await asyncio.to_thread(_diff, name, "", content, "none") if with_diff else ""
             return Outcome(
-                name, "publish", f"would publish version {planned}", diff, version=planned
+                name, "create", "would create version 1", diff, version=1, file=local.file
+            )
+        same = same_prompt(row.prompt, content)
+        config_changed = not isinstance(local.config, NotGiven) and not same_content(
+            _remote_config(row), local.config
+        )
+        if same and not config_changed:
+            return Outcome(
+                name,
+                "unchanged",
+                f"version {row.version}",
+                version=row.version,
+                old_version=row.version,
+                file=local.file,
+            )
+        if dry_run:
+            diff = ""
+            if with_diff:
+                old, new = (row.prompt, content) if not same else (row.config, local.config)
+                diff = await asyncio.to_thread(_diff, name, old, new, str(row.version))
+            planned = row.version + 1
+            return Outcome(
+                name,
+                "publish",
+                f"would publish version {planned}" + (" (config only)" if same else ""),
+                diff,
+                version=planned,
+                old_version=row.version,
+                file=local.file,
             )
         if refused:
             return skipped
-        published = await client.prompts.publish(name, content, base_version=latest.version)
-        done = f"published version {published.version}"
-        return Outcome(name, "publish", done, version=published.version)
+        # A sidecar's description describes one change: the latest's own is not sent again.
+        description = local.version_description
+        if description is not None and description == row.version_description:
+            description = None
+        base = row.version
+        published = await session.call(
+            "publish",
+            lambda: prompts.publish(
+                name,
+                None if same else content,
+                base_version=base,
+                config=local.config if config_changed else NOT_GIVEN,
+                version_description=description,
+            ),
+        )
+        done = f"published version {published.version}" + (" (config only)" if same else "")
+        return Outcome(
+            name, "publish", done, version=published.version, old_version=base, file=local.file
+        )
     except _errors.PromptVersionConflict as conflict:
         meanwhile = f"changed in PostHog meanwhile (latest is now {conflict.current_version})"
-        return Outcome(name, "conflict", f"{meanwhile}; pull, merge and push again")
+        return Outcome(
+            name,
+            "conflict",
+            f"{meanwhile}; pull, merge and push again",
+            old_version=row.version if row else None,
+            file=local.file,
+        )
+    except (_errors.AuthenticationError, _errors.PermissionDeniedError) as error:
+        refused.append(error)
+        said = f": {_errors.bounded(error.detail, 200)}" if error.detail else ""
+        return Outcome(
+            name, "refused", f"{error.status_code}{said}", refusal=error, file=local.file
+        )
+    except _errors.PostHogError as error:
+        return Outcome(name, "error", str(error), file=local.file)
+
+
+async def _archive(
+    session: Session,
+    name: str,
+    version: int,
+    dry_run: bool,
+    refused: list[_errors.APIStatusError],
+) -> Outcome:
+    what = f"version {version} and every label"
+    if dry_run:
+        return Outcome(
+            name, "archive", f"would archive ({what}): no file here", old_version=version
+        )
+    if refused:
+        return Outcome(name, "skipped", "not archived: a write of this push was refused")
+    try:
+        await session.call("write", lambda: session.client.prompts.archive(name))
     except (_errors.AuthenticationError, _errors.PermissionDeniedError) as error:
         refused.append(error)
         said = f": {_errors.bounded(error.detail, 200)}" if error.detail else ""
         return Outcome(name, "refused", f"{error.status_code}{said}", refusal=error)
     except _errors.PostHogError as error:
-        return Outcome(name, "error", str(error))
+        return Outcome(name, "error", f"not archived: {error}", old_version=version)
+    return Outcome(name, "archive", f"archived ({what}): no file here", old_version=version)
 
 
 async def _label_pushed(
-    client: AsyncPostHog,
+    session: Session,
     pushed: Outcome,
     label: str,
     current: int | None,
     dry_run: bool,
     refused: list[_errors.APIStatusError],
-) -> Outcome:
+) -> Step:
     """Point ``label`` at the version ``pushed`` left as the latest (none if it failed)."""
     if pushed.version is None:  # conflict, error, refused or skipped: the label stays
-        return Outcome(pushed.name, "kept", f"{label} left as it was")
-    return await point_label(client, pushed.name, label, pushed.version, current, dry_run, refused)
+        return Step(label, "kept", f"{label} left as it was", current, current)
+    return await point_label(session, pushed.name, label, pushed.version, current, dry_run, refused)
 
 
 async def point_label(
-    client: AsyncPostHog,
+    session: Session,
     name: str,
     label: str,
     version: int,
     current: int | None,
     dry_run: bool,
     refused: list[_errors.APIStatusError],
-) -> Outcome:
+) -> Step:
     """Point ``label`` of ``name`` at ``version``, where ``current`` says it points now (None:
     not set). Nothing is sent when it is there already, in a dry run, or after a refused write.
     Action: set, move, unchanged, error, refused or skipped."""
     if current == version:
-        return Outcome(name, "unchanged", f"{label} already at version {version}", version=version)
+        return Step(label, "unchanged", f"{label} already at version {version}", version, version)
     # Without current: the label was set meanwhile, after the list pass.
     to = f"to version {version}" if current is None else f"from version {current} to {version}"
     if dry_run:
         if current is None:
-            return Outcome(name, "set", f"would set {label} at version {version}", version=version)
-        return Outcome(name, "move", f"would move {label} {to}", version=version)
+            return Step(label, "set", f"would set {label} at version {version}", None, version)
+        return Step(label, "move", f"would move {label} {to}", current, version)
     if refused:
-        return Outcome(name, "skipped", f"{label} not sent: a write of this run was refused")
+        return Step(label, "skipped", f"{label} not sent: a write of this run was refused", current)
     try:
-        result = await client.prompts.set_label(name, label, version)
+        result = await session.call(
+            "write", lambda: session.client.prompts.set_label(name, label, version)
+        )
     except (_errors.AuthenticationError, _errors.PermissionDeniedError) as error:
         refused.append(error)
         said = f": {_errors.bounded(error.detail, 200)}" if error.detail else ""
-        return Outcome(name, "refused", f"{label}: {error.status_code}{said}", refusal=error)
+        return Step(label, "refused", f"{label}: {error.status_code}{said}", current, None, error)
     except _errors.PostHogError as error:
-        return Outcome(name, "error", f"{label} not moved: {error}")
+        return Step(label, "error", f"{label} not moved: {error}", current)
     if result.created:
-        return Outcome(name, "set", f"{label} set at version {version}", version=version)
-    return Outcome(name, "move", f"{label} moved {to}", version=version)
+        return Step(label, "set", f"{label} set at version {version}", None, version)
+    return Step(label, "move", f"{label} moved {to}", current, version)
 
 
-async def label_versions(client: AsyncPostHog, label: str) -> dict[str, int]:
+async def label_versions(session: Session, label: str) -> dict[str, int]:
     """Name -> the version ``label`` points at, of every prompt that has it."""
-    return {name: row.version for name, row in (await labelled(client, label)).items()}
+    return {name: row.version for name, row in (await labelled(session, label)).items()}
 
 
-async def labelled(
-    client: AsyncPostHog, label: str, *, content: bool = False
-) -> dict[str, LLMPrompt]:
+async def labelled(session: Session, label: str, *, content: bool = False) -> dict[str, LLMPrompt]:
     """Name -> the list row of the version ``label`` points at, of every prompt that has it:
     one list pass (``label=``; prompts without it are left out), with the content or not.
     A row that does not carry the label is a server that ignored the filter (one older than
     labels): its rows are the latest versions, and nothing may be done with them."""
-    rows = await client.prompts.list(
-        label=label, content="full" if content else "none", page_size=100
-    ).collect()
+    rows = await session.collect(
+        lambda: session.client.prompts.list(
+            label=label, content="full" if content else "none", page_size=100
+        )
+    )
     for row in rows:
         refs = row.all_labels
         if label in label_names(row.labels) or (
@@ -297,35 +598,39 @@ async def labelled(
     return {row.name: row for row in rows}
 
 
+# -- promote ---------------------------------------------------------------------------------
+
+
 async def promote(
-    client: AsyncPostHog,
+    session: Session,
     source: str,
     target: str,
     names: list[str] | None = None,
     *,
     dry_run: bool = False,
+    output: Output | None = None,
 ) -> list[Outcome]:
     """Point ``target`` at the version ``source`` points at, for every prompt that has
     ``source`` (or only ``names``: each must have it, else nothing is sent). Both labels are
     learnt from one list pass (``label=source``, each row's ``all_labels``); a prompt whose
     ``target`` is there already is not sent."""
     wanted = _check_promotion(source, target, names)
-    rows = await labelled(client, source)
+    rows = await labelled(session, source)
     missing = [name for name in wanted if name not in rows]
     if missing:
         raise NotLabelledError(
             f"{len(missing)} named prompt(s) have no label {source} (or do not exist): "
-            f"{_first_five(missing)}; nothing was changed. Set it first (posthog-api prompts "
+            f"{first_five(missing)}; nothing was changed. Set it first (posthog-api prompts "
             f"label NAME {source} VERSION), or leave these names out"
         )
     chosen = [rows[name] for name in wanted] or sorted(rows.values(), key=lambda row: row.name)
     current: dict[str, int] = {}
     for row in chosen:
         if not isinstance(row.all_labels, list):  # a server without all_labels on list rows
-            current = await label_versions(client, target)  # one more pass, for the target
+            current = await label_versions(session, target)  # one more pass, for the target
             break
         current.update((row.name, ref.version) for ref in row.all_labels if ref.name == target)
-    progress = _progress(len(chosen), "promote")
+    progress = (output or Output(quiet=True)).progress(len(chosen), "promote")
     limit = asyncio.Semaphore(CONCURRENCY)
     refused: list[_errors.APIStatusError] = []
 
@@ -333,7 +638,8 @@ async def promote(
         async with limit:
             try:
                 now = current.get(name)
-                return await point_label(client, name, target, version, now, dry_run, refused)
+                step = await point_label(session, name, target, version, now, dry_run, refused)
+                return _label_outcome(name, step)
             finally:
                 progress.update(1)
 
@@ -343,48 +649,72 @@ async def promote(
         progress.close()
 
 
-async def pull(client: AsyncPostHog, directory: Path, *, label: str | None = None) -> list[Outcome]:
+def _labelled_json(outcome: Outcome, label: str) -> dict[str, Any]:
+    """A label command's prompt in --json: its one label step under ``labels``."""
+    step = Step(label, outcome.action, outcome.detail, outcome.old_version, outcome.version)
+    document = outcome.as_json()
+    document.update(old_version=None, new_version=None, labels=[step.as_json()])
+    return document
+
+
+def _label_outcome(name: str, step: Step) -> Outcome:
+    """A label command's line: the prompt, its label's step as the action."""
+    return Outcome(
+        name,
+        step.action,
+        step.detail,
+        refusal=step.refusal,
+        version=step.new_version,
+        old_version=step.old_version,
+    )
+
+
+# -- pull ------------------------------------------------------------------------------------
+
+
+async def pull(
+    session: Session | AsyncPostHog,
+    directory: Path,
+    *,
+    label: str | None = None,
+    output: Output | None = None,
+) -> list[Outcome]:
     """Write the latest of every prompt (or the version ``label`` points at, leaving out the
-    prompts without it) into ``directory``, one file per name; one name that is not a valid
-    prompt name writes nothing, so none can be a path outside ``directory``."""
-    _check_pull_target(directory)  # before anything is sent
+    prompts without it) into ``directory``: one file per name and a sidecar where there is a
+    config or description; a name that is not a valid prompt name writes nothing, so none
+    can be a path outside ``directory``. Files already holding the right bytes are left."""
+    if not isinstance(session, Session):
+        session = unpaced(session)
+    check_target(directory, ELSEWHERE)  # before anything is sent
     if label is not None:
         label_name(label, "--label")
-    latest: dict[str, tuple[int, Any]] = {}
-    refused: list[str] = []
     if label is None:
-        rows = await client.prompts.list(page_size=100).collect()
+        rows = list((await latest_rows(session)).values())
     else:
-        rows = list((await labelled(client, label, content=True)).values())
+        rows = list((await labelled(session, label, content=True)).values())
+    latest: dict[str, LLMPrompt] = {}
+    refused: list[str] = []
     for row in rows:
         try:
             name = _validation.prompt_name(row.name)
         except _errors.InvalidRequestError:
-            refused.append(_cut(repr(row.name), 80))
+            refused.append(cut(repr(row.name), 80))
             continue
-        if name not in latest or row.version > latest[name][0]:  # a row listed twice
-            latest[name] = (row.version, row.prompt)
+        if name not in latest or row.version > latest[name].version:  # a row listed twice
+            latest[name] = row
     if refused:
         raise _errors.ResponseValidationError(
             f"the server returned {len(refused)} prompt name(s) that are not valid prompt "
             f"names ({_validation.PROMPT_NAME_RULE}), so cannot be file names; nothing was "
-            f"written to {directory}: {_first_five(refused)}. Check --host points at your "
+            f"written to {directory}: {first_five(refused)}. Check --host points at your "
             "PostHog.",
             operation="llm_prompts_list",
         )
-    return await asyncio.to_thread(_write_all, directory, latest)
-
-
-def _check_pull_target(directory: Path) -> None:
+    progress = (output or Output(quiet=True)).progress(len(latest), "pull")
     try:
-        is_file = directory.exists() and not directory.is_dir()
-    except OSError as error:  # e.g. a name in the path too long, a folder we cannot enter
-        raise LocalFileError(os_problem(error, "use", directory, ELSEWHERE)) from None
-    if is_file:
-        raise _errors.InvalidRequestError(
-            f"{directory} exists and is not a directory: pull writes one file per prompt "
-            "into a directory; give a new or existing directory"
-        )
+        return await asyncio.to_thread(_write_prompts, directory, latest, progress.update)
+    finally:
+        progress.close()
 
 
 @dataclass
@@ -396,78 +726,73 @@ class _Planned:
     text: str
     target: Path
     other: Path | None  # None: that name cannot exist here (too long), nothing to remove
+    meta: FileWrite | None = None
 
 
-def _write_all(directory: Path, latest: dict[str, tuple[int, Any]]) -> list[Outcome]:
-    """Write every prompt or none: all checks, all temporaries, then the renames. What a target
-    replaces (and its other-suffix twin) is first renamed aside, so a failure can put it
-    back; ``os.replace`` moves a symlink, never its target."""
+def _write_prompts(
+    directory: Path, rows: dict[str, LLMPrompt], progress: Any = None
+) -> list[Outcome]:
     try:
         root = directory.resolve()
-        plan = _plan(root, directory, latest)  # before the folder is created
-        directory.mkdir(parents=True, exist_ok=True)
+        plan = _plan(
+            root,
+            directory,
+            {name: (row.version, row.prompt) for name, row in rows.items()},
+            {name: _pulled_meta(row) for name, row in rows.items()},
+        )
     except OSError as error:
         raise LocalFileError(os_problem(error, "write", directory, ELSEWHERE)) from None
-    progress = _progress(len(plan), "pull")
-    temporaries: list[Path] = []
-    aside: list[tuple[Path, Path]] = []  # (where it is now, where it was)
-    placed: list[Path] = []
-    current = directory  # the file being written or replaced, as the user knows it
-    unchanged = "written to"  # what a failure leaves as it was
-    try:
-        for item in plan:
-            current = item.target
-            temporaries.append(_temporary(root))
-            with temporaries[-1].open("w", encoding="utf-8", newline="") as handle:
-                handle.write(item.text)  # newline="": CR and CRLF are written as they are
-            progress.update(1)
-        unchanged = "changed in"
-        for item, temporary in zip(plan, temporaries, strict=True):
-            for old in (item.other, item.target):
-                if old is not None and os.path.lexists(old):
-                    current = old
-                    keep = _temporary(root)
-                    os.replace(old, keep)
-                    aside.append((keep, old))
-            current = item.target
-            os.replace(temporary, item.target)
-            placed.append(item.target)
-    except BaseException as error:
-        for path in placed:  # undo: remove what was placed, put back what was set aside
-            # If this fails, a file that replaced another is overwritten when that one goes
-            # back below; a new one stays, holding the pulled prompt (never half of one).
-            with contextlib.suppress(OSError):
-                path.unlink(missing_ok=True)
-        lost = []
-        for keep, old in reversed(aside):
-            try:
-                os.replace(keep, old)
-            except OSError:
-                lost.append((keep, old))
-        if not isinstance(error, OSError):
-            raise
-        message = os_problem(error, "write", current, ELSEWHERE)
-        if not lost:
-            raise LocalFileError(f"{message}; nothing was {unchanged} {directory}") from None
-        kept = ", ".join(f"{old} is now {keep}" for keep, old in lost)
-        raise LocalFileError(
-            f"{message}; and the folder could not be fully restored: {kept}"
-        ) from None
-    finally:
-        for temporary in temporaries[len(placed) :]:  # the ones not renamed into place
-            temporary.unlink(missing_ok=True)
-        progress.close()
-    for keep, _ in aside:
-        keep.unlink(missing_ok=True)
-    return [
-        Outcome(item.name, "pull", f"version {item.version} -> {item.target.name}") for item in plan
-    ]
+    writes: list[FileWrite] = []
+    for item in plan:
+        others = (item.other,) if item.other is not None else ()
+        writes.append(FileWrite(item.target, item.text, others))
+        if item.meta is not None:
+            writes.append(item.meta)
+    changed = write_all(directory, writes, ELSEWHERE, progress or (lambda: None))
+    outcomes: list[Outcome] = []
+    at = 0
+    for item in plan:
+        step = 2 if item.meta is not None else 1
+        wrote = any(changed[at : at + step])
+        at += step
+        if wrote:
+            detail = f"version {item.version} -> {item.target.name}"
+        else:
+            detail = f"version {item.version} = {item.target.name} (already up to date)"
+        outcomes.append(
+            Outcome(
+                item.name,
+                "pull" if wrote else "unchanged",
+                detail,
+                version=item.version,
+                file=item.target.name,
+            )
+        )
+    return outcomes
 
 
-def _plan(root: Path, directory: Path, latest: dict[str, tuple[int, Any]]) -> list[_Planned]:
+def _pulled_meta(row: LLMPrompt) -> dict[str, Any]:
+    """The sidecar fields PostHog holds for this version (labels are the folder's own)."""
+    meta: dict[str, Any] = {}
+    config = _remote_config(row)
+    if config is not None:
+        meta["config"] = config
+    description = row.version_description
+    if isinstance(description, str) and description:
+        meta["version_description"] = description
+    return meta
+
+
+def _plan(
+    root: Path,
+    directory: Path,
+    latest: dict[str, tuple[int, Any]],
+    metas: dict[str, dict[str, Any]] | None = None,
+) -> list[_Planned]:
     """Each prompt's file, checked before anything is written: its name must fit the file
     system (a valid 255-character name may not), and no directory may sit there (``os.replace``
-    cannot replace one)."""
+    cannot replace one). A JSON prompt PostHog answers as text stays a JSON file when the
+    folder has it as one."""
     existing = next((path for path in (root, *root.parents) if path.is_dir()), root)
     try:  # the longest file name (bytes) there; root may not exist yet
         limit = int(os.pathconf(existing, "PC_NAME_MAX"))
@@ -477,8 +802,9 @@ def _plan(root: Path, directory: Path, latest: dict[str, tuple[int, Any]]) -> li
     too_long: list[str] = []
     blocked: list[Path] = []
     for name, (version, content) in latest.items():
+        content = _as_json_file(root, name, content)
         suffixes = (".txt", ".json") if isinstance(content, str) else (".json", ".txt")
-        fits = [len(name.encode()) + len(suffix) <= limit for suffix in suffixes]
+        fits = [len(name.encode()) + len(suffix) <= limit for suffix in (*suffixes, META)]
         if not fits[0]:
             too_long.append(f"{name[:40]}... ({len(name)} characters, {suffixes[0]})")
             continue
@@ -490,12 +816,14 @@ def _plan(root: Path, directory: Path, latest: dict[str, tuple[int, Any]]) -> li
                 operation="llm_prompts_list",
             )
         other = root / (name + suffixes[1]) if fits[1] else None
-        blocked += [p for p in (target, other) if p and p.is_dir() and not p.is_symlink()]
-        plan.append(_Planned(name, version, _as_text(content), target, other))
+        meta = _meta_write(root / (name + META), (metas or {}).get(name, {})) if fits[2] else None
+        candidates = (target, other, meta.target if meta else None)
+        blocked += [p for p in candidates if p and p.is_dir() and not p.is_symlink()]
+        plan.append(_Planned(name, version, as_text(content), target, other, meta))
     if too_long:
         raise LocalFileError(
             f"{len(too_long)} prompt name(s) are too long for a file name in {directory} "
-            f"(NAME.txt or NAME.json must fit in {limit} bytes): {_first_five(too_long)}; "
+            f"(NAME.txt or NAME.json must fit in {limit} bytes): {first_five(too_long)}; "
             f"nothing was written. Rename them in PostHog to at most {limit - 5} characters, "
             "or read them with `posthog-api prompts get NAME`"
         )
@@ -509,212 +837,162 @@ def _plan(root: Path, directory: Path, latest: dict[str, tuple[int, Any]]) -> li
     return plan
 
 
-def _temporary(root: Path) -> Path:
-    """A new empty file in ``root`` with a short name, whatever the prompt name's length."""
-    fd, path = tempfile.mkstemp(dir=root, prefix=".pull-", suffix=".tmp")
-    os.close(fd)
-    return Path(path)
+def _as_json_file(root: Path, name: str, content: Any) -> Any:
+    """PostHog answers a JSON prompt with its JSON text: kept as JSON when NAME.json is in
+    the folder already (and the text is JSON), so pull does not turn it into NAME.txt."""
+    if not isinstance(content, str):
+        return content
+    try:
+        if not (root / f"{name}.json").is_file():
+            return content
+        return json.loads(content)
+    except (OSError, ValueError, RecursionError):  # OSError: a name too long to exist here
+        return content
 
 
-class LocalFileError(_errors.PostHogError):
-    """A file or folder on this machine could not be used (exit status 1)."""
+def _meta_write(path: Path, meta: dict[str, Any]) -> FileWrite:
+    """The sidecar after a pull: PostHog's config and description, the folder's own labels
+    (kept from the sidecar there); none at all when there is nothing to say."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            old = json.load(handle)
+        if isinstance(old, dict) and isinstance(old.get("labels"), list) and old["labels"]:
+            meta = {**meta, "labels": old["labels"]}
+    except (OSError, ValueError, RecursionError):
+        pass  # no sidecar there (or not one we can read): it is replaced
+    return FileWrite(path, meta_text(meta) if meta else None)
 
 
-_OS_PROBLEMS: dict[int, tuple[str, str]] = {
-    errno.EISDIR: ("it is a directory", "remove or rename it"),
-    errno.ENOTDIR: ("a part of its path is a file, not a directory", "check the path"),
-    errno.EACCES: ("permission denied", "check its permissions and owner (ls -ld)"),
-    errno.EPERM: ("operation not permitted", "check its permissions and owner (ls -ld)"),
-    errno.ENOSPC: ("no space left on the device", "free some space"),
-    errno.EDQUOT: ("the disk quota is exceeded", "free some space"),
-    errno.EROFS: ("the file system is read-only", "use a writable location"),
-    errno.ENAMETOOLONG: (
-        "a name in the path is too long for the file system",
-        "use a shorter path",
-    ),
-    errno.ENOENT: ("it does not exist", "check the path"),
-}
+# -- the command line ------------------------------------------------------------------------
 
 
-def os_problem(error: OSError, verb: str, path: Path | str | None, instead: str = "") -> str:
-    """One line saying what could not be done, why, and what to do, e.g. ``cannot write
-    /p/r.json: it is a directory; remove or rename it, or pull into another folder``.
-    ``path`` is what the user named, never an internal temporary file."""
-    reason, advice = _OS_PROBLEMS.get(
-        error.errno or 0, (error.strerror or str(error) or type(error).__name__, "")
-    )
-    where = f" {path}" if path is not None else ""
-    next_step = ", or ".join(part for part in (advice, instead) if part)
-    return f"cannot {verb}{where}: {reason}" + (f"; {next_step}" if next_step else "")
-
-
-def add_prompts(subcommands: Any) -> None:
+def add_prompts(subcommands: Any, common: argparse.ArgumentParser, epilog: str) -> None:
+    raw = argparse.RawDescriptionHelpFormatter
     cmd = subcommands.add_parser(
-        "prompts", help="prompts as code: push, pull, get, history, diff, label, promote"
-    )
-    cmd.add_argument("--host", help="PostHog URL (else POSTHOG_HOST, else https://us.posthog.com)")
-    cmd.add_argument("--project-id", help="project id (else POSTHOG_PROJECT_ID)")
-    cmd.add_argument(
-        "--api-key-env",
-        default="POSTHOG_PERSONAL_API_KEY",
-        help="the environment variable holding the personal API key",
+        "prompts",
+        help="prompts as code: push, pull, get, history, diff, label, promote",
+        parents=[common],
+        epilog=epilog,
+        formatter_class=raw,
     )
     cmd.set_defaults(handler=_run)
     actions = cmd.add_subparsers(dest="prompts_command", metavar="ACTION", required=True)
-    p = actions.add_parser("push", help="create missing and publish changed prompts from DIR")
-    p.add_argument("directory", type=Path)
-    p.add_argument("--dry-run", action="store_true", help="print the plan with diffs; send nothing")
+
+    def action(name: str, help: str) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = actions.add_parser(
+            name, help=help, parents=[common], epilog=epilog, formatter_class=raw
+        )
+        return parser
+
+    p = action("push", "create missing and publish changed prompts from DIR")
+    p.add_argument("directory", type=Path, metavar="DIR")
+    modes = p.add_mutually_exclusive_group()
+    modes.add_argument(
+        "--dry-run", action="store_true", help="print the plan with diffs; send no write"
+    )
+    modes.add_argument(
+        "--check",
+        action="store_true",
+        help="send no write; exit 0 if PostHog matches DIR, 1 if anything would change",
+    )
     p.add_argument("--label", help="then point this label at each pushed prompt's version")
-    p = actions.add_parser("pull", help="write every prompt's latest version into DIR")
-    p.add_argument("directory", type=Path)
+    p.add_argument(
+        "--prune", action="store_true", help="archive the prompts that have no file in DIR"
+    )
+    p.add_argument(
+        "--yes", action="store_true", help="archive without asking (needed off a terminal)"
+    )
+    p.add_argument(
+        "--allow-empty", action="store_true", help="accept a folder without prompt files"
+    )
+    p = action("pull", "write every prompt's latest version into DIR")
+    p.add_argument("directory", type=Path, metavar="DIR")
     p.add_argument("--label", help="the versions this label points at (others are skipped)")
-    p = actions.add_parser("label", help="set, move or remove a label of a prompt")
+    p = action("label", "set, move or remove a label of a prompt")
     p.add_argument("name", metavar="NAME")
     p.add_argument("label", metavar="LABEL")
     p.add_argument("version", nargs="?", type=int, metavar="VERSION", help="where LABEL goes")
     p.add_argument("--remove", action="store_true", help="remove LABEL (give no VERSION)")
-    p = actions.add_parser(
-        "promote", help="point --to at the version --from points at, for every prompt with it"
-    )
+    p = action("promote", "point --to at the version --from points at, for every prompt with it")
     p.add_argument("names", nargs="*", metavar="NAME", help="only these prompts (default: all)")
     p.add_argument("--from", dest="source", required=True, metavar="LABEL")
     p.add_argument("--to", dest="target", required=True, metavar="LABEL")
-    p.add_argument("--dry-run", action="store_true", help="print the plan; send no write")
-    p = actions.add_parser("get", help="print a prompt")
+    modes = p.add_mutually_exclusive_group()
+    modes.add_argument("--dry-run", action="store_true", help="print the plan; send no write")
+    modes.add_argument(
+        "--check", action="store_true", help="send no write; exit 1 if anything would move"
+    )
+    p = action("get", "print a prompt")
     p.add_argument("name")
     p.add_argument("--version", type=int)
-    p = actions.add_parser("history", help="list a prompt's versions, newest first")
+    p = action("history", "list a prompt's versions, newest first")
     p.add_argument("name")
-    p = actions.add_parser("diff", help="diff two versions of a prompt")
+    p = action("diff", "diff two versions of a prompt")
     p.add_argument("name")
     p.add_argument("a", type=int)
     p.add_argument("b", type=int)
 
 
 def _run(args: argparse.Namespace) -> int:
-    """Run one action; any failure becomes one ``error:`` line on stderr, never a traceback.
+    """Run one action (see ``_cli_common.run``: one error line, never a traceback)."""
+    settings = Settings.of(args, f"prompts {args.prompts_command}")
 
-    A reader that stops early (``| head``) ends the run quietly with status 1, as in Unix.
-    """
-    api_key = os.environ.get(args.api_key_env) or None
-    if sys.stdout is None:  # Python's stdout when file descriptor 1 is closed
-        message = (
-            "standard output is closed (>&-), and posthog-api reports there what it did, so "
-            "nothing was sent. Redirect it instead: > FILE, or > /dev/null to discard it"
-        )
-        return _fail(message, 1, api_key)
-    try:
-        status = asyncio.run(_act(args, api_key))
-        _out(end="", flush=True)
-        return status
-    except _OutputFailed as failed:
-        if isinstance(failed.args[0], BrokenPipeError):
-            _discard_output()
-            return 1
-        message = os_problem(failed.args[0], "write to", "standard output", "redirect it elsewhere")
-    except _errors.PostHogError as error:
-        usage = isinstance(error, _errors.ConfigurationError | _errors.InvalidRequestError)
-        return _fail(str(error), 2 if usage else 1, api_key)
-    except RecursionError:
-        message = "a JSON value is nested too deeply to process (over ~900 levels)"
-    except OSError as error:  # a file operation without a more precise message
-        message = os_problem(error, "use", error.filename)
-    except Exception as bug:  # still one line, and never the key
-        message = f"unexpected {type(bug).__name__}: {bug} (a bug in posthog-api; please report it)"
-    return _fail(message, 1, api_key)
+    async def act(settings: Settings, output: Output, api_key: str) -> Report:
+        return await _act(args, settings, output, api_key)
+
+    return run(settings, act)
 
 
-class _OutputFailed(Exception):
-    """Writing to standard output failed (``args[0]`` is the OSError), e.g. a full disk."""
-
-
-def _out(text: str = "", end: str = "\n", *, flush: bool = False) -> None:
-    """``print`` to standard output; a failure is told apart from file errors by ``_run``."""
-    try:
-        sys.stdout.write(text)
-        sys.stdout.write(end)
-        if flush:
-            sys.stdout.flush()
-    except OSError as error:
-        raise _OutputFailed(error) from None
-
-
-def _discard_output() -> None:
-    """After a broken pipe, point standard output at the null device, so what is still
-    buffered does not fail again at exit with an "Exception ignored" message."""
-    with contextlib.suppress(AttributeError, OSError, ValueError):  # not a real file (pytest)
-        descriptor = sys.stdout.fileno()
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, descriptor)
-        os.close(null)
-
-
-MAX_ERROR_CHARS = 4000
-
-
-def _fail(message: str, status: int, secret: str | None) -> int:
-    """Print ``message`` as one bounded ``error:`` line on stderr and return ``status``."""
-    if secret:
-        message = message.replace(secret, "phx_...")
-    line = " ".join(part.strip() for part in message.splitlines() if part.strip())
-    print(f"error: {_cut(line, MAX_ERROR_CHARS) or 'failed'}", file=sys.stderr)
-    return status
-
-
-async def _act(args: argparse.Namespace, api_key: str | None) -> int:
-    """Run ``args.prompts_command``, printing what it did; returns the exit status."""
-    from ._client import AsyncPostHog
-
-    if api_key is None:
-        raise _errors.ConfigurationError(f"set {args.api_key_env} to a personal API key (phx_...)")
+async def _act(
+    args: argparse.Namespace, settings: Settings, output: Output, api_key: str
+) -> Report:
+    """Run ``args.prompts_command``, reporting what it did."""
     # Local checks first: a bad name, label, file or folder is reported before any request.
+    command = args.prompts_command
     _check_arguments(args)
-    local = read_directory(args.directory) if args.prompts_command == "push" else {}
-    if args.prompts_command == "pull":
-        _check_pull_target(args.directory)
-    async with AsyncPostHog(api_key=api_key, project_id=args.project_id, host=args.host) as client:
-        count = await check_access(client, args.api_key_env)
-        key_env = args.api_key_env
-        if args.prompts_command == "push":
-            return await _push_command(client, local, args.dry_run, key_env, args.label)
-        if args.prompts_command == "label":
-            return await _label_command(client, args, key_env)
-        if args.prompts_command == "promote":
-            outcomes = await promote(
-                client, args.source, args.target, args.names, dry_run=args.dry_run
-            )
-            if not outcomes:
-                _out(f"summary: no prompt has the label {args.source}; nothing to promote")
-                return 0
-            _print_steps(outcomes)
-            return _finish(outcomes, client, key_env, "promoted", "run the promotion again")
-        if args.prompts_command == "pull":
-            outcomes = await pull(client, args.directory, label=args.label)
-            for outcome in outcomes:
-                _out(f"{outcome.name}: {outcome.detail}")
-            summary = f"summary: {len(outcomes)} prompt(s) written to {args.directory}"
-            if args.label is not None:
-                without = f"without the label {args.label}"
-                if count is None:  # the access check's answer gave no count
-                    summary += f"; the prompts {without} were skipped"
-                else:
-                    summary += f"; {max(count - len(outcomes), 0)} prompt(s) {without} skipped"
-            _out(summary)
-        elif args.prompts_command == "get":
-            prompt = await client.prompts.fetch(args.name, args.version)
-            print(f"# {prompt.name} version {prompt.version}", file=sys.stderr)
-            text = _as_text(prompt.prompt)
-            _out(text, end="" if text.endswith("\n") else "\n")
-        elif args.prompts_command == "history":
-            async for version in client.prompts.versions(args.name):
-                email = getattr(getattr(version, "created_by", None), "email", None)
-                author = f"  {email}" if isinstance(email, str) else ""
-                when = f"{version.created_at:%Y-%m-%d %H:%M:%S}"
-                marker = "  (latest)" if version.is_latest else ""
-                _out(f"{version.version:>5}  {when}{author}{marker}")
-        else:  # diff
-            _out(str(await client.prompts.diff(args.name, args.a, args.b)))
-    return 0
+    folder = _read_push_folder(args, output) if command == "push" else None
+    if command == "pull":
+        check_target(args.directory, ELSEWHERE)
+    async with open_session(
+        api_key, settings.project_id, settings.host, settings.max_rate, output.waiting
+    ) as session:
+        count = await check_access(session, settings.api_key_env)
+        if folder is not None:
+            return await _push_command(session, folder, args, settings, output)
+        if command == "label":
+            return await _label_command(session, args, settings, output)
+        if command == "promote":
+            return await _promote_command(session, args, settings, output)
+        if command == "pull":
+            return await _pull_command(session, args, output, count)
+        if command == "get":
+            return await _get_command(session, args, output)
+        if command == "history":
+            return await _history_command(session, args, output)
+        return await _diff_command(session, args, output)
+
+
+def _read_push_folder(args: argparse.Namespace, output: Output) -> Folder:
+    folder = read_folder(args.directory)
+    for name in folder.ignored:
+        kind = "a subfolder" if name.endswith("/") else "not a prompt file"
+        output.note(
+            f"warning: {args.directory / name.rstrip('/')} ignored: {kind} (prompts are "
+            f"NAME.txt, NAME.json and NAME{META})"
+        )
+    if not folder.prompts and not args.allow_empty:
+        prune = "; with --prune that archives every prompt" if args.prune else ""
+        raise _errors.InvalidRequestError(
+            f"{args.directory} has no prompt files (NAME.txt or NAME.json), so nothing was "
+            f"sent: check the path, or pass --allow-empty to push an empty folder{prune}"
+        )
+    if args.prune and not (args.yes or args.dry_run or args.check) and not stdin_is_terminal():
+        raise NothingDoneError(
+            "push --prune archives the prompts that have no file, and there is no terminal "
+            "to confirm on: add --yes to archive without asking (see the plan first with "
+            "--dry-run); nothing was sent"
+        )
+    return folder
 
 
 def _check_arguments(args: argparse.Namespace) -> None:
@@ -752,24 +1030,29 @@ def _check_promotion(source: str, target: str, names: list[str] | None) -> list[
     return list(dict.fromkeys(_validation.prompt_name(name) for name in names or ()))
 
 
-async def check_access(client: AsyncPostHog, key_env: str) -> int | None:
+async def check_access(session: Session, key_env: str) -> int | None:
     """One request (a one-row list of prompts) before any command, so that a wrong key,
     project or scope is one line and exit status 2: not a plan to create every prompt that
     exits 0 (the CI plan step passes, the apply step fails), nor one error per file.
     Returns how many prompts the project has, when the answer says."""
+    client = session.client
     try:
-        return (await client.prompts.list(page_size=1)).count
+        return (await session.call("read", lambda: client.prompts.list(page_size=1))).count
     except _errors.ResponseValidationError:
         return None  # a 200: access is fine; the command itself reports what it cannot use
     except _errors.APIStatusError as error:
-        problem = _access_problem(error, client, key_env)
+        problem = access_problem(error, client, key_env)
         if problem is None:  # not about access (a 5xx, a redirect): its own message
             raise
         raise _errors.ConfigurationError(problem) from None
 
 
-def _access_problem(
-    error: _errors.APIStatusError, client: AsyncPostHog, key_env: str
+def access_problem(
+    error: _errors.APIStatusError,
+    client: AsyncPostHog,
+    key_env: str,
+    what: str = "prompts",
+    scope: str = "llm_prompt",
 ) -> str | None:
     """What a 401, 403 or 404 of the access check means, and what to check."""
     said = (error.detail or "").strip().rstrip(".")
@@ -791,23 +1074,28 @@ def _access_problem(
             f"number after /project/ in your PostHog URL) and {host}; {unchanged}"
         )
     if isinstance(error, _errors.ScopeError):
-        missing = ", ".join(error.missing) or "llm_prompt:read"
+        missing = ", ".join(error.missing) or f"{scope}:read"
         return (
             f"the API key in {key_env} lacks the scope {missing} ({status}): add it to the key "
-            f"in PostHog (Settings > Personal API keys; push also needs llm_prompt:write), or "
+            f"in PostHog (Settings > Personal API keys; push also needs {scope}:write), or "
             f"use another key; {unchanged}"
         )
     if error.status_code == 403:
         return (
-            f"the API key in {key_env} may not read prompts of {where} ({status}): check "
+            f"the API key in {key_env} may not read {what} of {where} ({status}): check "
             "--project-id or POSTHOG_PROJECT_ID, and that the key has access to that project "
-            f"and the scope llm_prompt:read (push also needs llm_prompt:write); {unchanged}"
+            f"and the scope {scope}:read (push also needs {scope}:write); {unchanged}"
         )
     return None
 
 
-def _write_problem(
-    error: _errors.APIStatusError, client: AsyncPostHog, key_env: str, again: str = "push again"
+def write_problem(
+    error: _errors.APIStatusError,
+    client: AsyncPostHog,
+    key_env: str,
+    again: str = "push again",
+    what: str = "prompts",
+    scope: str = "llm_prompt:write",
 ) -> str:
     """What a 401 or 403 to a write means, and what to do."""
     said = (error.detail or "").strip().rstrip(".")
@@ -815,104 +1103,248 @@ def _write_problem(
         f"{error.status_code}: {_errors.bounded(said, 200)}" if said else str(error.status_code)
     )
     if isinstance(error, _errors.ScopeError):
-        missing = ", ".join(error.missing) or "llm_prompt:write"
+        missing = ", ".join(error.missing) or scope
         return (
-            f"the API key in {key_env} may read but not write prompts: it lacks the scope "
+            f"the API key in {key_env} may read but not write {what}: it lacks the scope "
             f"{missing} ({status}); add it to the key in PostHog (Settings > Personal API "
             f"keys), or use another key, and {again}"
         )
     return (
-        f"the API key in {key_env} may not write prompts of project {client.project_id} "
-        f"({status}): check that it has the scope llm_prompt:write and write access to that "
+        f"the API key in {key_env} may not write {what} of project {client.project_id} "
+        f"({status}): check that it has the scope {scope} and write access to that "
         f"project, and {again}"
     )
 
 
 async def _push_command(
-    client: AsyncPostHog,
-    local: dict[str, Any],
-    dry_run: bool,
-    key_env: str,
-    label: str | None = None,
-) -> int:
-    outcomes = await push_prompts(client, local, dry_run=dry_run, label=label)
-    for outcome in sorted(outcomes, key=lambda o: o.name):
-        then = f"; {outcome.label.detail}" if outcome.label is not None else ""
-        _out(f"{outcome.action:>9}  {outcome.name}: {outcome.detail}{then}")
-        if dry_run and outcome.diff:
-            _out(outcome.diff, end="")
+    session: Session,
+    folder: Folder,
+    args: argparse.Namespace,
+    settings: Settings,
+    output: Output,
+) -> Report:
+    plan_only = args.dry_run or args.check
+    if args.prune and not plan_only and not args.yes:  # on a terminal: ask first
+        latest = await latest_rows(session)
+        extras = sorted(set(latest) - set(folder.prompts))
+        if extras and not confirm(
+            f"archive {len(extras)} prompt(s) that have no file in {args.directory}: "
+            f"{first_five(extras)}?"
+        ):
+            raise NothingDoneError("archiving was not confirmed; nothing was sent")
+    outcomes = await push_prompts(
+        session,
+        folder,
+        dry_run=plan_only,
+        label=args.label,
+        prune=args.prune,
+        output=output,
+        diffs=plan_only,
+    )
+    outcomes.sort(key=lambda o: o.name)
+    for outcome in outcomes:
+        then = "".join(f"; {step.detail}" for step in outcome.labels)
+        output.report(f"{output.action(outcome.action)}  {outcome.name}: {outcome.detail}{then}")
+        if plan_only and outcome.diff:
+            output.report(outcome.diff, end="")
     summary = _counts(outcomes) or "no prompt files"
-    steps = [o.label for o in outcomes if o.label is not None and o.label.action != "kept"]
-    if steps:
+    by_label: dict[str, list[Step]] = {}
+    for outcome in outcomes:
+        for step in outcome.labels:
+            if step.action != "kept":
+                by_label.setdefault(step.label, []).append(step)
+    for label, steps in by_label.items():
         summary += f"; {label}: {_counts(steps)}"
-    _out(f"summary: {summary}")
-    return _finish(outcomes, client, key_env, "pushed", "push again")
+    output.report(f"summary: {summary}")
+    document = {
+        "mode": "check" if args.check else "dry-run" if args.dry_run else "apply",
+        "directory": str(args.directory),
+        "changes": sum(o.changes() for o in outcomes),
+        "summary": dict(sorted(Counter(o.action for o in outcomes).items())),
+        "prompts": [o.as_json(with_diff=plan_only) for o in outcomes],
+        "ignored": folder.ignored,
+    }
+    return _finish(outcomes, session, settings, "pushed", "push again", document)
 
 
-async def _label_command(client: AsyncPostHog, args: argparse.Namespace, key_env: str) -> int:
+async def _label_command(
+    session: Session, args: argparse.Namespace, settings: Settings, output: Output
+) -> Report:
     """``label NAME LABEL VERSION`` or ``label NAME LABEL --remove``, after reading where the
     label points now (nothing is sent when it is there already, or not there to remove)."""
     name, label = args.name, args.label
-    now = (await client.prompts.labels(name)).get(label)
+    now = (await session.call("read", lambda: session.client.prompts.labels(name))).get(label)
     if not args.remove:
-        step = await point_label(client, name, label, args.version, now, False, [])
-        _print_steps([step], summary=False)
-        return _finish([step], client, key_env, "labelled", "run it again")
+        step = await point_label(session, name, label, args.version, now, False, [])
+        outcome = _label_outcome(name, step)
+        _print_steps(output, [outcome], summary=False)
+        document = {"prompts": [_labelled_json(outcome, label)]}
+        return _finish([outcome], session, settings, "labelled", "run it again", document)
     if now is None:
         raise NotLabelledError(f"{name} has no label {label}; nothing was changed")
-    await client.prompts.remove_label(name, label)
-    _out(f"{'remove':>9}  {name}: {label} removed (it was at version {now})")
-    return 0
+    await session.call("write", lambda: session.client.prompts.remove_label(name, label))
+    detail = f"{label} removed (it was at version {now})"
+    step = Step(label, "remove", detail, now, None)
+    output.report(f"{output.action('remove')}  {name}: {detail}")
+    outcome = Outcome(name, "remove", detail, old_version=now, labels=[step])
+    return Report(EXIT_OK, {"prompts": [outcome.as_json()]})
 
 
-def _print_steps(outcomes: list[Outcome], *, summary: bool = True) -> None:
+async def _promote_command(
+    session: Session, args: argparse.Namespace, settings: Settings, output: Output
+) -> Report:
+    plan_only = args.dry_run or args.check
+    outcomes = await promote(
+        session, args.source, args.target, args.names, dry_run=plan_only, output=output
+    )
+    mode = "check" if args.check else "dry-run" if args.dry_run else "apply"
+    if not outcomes:
+        output.report(f"summary: no prompt has the label {args.source}; nothing to promote")
+        return Report(EXIT_OK, {"mode": mode, "changes": 0, "prompts": []})
+    _print_steps(output, outcomes)
+    document = {
+        "mode": mode,
+        "changes": sum(o.changes() for o in outcomes),
+        "prompts": [_labelled_json(o, args.target) for o in sorted(outcomes, key=lambda o: o.name)],
+    }
+    return _finish(outcomes, session, settings, "promoted", "run the promotion again", document)
+
+
+async def _pull_command(
+    session: Session, args: argparse.Namespace, output: Output, count: int | None
+) -> Report:
+    outcomes = sorted(
+        await pull(session, args.directory, label=args.label, output=output), key=lambda o: o.name
+    )
+    for outcome in outcomes:
+        output.report(f"{outcome.name}: {outcome.detail}")
+    written = sum(o.action == "pull" for o in outcomes)
+    summary = f"summary: {written} prompt(s) written to {args.directory}"
+    if written < len(outcomes):
+        summary += f", {len(outcomes) - written} already up to date"
+    skipped: int | None = 0
+    if args.label is not None:
+        without = f"without the label {args.label}"
+        if count is None:  # the access check's answer gave no count
+            skipped = None
+            summary += f"; the prompts {without} were skipped"
+        else:
+            skipped = max(count - len(outcomes), 0)
+            summary += f"; {skipped} prompt(s) {without} skipped"
+    output.report(summary)
+    document = {
+        "directory": str(args.directory),
+        "prompts": [o.as_json() for o in outcomes],
+        "skipped": skipped,
+    }
+    return Report(EXIT_OK, document)
+
+
+async def _get_command(session: Session, args: argparse.Namespace, output: Output) -> Report:
+    prompt = await session.call(
+        "read", lambda: session.client.prompts.fetch(args.name, args.version)
+    )
+    output.note(f"# {prompt.name} version {prompt.version}")
+    text = as_text(prompt.prompt)
+    if not output.json_mode:
+        output.result(text, end="" if text.endswith("\n") else "\n")
+    document = {
+        "name": prompt.name,
+        "version": prompt.version,
+        "prompt": prompt.prompt,
+        "config": prompt.config,
+        "version_description": prompt.version_description,
+        "labels": list(prompt.labels),
+    }
+    return Report(EXIT_OK, document)
+
+
+async def _history_command(session: Session, args: argparse.Namespace, output: Output) -> Report:
+    rows: list[dict[str, Any]] = []
+
+    async def every_version() -> None:
+        """Each version printed as its page arrives; after a 429 the list starts again, and
+        what was printed already is not printed twice."""
+        seen = 0
+        async for version in session.client.prompts.versions(args.name):
+            seen += 1
+            if seen <= len(rows):
+                continue
+            email = getattr(getattr(version, "created_by", None), "email", None)
+            author = email if isinstance(email, str) else None
+            when = f"{version.created_at:%Y-%m-%d %H:%M:%S}"
+            marker = "  (latest)" if version.is_latest else ""
+            output.report(f"{version.version:>5}  {when}{'  ' + author if author else ''}{marker}")
+            rows.append(
+                {
+                    "version": version.version,
+                    "created_at": version.created_at.isoformat(),
+                    "author": author,
+                    "is_latest": bool(version.is_latest),
+                }
+            )
+
+    await session.call("read", every_version)
+    return Report(EXIT_OK, {"name": args.name, "versions": rows})
+
+
+async def _diff_command(session: Session, args: argparse.Namespace, output: Output) -> Report:
+    diff = await session.call(
+        "read", lambda: session.client.prompts.diff(args.name, args.a, args.b)
+    )
+    output.report(str(diff))
+    document = {
+        "name": diff.name,
+        "a": diff.a,
+        "b": diff.b,
+        "changed": diff.changed,
+        "unified": diff.unified,
+        "summarised": diff.summarised,
+        "added_variables": diff.added_variables,
+        "removed_variables": diff.removed_variables,
+    }
+    return Report(EXIT_OK, document)
+
+
+def _print_steps(output: Output, outcomes: list[Outcome], *, summary: bool = True) -> None:
     for outcome in sorted(outcomes, key=lambda o: o.name):
-        _out(f"{outcome.action:>9}  {outcome.name}: {outcome.detail}")
+        output.report(f"{output.action(outcome.action)}  {outcome.name}: {outcome.detail}")
     if summary:
-        _out(f"summary: {_counts(outcomes)}")
+        output.report(f"summary: {_counts(outcomes)}")
 
 
-def _counts(outcomes: list[Outcome]) -> str:
+def _counts(outcomes: list[Outcome] | list[Step]) -> str:
     """``1 create, 2 unchanged``: how many of each action, in alphabetical order."""
     return ", ".join(f"{n} {a}" for a, n in sorted(Counter(o.action for o in outcomes).items()))
 
 
-FAILED = ("refused", "skipped", "error", "conflict")
-
-
 def _finish(
-    outcomes: list[Outcome], client: AsyncPostHog, key_env: str, done: str, again: str
-) -> int:
+    outcomes: list[Outcome],
+    session: Session,
+    settings: Settings,
+    done: str,
+    again: str,
+    document: dict[str, Any],
+) -> Report:
     """The exit status once every line is printed: a refused write (the same for every
-    prompt) is one configuration error (2); any other failure one ``error:`` line (1)."""
-    failures = {
-        o.name: [s for s in (o, o.label) if s is not None and s.action in FAILED] for o in outcomes
-    }
-    refusal = next((s.refusal for ss in failures.values() for s in ss if s.refusal), None)
+    prompt) is one configuration error (2); any other failure one ``error:`` line (1, or
+    2 with --check); with --check, a change is 1."""
+    refusal = next(
+        (s.refusal for o in outcomes for s in o.failures() if s.refusal is not None), None
+    )
     if refusal is not None:
-        _out(end="", flush=True)
-        count = sum(bool(steps) for steps in failures.values())
-        raise _errors.ConfigurationError(
-            f"{count} prompt(s) not {done}: {_write_problem(refusal, client, key_env, again)}"
-        )
+        count = sum(bool(o.failures()) for o in outcomes)
+        problem = write_problem(refusal, session.client, settings.api_key_env, again)
+        return Report(EXIT_ERROR, document, f"{count} prompt(s) not {done}: {problem}")
     failed = sorted(
         f"{o.name} ({'' if step is o else 'label '}{step.action})"
         for o in outcomes
-        for step in failures[o.name]
+        for step in o.failures()
         if step.action in ("conflict", "error")
     )
     if failed:
-        _out(end="", flush=True)
-        print(f"error: {len(failed)} prompt(s) not {done}: {', '.join(failed)}", file=sys.stderr)
-        return 1
-    return 0
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _first_five(names: list[str]) -> str:
-    """A list of names for one error line: the first five, then how many more."""
-    more = f" and {len(names) - 5} more" if len(names) > 5 else ""
-    return ", ".join(names[:5]) + more
+        status = EXIT_ERROR if settings.check else EXIT_CHANGES
+        return Report(status, document, f"{len(failed)} prompt(s) not {done}: {', '.join(failed)}")
+    if settings.check and any(o.changes() for o in outcomes):
+        return Report(EXIT_CHANGES, document)
+    return Report(EXIT_OK, document)

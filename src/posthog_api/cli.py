@@ -1,5 +1,7 @@
 """The ``posthog-api`` console script: each of :data:`COMMANDS` registers a subcommand's
-parser and its ``handler`` (``serve`` here, ``prompts ...`` in ``_prompts_cli``)."""
+parser and its ``handler`` (``serve`` here, ``prompts ...`` in ``_prompts_cli``,
+``datasets ...`` in ``_datasets_cli``); what they share (global options, exit statuses,
+output) is in ``_cli_common``."""
 
 from __future__ import annotations
 
@@ -7,8 +9,10 @@ import argparse
 import math
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
+from ._cli_common import EXIT_ERROR, EXIT_STATUS_HELP, common_options, usage_error, wants_json
+from ._datasets_cli import add_datasets
 from ._prompts_cli import add_prompts
 
 DEMO_KEY = "phx_local_demo_key"
@@ -128,7 +132,7 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_serve(subcommands: Any) -> None:
+def _add_serve(subcommands: Any, common: argparse.ArgumentParser, epilog: str) -> None:
     parser = subcommands.add_parser(
         "serve", help="run the local in-memory PostHog API server (for demos and tests)"
     )
@@ -201,26 +205,51 @@ def _add_serve(subcommands: Any) -> None:
     parser.set_defaults(handler=_serve)
 
 
-COMMANDS: list[Callable[[Any], None]] = [_add_serve, add_prompts]
+COMMANDS: list[Callable[[Any, argparse.ArgumentParser, str], None]] = [
+    _add_serve,
+    add_prompts,
+    add_datasets,
+]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="posthog-api", description="Tools around PostHog's LLM-analytics API."
+class _Parser(argparse.ArgumentParser):
+    """An argparse parser whose usage errors, under --json, also print the one JSON
+    document on stdout (a pipeline parsing it then reads the error, not nothing)."""
+
+    as_json = False
+
+    def error(self, message: str) -> NoReturn:
+        command = self.prog.removeprefix("posthog-api").strip()
+        usage_error(command, f"{message} (see {self.prog} --help)", self.as_json)
+        super().error(message)
+
+
+def build_parser(as_json: bool = False) -> argparse.ArgumentParser:
+    parser_class: type[_Parser] = type("_Parser", (_Parser,), {"as_json": as_json})
+    parser: argparse.ArgumentParser = parser_class(
+        prog="posthog-api",
+        description="Tools around PostHog's LLM-analytics API.",
+        parents=[common_options()],
+        epilog=EXIT_STATUS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     subcommands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    common = common_options()
     for register in COMMANDS:
-        register(subcommands)
+        register(subcommands, common, EXIT_STATUS_HELP)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    as_json = wants_json(arguments)
+    parser = build_parser(as_json)
+    args = parser.parse_args(arguments)
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
     if handler is None:
-        parser.print_help()
-        return 2
+        usage_error("", "give a command: prompts, datasets or serve", as_json)
+        parser.print_help(sys.stderr if as_json else sys.stdout)
+        return EXIT_ERROR
     try:
         return handler(args)
     except KeyboardInterrupt:
