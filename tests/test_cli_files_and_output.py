@@ -383,7 +383,7 @@ def test_a_closed_pipe_in_a_real_process_exits_1_without_a_message(
     child.stdout.close()  # the reader is gone before the first write
     err = child.stderr.read().decode()
     assert child.wait(timeout=10) == 1
-    assert err == "# greet version 1\n"  # the header only: no error, no traceback
+    assert err == "# greet version 1; labels: none\n"  # the header only: no error, no traceback
 
 
 def test_serve_starts_with_stdout_closed(

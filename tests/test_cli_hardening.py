@@ -336,7 +336,7 @@ def test_an_unexpected_exception_is_one_line_without_the_key(
 ) -> None:
     from posthog_api.resources.prompts import Prompts
 
-    async def broken(self: Any, name: str, version: int | None = None) -> Any:
+    async def broken(self: Any, name: str, version: int | None = None, **_: Any) -> Any:
         raise TypeError(f"something broke near Bearer {KEY}")
 
     monkeypatch.setattr(Prompts, "fetch", broken)

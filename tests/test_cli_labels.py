@@ -347,7 +347,12 @@ def test_pull_label_writes_the_labelled_versions_and_counts_the_skipped(
     out = capsys.readouterr().out
     assert (pulled / "greet.txt").read_text() == "Hello {{name}}"  # the label, not the latest
     assert json.loads((pulled / "system.json").read_text()) == {"role": "system", "content": "v2"}
-    assert sorted(path.name for path in pulled.iterdir()) == ["greet.txt", "system.json"]
+    assert sorted(path.name for path in pulled.iterdir()) == [
+        ".pulled-label",
+        "greet.txt",
+        "system.json",
+    ]
+    assert (pulled / ".pulled-label").read_text() == "production\n"
     assert "greet: version 1 -> greet.txt" in out
     assert out.splitlines()[-1] == (
         f"summary: 2 prompt(s) written to {pulled}; 1 prompt(s) without the label production "

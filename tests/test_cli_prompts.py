@@ -125,8 +125,9 @@ def test_pull_get_history_and_diff(
 
     assert main(["prompts", "history", "greet"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert [line.split()[0] for line in lines] == ["2", "1"]
-    assert lines[0].endswith("(latest)")
+    assert lines[0] == "labels: none"
+    assert [line.split()[0] for line in lines[1:]] == ["2", "1"]
+    assert lines[1].endswith("(latest)")
 
     assert main(["prompts", "diff", "greet", "1", "2"]) == 0
     out = capsys.readouterr().out

@@ -10,7 +10,10 @@ no file; ``--check`` and ``--dry-run`` send no write. After a write refused for 
 missing ``llm_prompt:write``) it sends no other. ``pull`` checks every name the server
 returns (none becomes a path outside the folder) and updates every file or none. Labels
 (``push --label``, ``pull --label``, ``label``, ``promote``) are read in one list pass per
-label (``label=``), and a label already at the wanted version is not sent again. Every
+label (``label=``), and a label already at the wanted version is not sent again; a label
+no prompt has is an error (a typo), not an empty pull or promotion. ``pull --label L``
+leaves ``.pulled-label`` (L) in the folder, and ``push`` of that folder compares each file
+with L's version, so it round-trips like any other. Every
 command first checks, with one request, that the key can read the project's prompts; every
 request is paced to PostHog's rate limits (``_cli_pacing``). Exit statuses: ``_cli_common``.
 """
@@ -58,6 +61,9 @@ if TYPE_CHECKING:
 CONCURRENCY = 8
 ELSEWHERE = "pull into another folder"
 META = ".meta.json"
+PULLED_LABEL = ".pulled-label"
+"""The marker ``pull --label L`` leaves in its folder: ``L`` and a newline. ``push`` of that
+folder compares each file with the version L points at, so an unedited folder is a no-op."""
 META_KEYS = ("config", "version_description", "labels")
 CHANGES = ("create", "publish", "archive", "set", "move", "remove")
 FAILED = ("refused", "skipped", "error", "conflict")
@@ -83,6 +89,7 @@ class LocalPrompt:
 class Folder:
     prompts: dict[str, LocalPrompt]
     ignored: list[str]  # unknown files and subfolders, as "name" and "name/"
+    label: str | None = None  # the label it was pulled with (PULLED_LABEL), if any
 
 
 def read_folder(directory: Path) -> Folder:
@@ -92,6 +99,7 @@ def read_folder(directory: Path) -> Folder:
     metas: dict[str, Path] = {}
     ignored: list[str] = []
     problems: list[str] = []
+    pulled_label: str | None = None
     for path in entries:
         try:
             is_file = path.is_file()
@@ -99,6 +107,13 @@ def read_folder(directory: Path) -> Folder:
             is_file = False
         if not is_file:
             ignored.append(f"{path.name}/" if path.is_dir() else path.name)
+        elif path.name == PULLED_LABEL:
+            try:
+                pulled_label = read_pulled_label(path)
+            except OSError as error:
+                problems.append(os_problem(error, "read", path.name))
+            except ValueError as error:
+                problems.append(f"{path.name}: {error}")
         elif path.name.endswith(META):
             metas[path.name[: -len(META)]] = path
         elif path.suffix in (".txt", ".json"):
@@ -130,7 +145,20 @@ def read_folder(directory: Path) -> Folder:
         raise _errors.InvalidRequestError(
             "nothing was sent; fix these files first: " + "; ".join(problems)
         )
-    return Folder(found, ignored)
+    return Folder(found, ignored, pulled_label)
+
+
+def read_pulled_label(path: Path) -> str:
+    """The label of a ``PULLED_LABEL`` marker (one label name on one line)."""
+    with path.open(encoding="utf-8") as handle:
+        text = handle.read(1000)
+    try:
+        return _validation.label_name(text.strip())
+    except _errors.InvalidRequestError as error:
+        raise ValueError(
+            f"{error}; it holds the label the folder was pulled with (pull --label writes "
+            "it): fix it, or remove it to compare the files with the latest versions"
+        ) from None
 
 
 def _read_prompt(path: Path, found: dict[str, LocalPrompt]) -> LocalPrompt:
@@ -236,6 +264,7 @@ class Outcome:
     old_version: int | None = None  # the latest before
     labels: list[Step] = field(default_factory=list)
     file: str | None = None
+    base: _Base | None = None  # of a folder pulled with --label: what the file was compared with
 
     @property
     def label(self) -> Step | None:
@@ -260,6 +289,8 @@ class Outcome:
         }
         if self.file is not None:
             document["file"] = self.file
+        if self.base is not None:
+            document["base"] = self.base.as_json()
         if with_diff and self.diff:
             document["diff"] = self.diff
         return document
@@ -300,12 +331,24 @@ async def push_prompts(
 ) -> list[Outcome]:
     """Push prompts already read (and checked) by :func:`read_folder`, then point ``label``
     and each sidecar's labels at each pushed prompt's new or unchanged version; with
-    ``prune``, archive the prompts that have no file. Once a write is refused (401, 403:
-    e.g. a key without ``llm_prompt:write``), no further write is sent."""
+    ``prune``, archive the prompts that have no file. A folder pulled with ``--label L``
+    (``folder.label``) is compared with the versions L points at: a file matching its
+    prompt's L version is unchanged, an edited one is published on top of the latest. Once
+    a write is refused (401, 403: e.g. a key without ``llm_prompt:write``), no further
+    write is sent."""
     if label is not None:
         label_name(label, "--label")
     output = output or Output(quiet=True)
     latest = await latest_rows(session)
+    bases: dict[str, LLMPrompt] = {}
+    if folder.label is not None:
+        bases = await labelled(session, folder.label, content=True)
+        if not bases and latest:
+            output.note(
+                f"warning: no prompt in the project has the label {folder.label}, which this "
+                f"folder was pulled with ({PULLED_LABEL}): its files are compared with the "
+                "latest versions"
+            )
     wanted = {
         name: tuple(dict.fromkeys((*local.labels, *((label,) if label else ()))))
         for name, local in folder.prompts.items()
@@ -321,7 +364,8 @@ async def push_prompts(
         async with limit:
             try:
                 row = latest.get(local.name)
-                outcome = await _push_one(session, local, row, dry_run, with_diff, refused)
+                base = _Base(folder.label, bases.get(local.name)) if folder.label else None
+                outcome = await _push_one(session, local, row, dry_run, with_diff, refused, base)
                 now = positions.get(local.name, {})
                 for name in wanted[local.name]:
                     outcome.labels.append(
@@ -388,6 +432,55 @@ def _remote_config(row: LLMPrompt) -> dict[str, Any] | None:
     return properties if isinstance(properties, dict) else None
 
 
+@dataclass(frozen=True)
+class _Base:
+    """What a file of a folder pulled with ``--label`` is compared with: the row of the
+    version ``label`` points at (None: the prompt lacks the label, so the latest)."""
+
+    label: str
+    row: LLMPrompt | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"label": self.label, "version": self.row.version if self.row else None}
+
+
+def _matches(row: LLMPrompt, local: LocalPrompt) -> tuple[bool, bool]:
+    """Whether ``local`` has ``row``'s content, and its config (a sidecar without
+    ``config`` leaves PostHog's as it is: the same)."""
+    config_same = isinstance(local.config, NotGiven) or same_content(
+        _remote_config(row), local.config
+    )
+    return same_prompt(row.prompt, local.content), config_same
+
+
+def _unchanged_detail(row: LLMPrompt, compared: LLMPrompt, base: _Base | None) -> str:
+    """An unchanged prompt's line: the version its file matches, and how it was chosen."""
+    if base is None:
+        return f"version {row.version}"
+    if base.row is None:
+        return f"version {row.version} (no {base.label} label: compared with the latest)"
+    if compared is row and compared.version != base.row.version:
+        at = f"{base.label} is at version {base.row.version}"
+        return f"matches the latest, version {row.version} ({at})"
+    latest = "" if compared.version == row.version else f" (the latest is version {row.version})"
+    return f"matches {base.label} at version {compared.version}{latest}"
+
+
+def _based_on(row: LLMPrompt, compared: LLMPrompt, base: _Base | None) -> str:
+    """What a publish of a folder pulled with ``--label`` is an edit of (the reviewer's
+    diff is against it; the new version goes on top of the latest all the same)."""
+    if base is None:
+        return ""
+    if base.row is None:
+        return f" (no {base.label} label: compared with the latest)"
+    if compared.version == row.version:
+        return f", based on {base.label} at version {compared.version}"
+    return (
+        f", based on {base.label} at version {compared.version}, not on the latest "
+        f"(version {row.version})"
+    )
+
+
 async def _push_one(
     session: Session,
     local: LocalPrompt,
@@ -395,6 +488,7 @@ async def _push_one(
     dry_run: bool,
     with_diff: bool,
     refused: list[_errors.APIStatusError],
+    base: _Base | None = None,
 ) -> Outcome:
     name, content = local.name, local.content
     skipped = Outcome(
@@ -422,33 +516,51 @@ async def _push_one(
             return Outcome(
                 name, "create", "would create version 1", diff, version=1, file=local.file
             )
-        same = same_prompt(row.prompt, content)
-        config_changed = not isinstance(local.config, NotGiven) and not same_content(
-            _remote_config(row), local.config
-        )
-        if same and not config_changed:
+        # A folder pulled with --label: compared with the version the label points at.
+        compared = row if base is None or base.row is None else base.row
+        same, config_same = _matches(compared, local)
+        if (
+            not (same and config_same)
+            and compared.version != row.version
+            and all(_matches(row, local))
+        ):
+            compared = row  # edited into what the latest already is: nothing to publish
+            same = config_same = True
+        if same and config_same:
             return Outcome(
                 name,
                 "unchanged",
-                f"version {row.version}",
-                version=row.version,
+                _unchanged_detail(row, compared, base),
+                version=compared.version,
                 old_version=row.version,
                 file=local.file,
+                base=base,
             )
+        # The new version goes on top of the latest: what differs from it is sent.
+        same_latest, config_same_latest = (
+            (same, config_same) if compared is row else _matches(row, local)
+        )
+        based = _based_on(row, compared, base)
         if dry_run:
             diff = ""
             if with_diff:
-                old, new = (row.prompt, content) if not same else (row.config, local.config)
-                diff = await asyncio.to_thread(_diff, name, old, new, str(row.version))
+                old, new = (
+                    (compared.prompt, content) if not same else (compared.config, local.config)
+                )
+                shown = str(compared.version)
+                if base is not None and compared is not row:
+                    shown += f" ({base.label})"
+                diff = await asyncio.to_thread(_diff, name, old, new, shown)
             planned = row.version + 1
             return Outcome(
                 name,
                 "publish",
-                f"would publish version {planned}" + (" (config only)" if same else ""),
+                f"would publish version {planned}" + (" (config only)" if same else "") + based,
                 diff,
                 version=planned,
                 old_version=row.version,
                 file=local.file,
+                base=base,
             )
         if refused:
             return skipped
@@ -456,20 +568,26 @@ async def _push_one(
         description = local.version_description
         if description is not None and description == row.version_description:
             description = None
-        base = row.version
+        latest_version = row.version
         published = await session.call(
             "publish",
             lambda: prompts.publish(
                 name,
-                None if same else content,
-                base_version=base,
-                config=local.config if config_changed else NOT_GIVEN,
+                None if same_latest else content,
+                base_version=latest_version,
+                config=NOT_GIVEN if config_same_latest else local.config,
                 version_description=description,
             ),
         )
         done = f"published version {published.version}" + (" (config only)" if same else "")
         return Outcome(
-            name, "publish", done, version=published.version, old_version=base, file=local.file
+            name,
+            "publish",
+            done + based,
+            version=published.version,
+            old_version=latest_version,
+            file=local.file,
+            base=base,
         )
     except _errors.PromptVersionConflict as conflict:
         meanwhile = f"changed in PostHog meanwhile (latest is now {conflict.current_version})"
@@ -611,11 +729,14 @@ async def promote(
     output: Output | None = None,
 ) -> list[Outcome]:
     """Point ``target`` at the version ``source`` points at, for every prompt that has
-    ``source`` (or only ``names``: each must have it, else nothing is sent). Both labels are
-    learnt from one list pass (``label=source``, each row's ``all_labels``); a prompt whose
-    ``target`` is there already is not sent."""
+    ``source`` (or only ``names``: each must have it, else nothing is sent; a ``source`` no
+    prompt has is a typo, :class:`NotLabelledError`). Both labels are learnt from one list
+    pass (``label=source``, each row's ``all_labels``); a prompt whose ``target`` is there
+    already is not sent."""
     wanted = _check_promotion(source, target, names)
     rows = await labelled(session, source)
+    if not rows:
+        raise await no_such_label(session, source, "nothing was changed")
     missing = [name for name in wanted if name not in rows]
     if missing:
         raise NotLabelledError(
@@ -680,18 +801,22 @@ async def pull(
     output: Output | None = None,
 ) -> list[Outcome]:
     """Write the latest of every prompt (or the version ``label`` points at, leaving out the
-    prompts without it) into ``directory``: one file per name and a sidecar where there is a
-    config or description; a name that is not a valid prompt name writes nothing, so none
-    can be a path outside ``directory``. Files already holding the right bytes are left."""
+    prompts without it, and ``label`` into the folder's ``PULLED_LABEL`` marker) into
+    ``directory``: one file per name and a sidecar where there is a config or description; a
+    name that is not a valid prompt name writes nothing, so none can be a path outside
+    ``directory``. Files already holding the right bytes are left. A label no prompt has is
+    :class:`NotLabelledError`, nothing written."""
     if not isinstance(session, Session):
         session = unpaced(session)
-    check_target(directory, ELSEWHERE)  # before anything is sent
     if label is not None:
         label_name(label, "--label")
+    check_pull_target(directory, label)  # before anything is sent
     if label is None:
         rows = list((await latest_rows(session)).values())
     else:
         rows = list((await labelled(session, label, content=True)).values())
+        if not rows:
+            raise await no_such_label(session, label, f"nothing was written to {directory}")
     latest: dict[str, LLMPrompt] = {}
     refused: list[str] = []
     for row in rows:
@@ -712,7 +837,7 @@ async def pull(
         )
     progress = (output or Output(quiet=True)).progress(len(latest), "pull")
     try:
-        return await asyncio.to_thread(_write_prompts, directory, latest, progress.update)
+        return await asyncio.to_thread(_write_prompts, directory, latest, label, progress.update)
     finally:
         progress.close()
 
@@ -730,7 +855,7 @@ class _Planned:
 
 
 def _write_prompts(
-    directory: Path, rows: dict[str, LLMPrompt], progress: Any = None
+    directory: Path, rows: dict[str, LLMPrompt], label: str | None, progress: Any = None
 ) -> list[Outcome]:
     try:
         root = directory.resolve()
@@ -748,6 +873,9 @@ def _write_prompts(
         writes.append(FileWrite(item.target, item.text, others))
         if item.meta is not None:
             writes.append(item.meta)
+    # The label pulled, for push to compare with; a pull of the latest versions removes it.
+    marker = directory / PULLED_LABEL
+    writes.append(FileWrite(marker, None if label is None else f"{label}\n"))
     changed = write_all(directory, writes, ELSEWHERE, progress or (lambda: None))
     outcomes: list[Outcome] = []
     at = 0
@@ -863,6 +991,44 @@ def _meta_write(path: Path, meta: dict[str, Any]) -> FileWrite:
     return FileWrite(path, meta_text(meta) if meta else None)
 
 
+def check_pull_target(directory: Path, label: str | None) -> None:
+    """``directory`` may take this pull (checked before anything is sent). A folder pulled
+    with --label L keeps, through a pull --label M, the files of the prompts without M at
+    L's versions, and then nothing would say so: that pull is refused."""
+    check_target(directory, ELSEWHERE)
+    marker = directory / PULLED_LABEL
+    try:
+        if marker.is_dir() and not marker.is_symlink():
+            problem = f"cannot write {marker}: it is a directory; remove or rename it"
+            raise LocalFileError(f"{problem}, or {ELSEWHERE}; nothing was sent")
+        before = read_pulled_label(marker) if label is not None and marker.is_file() else None
+    except (OSError, ValueError):
+        return  # no marker, or one this pull replaces
+    if before is not None and before != label:
+        raise _errors.InvalidRequestError(
+            f"{directory} was pulled with --label {before} ({PULLED_LABEL} says so): pull "
+            f"--label {label} would leave the prompts without {label} at {before}'s versions, "
+            f"with nothing to say so. Pull into another folder, or remove {marker} first; "
+            "nothing was sent"
+        )
+
+
+async def no_such_label(session: Session, label: str, unchanged: str) -> NotLabelledError:
+    """The error for a label no prompt of the project has (a typo, most likely), naming the
+    labels the project has (one more list pass, when its rows say)."""
+    rows = await session.collect(lambda: session.client.prompts.list(content="none", page_size=100))
+    names: set[str] = set()
+    for row in rows:
+        if isinstance(row.all_labels, list):
+            names.update(ref.name for ref in row.all_labels)
+        names.update(label_names(row.labels))
+    found = f"its labels are {first_five(sorted(names))}" if names else "it has no labelled prompt"
+    return NotLabelledError(
+        f"no prompt in project {session.client.project_id} has the label {label} ({found}); "
+        f"a typo? `posthog-api prompts get NAME` shows a prompt's labels; {unchanged}"
+    )
+
+
 # -- the command line ------------------------------------------------------------------------
 
 
@@ -907,7 +1073,11 @@ def add_prompts(subcommands: Any, common: argparse.ArgumentParser, epilog: str) 
     )
     p = action("pull", "write every prompt's latest version into DIR")
     p.add_argument("directory", type=Path, metavar="DIR")
-    p.add_argument("--label", help="the versions this label points at (others are skipped)")
+    p.add_argument(
+        "--label",
+        help=f"the versions this label points at (others are skipped); kept in DIR/{PULLED_LABEL}"
+        ", so that push compares with them",
+    )
     p = action("label", "set, move or remove a label of a prompt")
     p.add_argument("name", metavar="NAME")
     p.add_argument("label", metavar="LABEL")
@@ -922,9 +1092,11 @@ def add_prompts(subcommands: Any, common: argparse.ArgumentParser, epilog: str) 
     modes.add_argument(
         "--check", action="store_true", help="send no write; exit 1 if anything would move"
     )
-    p = action("get", "print a prompt")
+    p = action("get", "print a prompt (the latest version unless --version or --label)")
     p.add_argument("name")
-    p.add_argument("--version", type=int)
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--version", type=int)
+    which.add_argument("--label", help="the version this label points at")
     p = action("history", "list a prompt's versions, newest first")
     p.add_argument("name")
     p = action("diff", "diff two versions of a prompt")
@@ -952,7 +1124,7 @@ async def _act(
     _check_arguments(args)
     folder = _read_push_folder(args, output) if command == "push" else None
     if command == "pull":
-        check_target(args.directory, ELSEWHERE)
+        check_pull_target(args.directory, args.label)
     async with open_session(
         api_key, settings.project_id, settings.host, settings.max_rate, output.waiting
     ) as session:
@@ -998,7 +1170,7 @@ def _read_push_folder(args: argparse.Namespace, output: Output) -> Folder:
 def _check_arguments(args: argparse.Namespace) -> None:
     """The names and labels of the command line, checked before anything is sent."""
     command = args.prompts_command
-    if command in ("push", "pull") and args.label is not None:
+    if command in ("push", "pull", "get") and args.label is not None:
         label_name(args.label, "--label")
     elif command == "label":
         _validation.prompt_name(args.name)
@@ -1163,6 +1335,7 @@ async def _push_command(
         "summary": dict(sorted(Counter(o.action for o in outcomes).items())),
         "prompts": [o.as_json(with_diff=plan_only) for o in outcomes],
         "ignored": folder.ignored,
+        "pulled_label": folder.label,
     }
     return _finish(outcomes, session, settings, "pushed", "push again", document)
 
@@ -1194,13 +1367,13 @@ async def _promote_command(
     session: Session, args: argparse.Namespace, settings: Settings, output: Output
 ) -> Report:
     plan_only = args.dry_run or args.check
-    outcomes = await promote(
-        session, args.source, args.target, args.names, dry_run=plan_only, output=output
-    )
     mode = "check" if args.check else "dry-run" if args.dry_run else "apply"
-    if not outcomes:
-        output.report(f"summary: no prompt has the label {args.source}; nothing to promote")
-        return Report(EXIT_OK, {"mode": mode, "changes": 0, "prompts": []})
+    try:
+        outcomes = await promote(
+            session, args.source, args.target, args.names, dry_run=plan_only, output=output
+        )
+    except NotLabelledError as error:  # the one document still says which mode it was
+        return Report(EXIT_CHANGES, {"mode": mode, "changes": 0, "prompts": []}, str(error))
     _print_steps(output, outcomes)
     document = {
         "mode": mode,
@@ -1213,9 +1386,16 @@ async def _promote_command(
 async def _pull_command(
     session: Session, args: argparse.Namespace, output: Output, count: int | None
 ) -> Report:
-    outcomes = sorted(
-        await pull(session, args.directory, label=args.label, output=output), key=lambda o: o.name
-    )
+    try:
+        pulled = await pull(session, args.directory, label=args.label, output=output)
+    except NotLabelledError as error:
+        document: dict[str, Any] = {
+            "directory": str(args.directory),
+            "prompts": [],
+            "skipped": count,
+        }
+        return Report(EXIT_CHANGES, document, str(error))
+    outcomes = sorted(pulled, key=lambda o: o.name)
     for outcome in outcomes:
         output.report(f"{outcome.name}: {outcome.detail}")
     written = sum(o.action == "pull" for o in outcomes)
@@ -1241,26 +1421,48 @@ async def _pull_command(
 
 
 async def _get_command(session: Session, args: argparse.Namespace, output: Output) -> Report:
-    prompt = await session.call(
-        "read", lambda: session.client.prompts.fetch(args.name, args.version)
-    )
-    output.note(f"# {prompt.name} version {prompt.version}")
+    name, label, prompts = args.name, args.label, session.client.prompts
+    try:
+        prompt = await session.call("read", lambda: prompts.fetch(name, args.version, label=label))
+    except _errors.PromptNotFoundError:
+        if label is None:
+            raise
+        # A prompt that does not exist is a PromptNotFoundError here too; else its labels.
+        have = await session.call("read", lambda: prompts.labels(name))
+        raise NotLabelledError(
+            f"prompt {name} has no label {label} (its labels: {_labels_text(have)}); a typo? "
+            f"point it with `posthog-api prompts label {name} {label} VERSION`"
+        ) from None
+    everywhere = await session.call("read", lambda: prompts.labels(name))
+    output.note(f"# {prompt.name} version {prompt.version}; labels: {_labels_text(everywhere)}")
     text = as_text(prompt.prompt)
     if not output.json_mode:
         output.result(text, end="" if text.endswith("\n") else "\n")
     document = {
         "name": prompt.name,
         "version": prompt.version,
+        "label": label,
         "prompt": prompt.prompt,
         "config": prompt.config,
         "version_description": prompt.version_description,
         "labels": list(prompt.labels),
+        "all_labels": everywhere,
     }
     return Report(EXIT_OK, document)
 
 
+def _labels_text(labels: dict[str, int]) -> str:
+    """``production=2, staging=3``: a prompt's labels and their versions, or ``none``."""
+    return ", ".join(f"{label}={version}" for label, version in sorted(labels.items())) or "none"
+
+
 async def _history_command(session: Session, args: argparse.Namespace, output: Output) -> Report:
     rows: list[dict[str, Any]] = []
+    everywhere = await session.call("read", lambda: session.client.prompts.labels(args.name))
+    on: dict[int, list[str]] = {}
+    for label, at in sorted(everywhere.items()):
+        on.setdefault(at, []).append(label)
+    output.report(f"labels: {_labels_text(everywhere)}")
 
     async def every_version() -> None:
         """Each version printed as its page arrives; after a 429 the list starts again, and
@@ -1274,6 +1476,8 @@ async def _history_command(session: Session, args: argparse.Namespace, output: O
             author = email if isinstance(email, str) else None
             when = f"{version.created_at:%Y-%m-%d %H:%M:%S}"
             marker = "  (latest)" if version.is_latest else ""
+            labels = on.get(version.version, [])
+            marker += f"  [{', '.join(labels)}]" if labels else ""
             output.report(f"{version.version:>5}  {when}{'  ' + author if author else ''}{marker}")
             rows.append(
                 {
@@ -1281,11 +1485,12 @@ async def _history_command(session: Session, args: argparse.Namespace, output: O
                     "created_at": version.created_at.isoformat(),
                     "author": author,
                     "is_latest": bool(version.is_latest),
+                    "labels": labels,
                 }
             )
 
     await session.call("read", every_version)
-    return Report(EXIT_OK, {"name": args.name, "versions": rows})
+    return Report(EXIT_OK, {"name": args.name, "all_labels": everywhere, "versions": rows})
 
 
 async def _diff_command(session: Session, args: argparse.Namespace, output: Output) -> Report:
