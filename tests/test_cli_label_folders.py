@@ -199,8 +199,8 @@ def test_get_by_label_and_the_labels_of_get_and_history(
 
     assert main(["prompts", "history", "greet"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "labels: production=2, staging=3"
-    assert out[1].endswith("(latest)  [staging]") and out[2].endswith("[production]")
+    assert [line.split()[0] for line in out[:-1]] == ["3", "2", "1"]
+    assert out[-1] == "labels: production=2, staging=3"
     assert main(["prompts", "history", "greet", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["all_labels"] == {"production": 2, "staging": 3}

@@ -125,9 +125,8 @@ def test_pull_get_history_and_diff(
 
     assert main(["prompts", "history", "greet"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "labels: none"
-    assert [line.split()[0] for line in lines[1:]] == ["2", "1"]
-    assert lines[1].endswith("(latest)")
+    assert [line.split()[0] for line in lines[:-1]] == ["2", "1"]
+    assert lines[0].endswith("(latest)") and lines[-1] == "labels: none"
 
     assert main(["prompts", "diff", "greet", "1", "2"]) == 0
     out = capsys.readouterr().out

@@ -1458,11 +1458,6 @@ def _labels_text(labels: dict[str, int]) -> str:
 
 async def _history_command(session: Session, args: argparse.Namespace, output: Output) -> Report:
     rows: list[dict[str, Any]] = []
-    everywhere = await session.call("read", lambda: session.client.prompts.labels(args.name))
-    on: dict[int, list[str]] = {}
-    for label, at in sorted(everywhere.items()):
-        on.setdefault(at, []).append(label)
-    output.report(f"labels: {_labels_text(everywhere)}")
 
     async def every_version() -> None:
         """Each version printed as its page arrives; after a 429 the list starts again, and
@@ -1476,8 +1471,6 @@ async def _history_command(session: Session, args: argparse.Namespace, output: O
             author = email if isinstance(email, str) else None
             when = f"{version.created_at:%Y-%m-%d %H:%M:%S}"
             marker = "  (latest)" if version.is_latest else ""
-            labels = on.get(version.version, [])
-            marker += f"  [{', '.join(labels)}]" if labels else ""
             output.report(f"{version.version:>5}  {when}{'  ' + author if author else ''}{marker}")
             rows.append(
                 {
@@ -1485,11 +1478,15 @@ async def _history_command(session: Session, args: argparse.Namespace, output: O
                     "created_at": version.created_at.isoformat(),
                     "author": author,
                     "is_latest": bool(version.is_latest),
-                    "labels": labels,
                 }
             )
 
     await session.call("read", every_version)
+    # Last, as a summary: the versions are printed as they arrive, and labels move.
+    everywhere = await session.call("read", lambda: session.client.prompts.labels(args.name))
+    output.report(f"labels: {_labels_text(everywhere)}")
+    for row in rows:
+        row["labels"] = sorted(label for label, at in everywhere.items() if at == row["version"])
     return Report(EXIT_OK, {"name": args.name, "all_labels": everywhere, "versions": rows})
 
 
