@@ -108,8 +108,13 @@ def _as_label(prompt: Prompt, label: str | None) -> Prompt:
     return dataclasses.replace(prompt, label=label, labels=labels)
 
 
-def _time(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
+_DATES = ("created_at", "updated_at", "first_version_created_at")
+
+
+def _time(value: object) -> str | None:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value if isinstance(value, str) else None  # as the API model gave it
 
 
 def encode(prompt: Prompt, at: float) -> str:
@@ -126,6 +131,9 @@ def encode(prompt: Prompt, at: float) -> str:
         "latest_version": prompt.latest_version,
         "version_count": prompt.version_count,
         "first_version_created_at": _time(prompt.first_version_created_at),
+        "datetimes": [  # which of them were datetimes (the API's models give some as text)
+            name for name in _DATES if isinstance(getattr(prompt, name), datetime)
+        ],
         "fetched_at": prompt.fetched_at,
         "config": prompt.config,
         "version_description": prompt.version_description,
@@ -141,9 +149,12 @@ def _int(value: object) -> int | None:
     return value if type(value) is int else None
 
 
-def _date(value: object) -> datetime | None:
+def _date(value: object, parse: bool) -> Any:
+    """A stored time: a datetime where one was stored, else the text as it was."""
     if not isinstance(value, str):
         return None
+    if not parse:
+        return value
     try:
         return datetime.fromisoformat(value)
     except ValueError:
@@ -171,6 +182,8 @@ def decode(text: object, name: str) -> tuple[Prompt, float] | None:
     if not isinstance(ident, str) or "prompt" not in body:
         return None
     fetched = _number(body.get("fetched_at"))
+    dates = body.get("datetimes")
+    dates = dates if type(dates) is list else list(_DATES)
     is_latest = body.get("is_latest")
     config = body.get("config")
     description = body.get("version_description")
@@ -180,12 +193,14 @@ def decode(text: object, name: str) -> tuple[Prompt, float] | None:
         version=version,
         id=ident,
         prompt=body["prompt"],
-        created_at=_date(body.get("created_at")),
-        updated_at=_date(body.get("updated_at")),
+        created_at=_date(body.get("created_at"), "created_at" in dates),
+        updated_at=_date(body.get("updated_at"), "updated_at" in dates),
         is_latest=is_latest if type(is_latest) is bool else None,
         latest_version=_int(body.get("latest_version")),
         version_count=_int(body.get("version_count")),
-        first_version_created_at=_date(body.get("first_version_created_at")),
+        first_version_created_at=_date(
+            body.get("first_version_created_at"), "first_version_created_at" in dates
+        ),
         source="cache",
         fetched_at=at if fetched is None else fetched,
         config=config if type(config) is dict else None,
@@ -322,8 +337,8 @@ class SharedPrompts:
         listener, self._listener = self._listener, None
         if listener is not None:
             listener.cancel()
-            with contextlib.suppress(BaseException):
-                await listener
+            # Not ``await listener``: a cancellation of this caller must not be swallowed.
+            await asyncio.wait([listener], timeout=self.store.command_timeout * 4)
         for event in self._waiters.values():
             event.set()
 
@@ -684,7 +699,7 @@ class SharedPrompts:
             async with self._redis.pipeline(transaction=False) as pipe:
                 for prompt in prompts:
                     pairs = self._pairs(prompt, label)
-                    self._write(
+                    await self._write(  # buffered in the pipeline
                         keys=[self._key(prompt.name), f"{self.ns}:gen"],
                         args=["refresh", "-", gen, expire, *_flat(pairs)],
                         client=pipe,
@@ -713,8 +728,8 @@ class SharedPrompts:
                     self._cache.expire()  # announcements may have been missed meanwhile
                 gap = False
                 self._subscribed.set()
-                while True:
-                    reply = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
+                while not self._closed:  # (redis-py may swallow a cancellation)
+                    reply = await pubsub.get_message(ignore_subscribe_messages=True, timeout=0.25)
                     if reply is not None:
                         self._heard(reply.get("data"))
             except asyncio.CancelledError:
@@ -722,12 +737,14 @@ class SharedPrompts:
             except Exception as error:
                 gap = True
                 self._subscribed.clear()
-                self._failed(error)
+                if not self._closed:
+                    self._failed(error)
             finally:
                 with contextlib.suppress(Exception):
                     async with asyncio.timeout(self.store.command_timeout):
                         await pubsub.aclose()
-            await asyncio.sleep(self.store.retry_interval)
+            if not self._closed:
+                await asyncio.sleep(self.store.retry_interval)
 
     def _heard(self, data: object) -> None:
         """One announcement: wake the waiters of its keys; a write drops our copies."""
