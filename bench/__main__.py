@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from . import cache, imports, memory, overhead, pagination, throughput, warmup
+from . import cache, fleet, imports, memory, overhead, pagination, throughput, warmup
 from ._harness import FULL, QUICK, Row, Sizes, failed_row, header, table
 
 # Row group -> (what it measures, its runner, the rows to show if it breaks).
@@ -41,6 +41,16 @@ GROUPS: dict[str, tuple[str, Callable[[Sizes], list[Row]], list[tuple[str, str, 
         [
             ("g1", "warm-up requests, prefetch", "2 + 0"),
             ("g2", "warm-up requests, per name", "200"),
+        ],
+    ),
+    "h": (
+        "a fleet on Redis",
+        fleet.run,
+        [
+            ("h1", "fleet requests, with the store", "<= 1.1x"),
+            ("h4", "publish propagation p99", "<= 100 ms"),
+            ("h5", "burst 429s, shared budget", "0"),
+            ("h7", "warm get, store configured", "<= 1000 ns"),
         ],
     ),
 }

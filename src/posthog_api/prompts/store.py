@@ -442,6 +442,15 @@ class SharedPrompts:
         except _StoreDown:
             return await direct(), 0.0
         if won:
+            try:  # the last holder may have stored it between the read and the lock
+                again, gen = await self._read(name, slot)
+            except _StoreDown:
+                return await direct(), 0.0
+            if again is not None and again[1] < fresh_for:
+                with contextlib.suppress(_StoreDown):
+                    await self._call(lambda: self._release(keys=[lock], args=[token]))
+                self.hits += 1
+                return again
             return await self._refresh(name, slot, direct, lock, token, gen), 0.0
         self.lock_waits += 1
         if stored is not None and not background:
