@@ -166,7 +166,10 @@ class RateBudget:
     (prompt publishes, on top) are ``(count, window seconds)`` pairs, PostHog's by default;
     ``max_wait`` (seconds, ``math.inf`` for no bound) is the longest a request waits for its
     turn before :class:`~posthog_api.RateLimitError` is raised instead; ``refresh_reserve``
-    is the share of each limit that background cache refreshes leave to the application.
+    is the share of each limit that background cache refreshes leave to the application;
+    ``margin`` (seconds) is how late after its turn a request may still reach PostHog (the
+    way there, a queue at the server): a window's next turn comes that much later (2 % of
+    the window, at most 1 s, by default).
     """
 
     def __init__(
