@@ -101,6 +101,11 @@ return 1
 """
 
 
+class RefreshSkipped(RateLimitError):
+    """A background cache refresh the budget did not send (it yields to the application):
+    the cache keeps serving its stale copy, without a warning per prompt."""
+
+
 def key_id(host: str, api_key: str) -> str:
     """What names a key's budget: a hash of the host and the key (never the key itself)."""
     return hashlib.sha256(f"posthog_api budget\n{host}\n{api_key}".encode()).hexdigest()[:32]
@@ -378,7 +383,7 @@ class RateBudget:
             retry_after=wait,
         )
 
-    def _skipped(self, call: str, wait: float) -> RateLimitError:
+    def _skipped(self, call: str, wait: float) -> RefreshSkipped:
         now = time.monotonic()
         if now - self._warned_refresh >= 60.0:
             self._warned_refresh = now
@@ -387,7 +392,7 @@ class RateBudget:
                 "refreshes are skipped and stale copies served, leaving the rest to your calls",
                 self._describe(),
             )
-        return RateLimitError(
+        return RefreshSkipped(
             f"{call}: a background prompt refresh was skipped: the rate budget "
             f"({self._describe()}) keeps its last {self.refresh_reserve:.0%} for the "
             "application's own calls; the cached copy stays served.",

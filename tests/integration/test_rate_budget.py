@@ -122,7 +122,7 @@ async def test_a_429_drains_the_budget_of_every_process(
 
 
 async def test_a_refresh_yields_the_last_tokens_to_the_application(
-    make_client: MakeClient, server: Server
+    make_client: MakeClient, server: Server, caplog: pytest.LogCaptureFixture
 ) -> None:
     server.state.seed_prompt("bot", "v1")
     budget = RateBudget(limits=[(10, 60.0)], refresh_reserve=0.5)
@@ -140,6 +140,8 @@ async def test_a_refresh_yields_the_last_tokens_to_the_application(
     assert len(server.log()) == sent  # the refresh was skipped, not sent
     assert budget.skipped == 1 and client.prompts.stats().refresh_errors == 1
     assert (await client.prompts.get("bot")).source == "stale"  # still served
+    (warning,) = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert "refreshes are skipped" in warning.getMessage()  # once, not once per prompt
     assert (await client.prompts.fetch("bot")).version == 1  # the application still may
 
 

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from posthog_api._budget import REFRESH
+from posthog_api._budget import REFRESH, RefreshSkipped
 from posthog_api._errors import (
     APIError,
     AuthenticationError,
@@ -664,8 +664,10 @@ class PromptCache:
     def _refresh_failed(self, key: _Key, error: Exception) -> None:
         """A background refresh failed: if its stale copy is still served, say so."""
         entry = self._entries.get(key)
-        if entry is None or isinstance(error, ConfigurationError):
-            return  # evicted (the prompt is gone), or the client closed: nothing degraded
+        if entry is None or isinstance(error, ConfigurationError | RefreshSkipped):
+            # Evicted (the prompt is gone), the client closed, or the rate budget kept the
+            # refresh for the application (it logs that itself, once a minute).
+            return
         age = self._clock() - entry.stored_at
         self._warn(
             key[0],
