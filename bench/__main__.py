@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from . import cache, datasets, imports, memory, overhead, pagination, throughput, warmup
+from . import cache, datasets, fleet, imports, memory, overhead, pagination, throughput, warmup
 from ._harness import FULL, QUICK, Row, Sizes, failed_row, header, table
 
 # Row group -> (what it measures, its runner, the rows to show if it breaks).
@@ -44,12 +44,22 @@ GROUPS: dict[str, tuple[str, Callable[[Sizes], list[Row]], list[tuple[str, str, 
         ],
     ),
     "h": (
+        "a fleet on Redis",
+        fleet.run,
+        [
+            ("h1", "fleet requests, with the store", "<= 1.1x"),
+            ("h4", "publish propagation p99", "<= 100 ms"),
+            ("h5", "burst 429s, shared budget", "0"),
+            ("h7", "warm get, store configured", "<= 1000 ns"),
+        ],
+    ),
+    "i": (
         "datasets as code",
         datasets.run,
         [
-            ("h1", "datasets push, new items", "info"),
-            ("h2", "datasets push, unchanged", "0 writes"),
-            ("h3", "datasets push, one edit", "1 update"),
+            ("i1", "datasets push, new items", "info"),
+            ("i2", "datasets push, unchanged", "0 writes"),
+            ("i3", "datasets push, one edit", "1 update"),
         ],
     ),
 }

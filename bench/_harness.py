@@ -44,6 +44,12 @@ class Sizes:
     memory_small: int  # (f) items
     memory_large: int
     warmup_rounds: int  # (g) alternating rounds of each contender
+    fleet_processes: int  # (h) processes of the simulated fleet
+    fleet_prompts: int
+    fleet_seconds: float  # each process's get loop, TTL 1 s
+    fleet_publishes: int  # versions published for the propagation row
+    burst_requests: int  # reads in the burst, from all processes
+    burst_window: float  # seconds in which the server lets 480 through (PostHog: 60)
 
 
 FULL = Sizes(
@@ -64,6 +70,12 @@ FULL = Sizes(
     memory_small=10_000,
     memory_large=100_000,
     warmup_rounds=5,
+    fleet_processes=8,
+    fleet_prompts=50,
+    fleet_seconds=10.0,
+    fleet_publishes=20,
+    burst_requests=5_000,
+    burst_window=2.5,
 )
 
 QUICK = Sizes(
@@ -84,6 +96,12 @@ QUICK = Sizes(
     memory_small=1_000,
     memory_large=10_000,
     warmup_rounds=1,
+    fleet_processes=4,
+    fleet_prompts=10,
+    fleet_seconds=2.0,
+    fleet_publishes=5,
+    burst_requests=1_200,
+    burst_window=1.5,
 )
 
 

@@ -1,4 +1,4 @@
-"""(h) Datasets as code: ``posthog-api datasets push`` of 10,000 items.
+"""(i) Datasets as code: ``posthog-api datasets push`` of 10,000 items.
 
 The local server runs in a subprocess (``bench._server`` with no seeded items), so its CPU
 does not share the client's GIL. The CLI runs in this process through its ``main``, as
@@ -108,7 +108,7 @@ def run(sizes: Sizes) -> list[Row]:
     paced = asyncio.run(_paced_seconds(count + 3))
     return [
         Row(
-            "h1",
+            "i1",
             f"datasets push: {count:,} new items, local server, no pacing",
             f"{first:.1f} s",
             "info",
@@ -117,7 +117,7 @@ def run(sizes: Sizes) -> list[Row]:
             f"exit {status1}, items {created}",
         ),
         Row(
-            "h2",
+            "i2",
             "datasets push: the same file again (nothing to send)",
             f"{again:.1f} s",
             "0 writes",
@@ -125,7 +125,7 @@ def run(sizes: Sizes) -> list[Row]:
             f"{pages} list pages of 100; exit {status2}, items {unchanged}",
         ),
         Row(
-            "h3",
+            "i3",
             "datasets push: one line edited",
             f"{edit:.1f} s",
             "1 update",
@@ -133,7 +133,7 @@ def run(sizes: Sizes) -> list[Row]:
             f"exit {status3}, items {edited}",
         ),
         Row(
-            "h4",
+            "i4",
             f"context: the first push at PostHog's limits ({count:,} items)",
             f"{paced / 60:.0f} min",
             "-",

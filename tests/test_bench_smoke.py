@@ -16,7 +16,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 ROWS = ("a1", "a2", "b", "c", "d1", "d2", "d3", "d4", "e1", "e2", "f", "g1", "g2", "g3")
-ROWS += ("h1", "h2", "h3", "h4")
+ROWS += ("h1", "h2", "h3", "h4", "h5", "h6", "h7")  # a fleet on Redis (issue 14)
+ROWS += ("i1", "i2", "i3", "i4")  # datasets as code (issue 13)
 
 
 @pytest.mark.slow

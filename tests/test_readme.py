@@ -17,6 +17,7 @@ Nothing else is changed, added or skipped: a block that fails here fails for a r
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,9 @@ PLACEHOLDERS = {
     '"12345"': f'"{PROJECT}"',
     '"https://us.posthog.com"': None,  # the server's URL, known once it runs
 }
+
+# A block using Redis (README's "Running many processes") gets a real local redis-server.
+REDIS_PLACEHOLDER = '"redis://localhost:6379"'
 
 _FENCE = re.compile(r"^```python[ \t]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 
@@ -60,10 +64,25 @@ def test_the_readme_has_python_blocks_and_documents_the_placeholders() -> None:
     assert "tests/test_readme.py" in text  # where a reader learns the blocks are run
 
 
+@pytest.fixture(scope="module")
+def readme_redis() -> Iterator[str]:
+    from posthog_api.testing.redis_server import RedisServer, RedisServerMissing
+
+    try:
+        server = RedisServer()
+        server.start()
+    except RedisServerMissing as error:
+        pytest.fail(f"README's Redis example needs a real Redis: {error}", pytrace=False)
+    yield server.url
+    server.close()
+
+
 @pytest.mark.parametrize(("line", "source"), BLOCKS, ids=[f"line{line}" for line, _ in BLOCKS])
 def test_block_runs_against_the_local_server(
-    line: int, source: str, monkeypatch: pytest.MonkeyPatch
+    line: int, source: str, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> None:
+    if REDIS_PLACEHOLDER in source:
+        source = source.replace(REDIS_PLACEHOLDER, f'"{request.getfixturevalue("readme_redis")}"')
     state = ServerState(project_id=PROJECT, keys={KEY: ["*"]})
     seed_demo(state)
     with run_in_thread(state) as url:

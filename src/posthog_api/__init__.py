@@ -34,9 +34,11 @@ from ._errors import (
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from ._budget import RateBudget
     from ._client import AsyncPostHog
     from ._pagination import AsyncPaginator, Page
     from .prompts import CompiledPrompt, Prompt, PromptDiff, PromptLabel
+    from .prompts.store import RedisPromptStore
 
 __all__ = [
     "APIConnectionError",
@@ -64,7 +66,9 @@ __all__ = [
     "PromptLabel",
     "PromptNotFoundError",
     "PromptVersionConflict",
+    "RateBudget",
     "RateLimitError",
+    "RedisPromptStore",
     "ResponseValidationError",
     "ScopeError",
     "__version__",
@@ -78,6 +82,8 @@ _LAZY = {
     "Prompt": ".prompts",
     "PromptDiff": ".prompts",
     "PromptLabel": ".prompts",
+    "RateBudget": "._budget",
+    "RedisPromptStore": ".prompts.store",
 }
 
 

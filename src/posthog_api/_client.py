@@ -25,7 +25,7 @@ from urllib.parse import quote
 import httpx
 from posthog_api_client.resources import NOT_GIVEN
 
-from . import _deprecation, _scopes, _validation, resources
+from . import _budget, _deprecation, _scopes, _validation, resources
 from ._config import DEFAULT_HOST, DEFAULT_TIMEOUT, ClientConfig, check_headers, check_timeout
 from ._errors import (
     APIConnectionError,
@@ -52,8 +52,10 @@ from ._version import __version__
 if TYPE_CHECKING:
     from posthog_api_client.operations import Operation
 
+    from ._budget import RateBudget
     from ._pagination import AsyncPaginator
     from .prompts.cache import PromptCache
+    from .prompts.store import RedisPromptStore
 
 T = TypeVar("T")
 
@@ -129,6 +131,13 @@ class AsyncPostHog(resources.Namespaces):
     ``prompt_cache_pinned_ttl`` seconds (an hour), then revalidated the same way: PostHog
     reuses version numbers once a prompt is archived and created again.
 
+    Many processes: ``prompt_store=RedisPromptStore(redis_client)`` puts one shared store
+    behind every process's cache (one refresh per prompt for the whole fleet, writes
+    announced to every process); ``rate_budget=True`` (or a :class:`RateBudget`) keeps
+    PostHog's rate limits on this side, through the store's Redis when there is one, so a
+    request waits for its turn instead of drawing a 429. See README's "Running many
+    processes".
+
     ``transport=`` replaces the connection pool under the SDK's retries (the cheap seam
     for tests, e.g. ``httpx.MockTransport``); ``http_client=`` sends every request through
     your own ``httpx.AsyncClient`` (its hooks, proxies and limits), at the cost of a
@@ -154,6 +163,8 @@ class AsyncPostHog(resources.Namespaces):
         prompt_cache_max_stale: float = 24 * 3600.0,
         prompt_cache_error_cooldown: float = 5.0,
         prompt_cache_pinned_ttl: float = 3600.0,
+        prompt_store: RedisPromptStore | None = None,
+        rate_budget: RateBudget | bool | None = None,
     ) -> None:
         configure_from_env()
         config = ClientConfig.build(
@@ -174,6 +185,8 @@ class AsyncPostHog(resources.Namespaces):
             prompt_cache_max_stale=prompt_cache_max_stale,
             prompt_cache_error_cooldown=prompt_cache_error_cooldown,
             prompt_cache_pinned_ttl=prompt_cache_pinned_ttl,
+            prompt_store=prompt_store,
+            rate_budget=rate_budget,
         )
         # Kept for with_options(host=...): the user's transport is reused, our pool is not.
         self._given = _given_transport(http_client, transport)
@@ -198,6 +211,10 @@ class AsyncPostHog(resources.Namespaces):
                 config.scopes, {op: o.scopes for op, o in OPERATIONS.items()}
             )
         self._alias = config.environment_routes
+        self._budget = config.rate_budget
+        self._budget_key = (
+            "" if self._budget is None else _budget.key_id(config.host, config.api_key)
+        )
         self._prompt_cache = cache
         self._owns_cache = owns_cache  # closes it on aclose
         self._transport = transport
@@ -246,7 +263,10 @@ class AsyncPostHog(resources.Namespaces):
             old.api_key,
             old.project_id,
             old.host,
-        ) and config.cache_options() == old.cache_options()
+        ) and (config.cache_options(), config.prompt_store) == (
+            old.cache_options(),
+            old.prompt_store,
+        )
         cache = self._prompt_cache if same_prompts else _new_cache(config)
         clone._setup(config, transport, cache, owns_cache=not same_prompts)
         clone._pool.copies.add(clone)  # only once built: aclose reaches its prompts
@@ -419,6 +439,14 @@ class AsyncPostHog(resources.Namespaces):
             ) from None
         if options.max_retries is not NOT_GIVEN:
             request.extensions[MAX_RETRIES_EXTENSION] = options.max_retries
+        if self._budget is not None:
+            request.extensions[_budget.BUDGET_EXTENSION] = _budget.Ticket(
+                self._budget,
+                self._budget_key,
+                operation.operation_id == _budget.PUBLISH_OPERATION,
+                _budget.REFRESH.get(),
+                f"posthog.{operation.call}",
+            )
         try:
             # Straight to the transport: httpx's send would also build the redirect request
             # of a 3xx, failing on a bad Location before the status could be reported.
@@ -569,7 +597,9 @@ def _new_cache(config: ClientConfig) -> PromptCache:
     from .prompts.cache import PromptCache
 
     # for_client checks every option; its ConfigurationError names the prompt_cache_* one.
-    return PromptCache.for_client(**config.cache_options())
+    store = config.prompt_store
+    shared = None if store is None else store.bind(config.host, config.project_id)
+    return PromptCache.for_client(shared=shared, **config.cache_options())
 
 
 def _body(

@@ -41,6 +41,8 @@ class ClientConfig:
     prompt_cache_max_stale: float
     prompt_cache_error_cooldown: float
     prompt_cache_pinned_ttl: float
+    prompt_store: Any = None  # a RedisPromptStore, or None
+    rate_budget: Any = None  # a RateBudget, or None
 
     @classmethod
     def build(
@@ -54,6 +56,8 @@ class ClientConfig:
         max_retries: object,
         headers: object,
         environment_routes: object = None,
+        prompt_store: object = None,
+        rate_budget: object = None,
         **cache: Any,
     ) -> ClientConfig:
         """The checked configuration; raises ConfigurationError naming the bad option."""
@@ -89,6 +93,8 @@ class ClientConfig:
             max_retries=check_max_retries(max_retries),
             headers=check_headers(headers, "headers", ConfigurationError),
             environment_routes=_environment_routes(environment_routes),
+            prompt_store=_prompt_store(prompt_store),
+            rate_budget=_rate_budget(rate_budget, prompt_store),
             **cache,
         )
 
@@ -96,6 +102,40 @@ class ClientConfig:
         """The prompt_cache_* options, named as ``PromptCache.for_client`` takes them."""
         prefix = "prompt_cache_"
         return {k.removeprefix(prefix): v for k, v in vars(self).items() if k.startswith(prefix)}
+
+
+def _prompt_store(value: object) -> Any:
+    if value is None:
+        return None
+    from .prompts.store import RedisPromptStore
+
+    if not isinstance(value, RedisPromptStore):
+        raise ConfigurationError(
+            "prompt_store must be a RedisPromptStore (from posthog_api import "
+            f"RedisPromptStore), got {type(value).__name__}"
+        )
+    return value
+
+
+def _rate_budget(value: object, store: object) -> Any:
+    """None/False: no budget; True: PostHog's limits, on the store's Redis if there is one."""
+    from ._budget import RateBudget
+
+    if value is None or value is False:
+        return None
+    if value is True:
+        from .prompts.store import RedisPromptStore
+
+        if isinstance(store, RedisPromptStore):
+            return RateBudget(store.redis, prefix=store.prefix)
+        return RateBudget()
+    if not isinstance(value, RateBudget):
+        raise ConfigurationError(
+            "rate_budget must be True (PostHog's limits: shared through the prompt_store's "
+            "Redis if there is one, else in this process), a RateBudget, or None, got "
+            f"{type(value).__name__}"
+        )
+    return value
 
 
 def _environment_routes(value: object) -> frozenset[str]:

@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 
+from ._budget import BUDGET_EXTENSION
 from ._errors import ConfigurationError, parse_retry_after
 from ._logging import logger as _logger
 
@@ -275,10 +276,13 @@ class RetryTransport(httpx.AsyncBaseTransport):
                 watch.started[task] = task.cancelling()
         else:
             task = None
+        ticket = request.extensions.get(BUDGET_EXTENSION)  # the client's rate budget, if any
         attempt = 0
         try:
             while True:
                 attempt += 1
+                if ticket is not None:
+                    await ticket.acquire()  # each attempt waits its turn (or raises), untimed
                 started = time.monotonic()
                 if task is not None and deadline is not None:
                     due = flights[task] = started + deadline
@@ -328,6 +332,11 @@ class RetryTransport(httpx.AsyncBaseTransport):
                     if debug:
                         _log_attempt(request, status, started, attempt)
                     retry = status == 429 or (idempotent and (status == 408 or 500 <= status < 600))
+                    if status == 429 and ticket is not None:  # every process sharing it waits
+                        header = response.headers.get("retry-after")
+                        await ticket.throttled(
+                            None if header is None else parse_retry_after(header, now=self._now())
+                        )
                     retry_delay = None
                     if retry and attempt < max_attempts:
                         retry_delay = self._retry_after_delay(request, response, attempt - 1)

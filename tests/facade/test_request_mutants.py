@@ -102,7 +102,7 @@ async def test_with_options_refuses_unknown_options_naming_them_and_the_known_on
     message = str(info.value)
     assert message.startswith("with_options() got unknown option(s) bogus, zzz; it accepts ")
     assert "api_key, project_id, host, scopes, timeout, max_retries, headers, " in message
-    assert message.endswith("prompt_cache_pinned_ttl")
+    assert message.endswith("prompt_cache_pinned_ttl, prompt_store, rate_budget")
 
 
 class ClosableTransport(httpx.MockTransport):

@@ -8,6 +8,7 @@ and ``Retry-After`` never really wait; every client is closed before the server 
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ import pytest
 
 from posthog_api import AsyncPostHog
 from posthog_api.testing import RequestRecord, ServerState, run_in_thread
+from posthog_api.testing.redis_server import RedisServer, RedisServerMissing
 
 PROJECT = "1"
 KEY = "phx_integration_ALL_scopes_secret_9f8e7d6c"
@@ -113,3 +115,37 @@ def clock_of(client: AsyncPostHog) -> FakeClock:
 @pytest.fixture
 def client(make_client: MakeClient) -> AsyncPostHog:
     return make_client()
+
+
+# -- a real Redis for the shared prompt store and rate budget --------------------------
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """One real ``redis-server`` per test session (per xdist worker) on a free loopback
+    port, nothing persisted. Missing, the tests using it fail, saying how to get one."""
+    try:
+        server = RedisServer()
+        server.start()
+    except RedisServerMissing as error:
+        pytest.fail(f"these tests need a real Redis: {error}", pytrace=False)
+    yield server
+    server.close()
+
+
+@pytest.fixture
+async def redis_client(redis_server: RedisServer) -> AsyncIterator[Any]:
+    """A ``redis.asyncio.Redis`` on the session's server, in this test's event loop."""
+    import redis.asyncio
+
+    if not redis_server.running:  # a test that stopped it restarts it for the next
+        redis_server.start()
+    client = redis.asyncio.Redis.from_url(redis_server.url)
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+def store_prefix() -> str:
+    """A key prefix of this test's own, so tests sharing the server never meet."""
+    return f"t-{uuid.uuid4().hex[:12]}"

@@ -206,5 +206,8 @@ async def test_stats_to_dict_is_json_for_a_health_endpoint(make_client: MakeClie
         "evictions": 0,
         "size": 0,
         "fallbacks_served": 2,
+        "store_hits": 0,  # the shared store's counters (no store here)
+        "store_waits": 0,
+        "store_errors": 0,
     }
     assert body["fallbacks_served"] == stats.fallbacks_served

@@ -23,6 +23,10 @@ name: never an int, never ``"latest"``); nothing matches by prefix.
   outside the cache cancels the shared fetch, its waiters start a new one.
 - Writes (``put``, ``invalidate``) detach in-flight fetches of their keys: those still
   answer their callers but store nothing, so an older answer never overwrites a newer write.
+- A shared store (``shared``: :class:`~posthog_api.prompts.store.SharedPrompts`) sits
+  behind the entries, never in front: a fresh hit is unchanged; a miss or a refresh loads
+  through the store, and a copy it serves keeps its age (it expires when the store's does).
+  A stale store copy answering a miss is served, and a refresh started at once.
 """
 
 from __future__ import annotations
@@ -36,8 +40,9 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from posthog_api._budget import REFRESH, RefreshSkipped
 from posthog_api._errors import (
     APIError,
     AuthenticationError,
@@ -48,6 +53,9 @@ from posthog_api._errors import (
 )
 from posthog_api._logging import logger
 from posthog_api.prompts.prompt import Prompt, PromptSource
+
+if TYPE_CHECKING:
+    from posthog_api.prompts.store import SharedPrompts
 
 __all__ = ["CacheStats", "PromptCache", "closed_error"]
 
@@ -209,6 +217,9 @@ class CacheStats:
     evictions: int  # entries dropped because the cache was full
     size: int  # entries now held
     fallbacks_served: int = 0  # get(..., fallback=...) answered by the fallback
+    store_hits: int = 0  # misses and refreshes answered by the shared store, not PostHog
+    store_waits: int = 0  # loads that found another process refreshing (its lock)
+    store_errors: int = 0  # shared store commands that failed or timed out
 
     def to_dict(self) -> dict[str, int]:
         """The counters as a JSON-ready dict, e.g. for a service's health endpoint."""
@@ -251,6 +262,7 @@ class PromptCache:
         error_cooldown: float = 5.0,
         max_cooldown: float = 600.0,
         clock: Callable[[], float] = time.monotonic,
+        shared: SharedPrompts | None = None,
     ) -> None:
         self._max_entries = _count(max_entries, "max_entries")
         self._ttl = _seconds(ttl, "ttl")
@@ -271,16 +283,26 @@ class PromptCache:
         self._refresh_errors = self._stale_served = self._evictions = self._fallbacks = 0
         # Per prompt name: when its last degraded-mode warning was logged (cache clock).
         self._warned: dict[str, float] = {}
+        self._shared = shared
+        if shared is not None:
+            shared.attach(self)
 
     @classmethod
-    def for_client(cls, *, size: object, **durations: object) -> PromptCache:
+    def for_client(
+        cls, *, size: object, shared: SharedPrompts | None = None, **durations: object
+    ) -> PromptCache:
         """The cache of an ``AsyncPostHog``, whose errors name its ``prompt_cache_*`` options
         (``size``, ``ttl``, ``pinned_ttl``, ``max_stale``, ``error_cooldown``)."""
         max_entries = _count(size, "prompt_cache_size")  # checked first, as it comes first
         checked: dict[str, Any] = {
             key: _seconds(value, f"prompt_cache_{key}") for key, value in durations.items()
         }
-        return cls(max_entries=max_entries, **checked)
+        return cls(max_entries=max_entries, shared=shared, **checked)
+
+    @property
+    def shared(self) -> SharedPrompts | None:
+        """The shared store behind this cache, if any."""
+        return self._shared
 
     @property
     def ttl(self) -> float:
@@ -339,11 +361,11 @@ class PromptCache:
             self._stale_served += 1
             if self._joinable(key) is None and self._cooling(key, now) is None:
                 self._refreshes += 1
-                self._spawn(key, fetch, background=True)
+                self._spawn(key, fetch, background=True, ttl=ttl)
             if entry.stale is None:
                 entry.stale = _as(entry.value, "stale")
             return entry.stale
-        return await self._foreground(key, fetch, now)
+        return await self._foreground(key, fetch, now, ttl)
 
     def peek(self, name: str, version: Slot = None) -> Prompt | None:
         """The cached ``source="cache"`` prompt however old, without counting or marking use."""
@@ -352,6 +374,7 @@ class PromptCache:
 
     def stats(self) -> CacheStats:
         """A snapshot of the counters."""
+        shared = self._shared
         return CacheStats(
             hits=self._hits,
             misses=self._misses,
@@ -362,6 +385,9 @@ class PromptCache:
             evictions=self._evictions,
             size=len(self._entries),
             fallbacks_served=self._fallbacks,
+            store_hits=0 if shared is None else shared.hits,
+            store_waits=0 if shared is None else shared.lock_waits,
+            store_errors=0 if shared is None else shared.errors,
         )
 
     def fallback_served(self, name: str, version: Slot, error: Exception) -> None:
@@ -375,10 +401,13 @@ class PromptCache:
             why = "the fetch failed and nothing is cached"
         self._warn(name, f"{what}: serving the fallback ({why}); {_cause(error)}")
 
-    def put(self, prompt: Prompt, *, latest: bool = True, label: str | None = None) -> None:
+    def put(
+        self, prompt: Prompt, *, latest: bool = True, label: str | None = None, age: float = 0.0
+    ) -> None:
         """Store ``prompt`` as ``(name, version)`` and, unless ``latest=False``, as the
-        latest, fresh from now (write-through after a publish); with ``label``, also as that
-        label (marked with it). A closed cache stores nothing."""
+        latest, fresh from now (write-through after a publish), or from ``age`` seconds ago
+        (a shared store's copy); with ``label``, also as that label (marked with it). A
+        closed cache stores nothing."""
         if self._closed:
             return
         self._detach((prompt.name, prompt.version))
@@ -386,7 +415,14 @@ class PromptCache:
             self._detach((prompt.name, None))
         if label is not None:
             self._detach((prompt.name, label))
-        self._store(prompt.name, prompt, latest=latest, label=label)
+        self._store(prompt.name, prompt, latest=latest, label=label, age=age)
+
+    def expire(self) -> None:
+        """Mark every entry as past its TTL (still servable stale, refreshed on next use):
+        after announcements of other processes' writes may have been missed."""
+        for entry in self._entries.values():
+            entry.expires = -math.inf
+            entry.stored_at = min(entry.stored_at, self._clock() - max(self._ttl, 0.0) - 1e-9)
 
     def put_label(self, name: str, label: str, version: int) -> bool:
         """Point ``label`` of ``name`` at ``version`` (write-through after setting a label):
@@ -473,6 +509,8 @@ class PromptCache:
         (a bug, not an outage: ``posthog.prompts.get`` serves no fallback for it)."""
         self._closed = True
         self.invalidate()
+        if self._shared is not None:
+            await self._shared.aclose()
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
@@ -491,8 +529,9 @@ class PromptCache:
         latest: bool,
         label: str | None = None,
         pinned: bool = True,
+        age: float = 0.0,
     ) -> None:
-        now = self._clock()
+        now = self._clock() - age  # a shared store's copy is as old as it is there
         entries = self._entries
         value = _as(prompt, "cache")  # one copy, shared by the latest and its version
         newest: _Key = (name, prompt.version)
@@ -537,7 +576,9 @@ class PromptCache:
             return None
         return task
 
-    async def _foreground(self, key: _Key, fetch: Fetch, now: float) -> Prompt:
+    async def _foreground(
+        self, key: _Key, fetch: Fetch, now: float, ttl: float | None = None
+    ) -> Prompt:
         task = self._joinable(key)
         if task is not None:
             self._coalesced += 1
@@ -546,7 +587,7 @@ class PromptCache:
             cooldown = self._cooling(key, now)
             if cooldown is not None:
                 raise cooldown.error.with_traceback(cooldown.traceback)
-            task = self._spawn(key, fetch, background=False)
+            task = self._spawn(key, fetch, background=False, ttl=ttl)
         for attempt in range(1, _FETCH_STARTS + 1):
             # This caller's own future: cancelling the caller never cancels the shared fetch.
             waiter: asyncio.Future[Prompt] = task.get_loop().create_future()
@@ -562,17 +603,19 @@ class PromptCache:
                 if attempt == _FETCH_STARTS:
                     break
                 # Someone else cancelled the shared fetch: this caller still wants its prompt.
-                task = self._joinable(key) or self._spawn(key, fetch, background=False)
+                task = self._joinable(key) or self._spawn(key, fetch, background=False, ttl=ttl)
         raise APIError(
             f"prompt {key[0]!r}: its fetch was cancelled {_FETCH_STARTS} times by code "
             "outside the SDK (tasks named 'posthog-prompt-fetch:...'), so nothing was "
             "fetched. Next: stop cancelling those tasks, or pass fallback=... to get()."
         )
 
-    def _spawn(self, key: _Key, fetch: Fetch, *, background: bool) -> asyncio.Task[Prompt]:
+    def _spawn(
+        self, key: _Key, fetch: Fetch, *, background: bool, ttl: float | None = None
+    ) -> asyncio.Task[Prompt]:
         waiters: list[asyncio.Future[Prompt]] = []
         task = asyncio.get_running_loop().create_task(
-            self._run(key, fetch, background, waiters),
+            self._run(key, fetch, background, waiters, ttl),
             name=f"posthog-prompt-fetch:{key[0]}@{key[1]}",
         )
         self._inflight[key] = task
@@ -596,12 +639,29 @@ class PromptCache:
         _answer(waiters, None if error is not None else task.result(), error)
 
     async def _run(
-        self, key: _Key, fetch: Fetch, background: bool, waiters: list[asyncio.Future[Prompt]]
+        self,
+        key: _Key,
+        fetch: Fetch,
+        background: bool,
+        waiters: list[asyncio.Future[Prompt]],
+        ttl: float | None = None,
     ) -> Prompt:
         # Only a fetch still registered under its key (not detached by a write) stores.
         me = asyncio.current_task()
+        slot = key[1]
+        age = 0.0
+        fresh_for = self._pinned_ttl
+        if type(slot) is not int:
+            fresh_for = self._ttl if ttl is None else ttl
+        if background:
+            REFRESH.set(True)  # this task's own context: its requests yield to the app's
         try:
-            prompt = await fetch()
+            if self._shared is None:
+                prompt = await fetch()
+            else:
+                prompt, age = await self._shared.load(
+                    key[0], slot, fetch, background, fresh_for, self._max_stale
+                )
         except Exception as error:
             registered = self._inflight.get(key) is me
             if registered:
@@ -616,18 +676,26 @@ class PromptCache:
         if self._inflight.get(key) is me:
             del self._inflight[key]
             self._cooldowns.pop(key, None)
-            slot = key[1]
             self._store(
-                key[0], prompt, latest=slot is None, label=slot if type(slot) is str else None
+                key[0],
+                prompt,
+                latest=slot is None,
+                label=slot if type(slot) is str else None,
+                age=age,
             )
+            if age >= fresh_for > 0 and not background:  # a stale store copy: refresh it
+                self._refreshes += 1
+                self._spawn(key, fetch, background=True, ttl=ttl)
         _answer(waiters, prompt, None)
         return prompt
 
     def _refresh_failed(self, key: _Key, error: Exception) -> None:
         """A background refresh failed: if its stale copy is still served, say so."""
         entry = self._entries.get(key)
-        if entry is None or isinstance(error, ConfigurationError):
-            return  # evicted (the prompt is gone), or the client closed: nothing degraded
+        if entry is None or isinstance(error, ConfigurationError | RefreshSkipped):
+            # Evicted (the prompt is gone), the client closed, or the rate budget kept the
+            # refresh for the application (it logs that itself, once a minute).
+            return
         age = self._clock() - entry.stored_at
         self._warn(
             key[0],

@@ -101,6 +101,20 @@ class Prompts(prompts.Prompts):
         if _NAME_READ in client._denied:
             self._get_fresh = _denied_miss
 
+    async def _tell(
+        self,
+        name: str,
+        prompt: Prompt | None = None,
+        *,
+        drop: tuple[Slot, ...] = (),
+        reset: bool = False,
+    ) -> None:
+        """A write made here, told to the shared store and so to every other process
+        (nothing without a store; never raises)."""
+        shared = self._cache.shared
+        if shared is not None:
+            await shared.changed(name, prompt, drop=drop, reset=reset)
+
     def _on_close(self) -> None:
         """Called by ``AsyncPostHog.aclose``: from now on every ``get`` takes the slow path."""
         self._get_fresh = _closed_miss
@@ -338,6 +352,15 @@ class Prompts(prompts.Prompts):
         if wanted is not None and not wanted:
             return 0  # nothing asked for: nothing sent
         count = 0
+        shared = self._cache.shared
+        if shared is not None:
+            # One process of the fleet lists them all; the others read what it stored.
+            listed = await shared.bulk(label, lambda: self._list_all(label), self._cache.ttl)
+            for prompt, age in listed:
+                if wanted is None or prompt.name in wanted:
+                    self._cache.put(prompt, latest=label is None, label=label, age=age)
+                    count += 1
+            return count
         async for row in self.list(page_size=100, label=label):
             if wanted is not None and row.name not in wanted:
                 continue
@@ -365,6 +388,22 @@ class Prompts(prompts.Prompts):
             count += 1
         return count
 
+    async def _list_all(self, label: str | None) -> list[Prompt]:
+        """Every prompt's latest (or ``label``'s version) through the list endpoint."""
+        found = []
+        async for row in self.list(page_size=100, label=label):
+            if label is not None and not _carries(row, label):
+                raise self._unexpected(
+                    "llm_prompts_list",
+                    {},
+                    200,
+                    f"prompt {_shown(row.name)} version {row.version} without that label",
+                    f"prompts labelled {label!r}",
+                    row.to_dict(),
+                )
+            found.append(_prompt(row, label))
+        return found
+
     # The generated create takes a body or keyword fields; this one (name, prompt).
     async def create(  # type: ignore[override]
         self,
@@ -384,6 +423,7 @@ class Prompts(prompts.Prompts):
         created = self._checked("llm_prompts_create", model, name, 1, status=201, path={})
         self._cache.invalidate(created.name)
         self._cache.put(created)
+        await self._tell(created.name, created, reset=True)
         return created
 
     # The generated publish takes a body or keyword fields; this one (name, prompt).
@@ -441,6 +481,7 @@ class Prompts(prompts.Prompts):
                 model.to_dict(),
             )
         self._cache.put(published)
+        await self._tell(name, published)
         return published
 
     async def duplicate(  # type: ignore[override]
@@ -466,6 +507,7 @@ class Prompts(prompts.Prompts):
         )
         self._cache.invalidate(new)
         self._cache.put(copied)
+        await self._tell(new, copied, reset=True)
         return copied
 
     # -- labels --------------------------------------------------------------------
@@ -495,6 +537,7 @@ class Prompts(prompts.Prompts):
             raise _prompt_not_found(error, name, version, about_label=True) from None
         finally:
             self._cache.invalidate(name, label=label)  # whatever happened, fetch it afresh
+            await self._tell(name, drop=(label,))  # in every process
         if not (
             isinstance(answer, LLMPromptLabel)
             and answer.name == label
@@ -526,6 +569,7 @@ class Prompts(prompts.Prompts):
             raise _prompt_not_found(error, name, None, label) from None
         finally:
             self._cache.invalidate(name, label=label)
+            await self._tell(name, drop=(label,))
         self._cache.remove_label(name, label)
 
     async def labels(self, name: str, **options: Unpack[RequestOptions]) -> dict[str, int]:
@@ -619,12 +663,15 @@ class Prompts(prompts.Prompts):
             raise _prompt_not_found(error, name, None) from None
         finally:
             self._cache.invalidate(name)
+            await self._tell(name, reset=True)
 
     def invalidate(
         self, name: str | None = None, version: int | None = None, *, label: str | None = None
     ) -> int:
         """Drop cached prompts: all, every version and label of exactly ``name``, one
-        version, or one label."""
+        version, or one label. With a shared store, this process ignores the store's copies
+        from before now; given a ``name``, the store drops it and every process its copies
+        (in the background)."""
         if label is not None:
             if name is None:
                 raise InvalidRequestError("invalidate(label=...) needs the prompt's name")
@@ -632,7 +679,11 @@ class Prompts(prompts.Prompts):
                 raise InvalidRequestError("invalidate: pass version or label, not both")
             # A label PostHog refuses is never cached: dropping it would silently do nothing.
             label = _validation.label_name(label)
-        return self._cache.invalidate(name, version, label=label)  # type: ignore[no-any-return]
+        dropped = self._cache.invalidate(name, version, label=label)
+        shared = self._cache.shared
+        if shared is not None:
+            shared.forget(name)
+        return dropped  # type: ignore[no-any-return]
 
     def stats(self) -> CacheStats:
         """Cache counters: hits, misses, coalesced waits, refreshes, refresh errors, stale
@@ -677,6 +728,7 @@ class Prompts(prompts.Prompts):
         """Patch one version row by UUID: ``deleted=True`` soft-deletes that version."""
         row = await super().update(id, deleted=deleted, **options)
         self._cache.invalidate(row.name)
+        await self._tell(row.name, reset=True)
         return row
 
 

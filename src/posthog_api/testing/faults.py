@@ -7,8 +7,11 @@ replays the same way, and :meth:`Faults.reset` puts everything back to normal.
 
 from __future__ import annotations
 
+import math
 import random
 import threading
+import time
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -42,6 +45,10 @@ class Faults:
             self._throttle_seen = 0
             self._throttle_rate = 0.0
             self.retry_after = 12
+            self._rate_count: int | None = None
+            self._rate_window = 60.0
+            self._rate_log: deque[float] = deque()
+            self.rate_limited = 0  # requests answered 429 by limit_rate
             self._error_next = 0
             self._error_rate = 0.0
             self._error_status = 500
@@ -81,6 +88,19 @@ class Faults:
             self.retry_after = retry_after
             if seed is not None:
                 self._rng = random.Random(seed)
+
+    def limit_rate(self, count: int | None, window: float = 60.0) -> None:
+        """Let at most ``count`` requests through in any ``window`` seconds, as PostHog's
+        throttles count them (a log of the requests let through: Django REST framework's
+        sliding window); the others get 429 with ``Retry-After``: the whole seconds until the
+        oldest leaves the window. Counts every request, whatever its key; ``None``: off."""
+        if count is not None and (count < 1 or not window > 0):
+            raise ValueError("limit_rate needs a count >= 1 and a window > 0 seconds")
+        with self._lock:
+            self._rate_count = count
+            self._rate_window = float(window)
+            self._rate_log = deque()
+            self.rate_limited = 0
 
     def fail_next(
         self, count: int, status: int = 500, methods: Iterable[str] | None = None
@@ -132,6 +152,7 @@ class Faults:
             or self._throttle_next
             or self._throttle_after is not None
             or self._throttle_rate
+            or self._rate_count is not None
             or self._error_next
             or self._error_rate
             or self._drop_next
@@ -159,6 +180,16 @@ class Faults:
                     return Decision(delay=delay, throttle=self.retry_after)
             if self._throttle_rate and self._rng.random() < self._throttle_rate:
                 return Decision(delay=delay, throttle=self.retry_after)
+            if self._rate_count is not None:
+                now = time.monotonic()
+                log = self._rate_log
+                while log and log[0] <= now - self._rate_window:
+                    log.popleft()
+                if len(log) >= self._rate_count:
+                    self.rate_limited += 1
+                    wait = log[0] + self._rate_window - now
+                    return Decision(delay=delay, throttle=max(1, math.ceil(wait)))
+                log.append(now)
             error_applies = self._error_methods is None or method in self._error_methods
             if error_applies and self._error_next > 0:
                 self._error_next -= 1
@@ -171,6 +202,7 @@ class Faults:
         return (
             f"Faults(latency={self.latency}, throttle_next={self._throttle_next}, "
             f"throttle_after={self._throttle_after}, throttle_rate={self._throttle_rate}, "
+            f"limit_rate={self._rate_count}/{self._rate_window:g}s, "
             f"error_next={self._error_next}, "
             f"error_rate={self._error_rate}, drop_next={self._drop_next}, "
             f"drop_rate={self._drop_rate})"

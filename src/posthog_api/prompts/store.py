@@ -1,0 +1,801 @@
+"""``RedisPromptStore``: one prompt cache for a fleet of processes, on Redis (or Valkey).
+
+Each process keeps its in-process :class:`~posthog_api.prompts.cache.PromptCache` exactly
+as it is (a fresh hit never touches Redis). The store sits behind it: on an in-process miss
+or expiry the store is read (one round trip), and only a copy older than the TTL makes
+anyone call PostHog. Then one process per prompt takes a short lock (``SET NX PX``),
+fetches, writes the store and announces it; the others serve the store's stale copy or,
+with nothing stored, wait for the winner at most the lock's lifetime, then fetch
+themselves. Writes made through any process (publish, labels, archive) update the store
+and are announced on a pub/sub channel, on which every process drops its own copy.
+
+Layout (``NS`` = ``prefix:{hash of host and project}``, a hash tag: one cluster slot):
+
+- ``NS:p:NAME``: a hash per prompt, fields ``latest``, ``v:N``, ``l:LABEL`` (values: plain
+  JSON with a ``format`` number, never pickle) and ``gen`` (bumped by every write made
+  through the SDK, so a refresh that fetched before it does not overwrite it);
+- ``NS:gen``: the namespace's generation (the same, for bulk refreshes);
+- ``NS:lock:...``: refresh locks; ``NS:bulk:LABEL``: when a list pass last stored a label
+  (``*``: the latest of all); ``NS:events``: the pub/sub channel.
+
+Redis failing (down, slow, full) never fails a get: every command has its own short
+timeout, a failure logs one WARNING and switches this process to its in-process cache and
+direct fetches, and Redis is tried again ``retry_interval`` seconds later (an INFO line
+says when it answers). A value that cannot be read (another format, a newer SDK, garbage)
+is ignored as if absent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import hashlib
+import inspect
+import json
+import math
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from posthog_api._errors import ConfigurationError, NotFoundError, ProjectNotFoundError
+from posthog_api._logging import logger
+from posthog_api.prompts.prompt import Prompt, label_names
+
+if TYPE_CHECKING:
+    from posthog_api.prompts.cache import PromptCache, Slot
+
+__all__ = ["FORMAT", "RedisPromptStore", "SharedPrompts", "decode", "encode"]
+
+FORMAT = 1  # the stored values' format; another number is ignored (see decode)
+T = TypeVar("T")
+Aged = tuple[Prompt, float]  # a prompt and its age in seconds
+Direct = Callable[[], Awaitable[Prompt]]
+
+# Only when the generations are unchanged (refresh), or bumping both (change), or dropping
+# every field first (reset); then field/value pairs, an empty value deleting the field.
+_WRITE = """
+local mode = ARGV[1]
+if mode == 'refresh' then
+  if ARGV[2] ~= '-' and (redis.call('HGET', KEYS[1], 'gen') or '') ~= ARGV[2] then return 0 end
+  if ARGV[3] ~= '-' and (redis.call('GET', KEYS[2]) or '') ~= ARGV[3] then return 0 end
+else
+  if mode == 'reset' then
+    local gen = redis.call('HGET', KEYS[1], 'gen') or '0'
+    redis.call('DEL', KEYS[1])
+    redis.call('HSET', KEYS[1], 'gen', gen)
+  end
+  redis.call('HINCRBY', KEYS[1], 'gen', 1)
+  redis.call('INCR', KEYS[2])
+end
+for i = 5, #ARGV, 2 do
+  if ARGV[i + 1] == '' then
+    redis.call('HDEL', KEYS[1], ARGV[i])
+  else
+    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+  end
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return 1
+"""
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+_PROBE = (0.02, 0.05, 0.1, 0.2, 0.4)  # re-reads while waiting for a winner, then every 0.4 s
+
+
+def _text(value: object) -> str | None:
+    """A Redis reply as text, whatever the client's ``decode_responses``."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value if isinstance(value, str) else None
+
+
+def _field(slot: Slot) -> str:
+    if slot is None:
+        return "latest"
+    return f"v:{slot}" if type(slot) is int else f"l:{slot}"
+
+
+def _as_label(prompt: Prompt, label: str | None) -> Prompt:
+    """The prompt marked as served for ``label`` (None: as a version or the latest)."""
+    if prompt.label == label and (label is None or label in prompt.labels):
+        return prompt
+    labels = prompt.labels if label is None or label in prompt.labels else (*prompt.labels, label)
+    return dataclasses.replace(prompt, label=label, labels=labels)
+
+
+_DATES = ("created_at", "updated_at", "first_version_created_at")
+
+
+def _time(value: object) -> str | None:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value if isinstance(value, str) else None  # as the API model gave it
+
+
+def encode(prompt: Prompt, at: float) -> str:
+    """``prompt`` as the store keeps it: plain JSON, with the format and when it was
+    fetched (``at``, seconds since the epoch)."""
+    body = {
+        "name": prompt.name,
+        "version": prompt.version,
+        "id": prompt.id,
+        "prompt": prompt.prompt,
+        "created_at": _time(prompt.created_at),
+        "updated_at": _time(prompt.updated_at),
+        "is_latest": prompt.is_latest,
+        "latest_version": prompt.latest_version,
+        "version_count": prompt.version_count,
+        "first_version_created_at": _time(prompt.first_version_created_at),
+        "datetimes": [  # which of them were datetimes (the API's models give some as text)
+            name for name in _DATES if isinstance(getattr(prompt, name), datetime)
+        ],
+        "fetched_at": prompt.fetched_at,
+        "config": prompt.config,
+        "version_description": prompt.version_description,
+        "labels": list(prompt.labels),
+        "label": prompt.label,
+    }
+    return json.dumps(
+        {"format": FORMAT, "at": at, "prompt": body}, ensure_ascii=False, separators=(",", ":")
+    )
+
+
+def _int(value: object) -> int | None:
+    return value if type(value) is int else None
+
+
+def _date(value: object, parse: bool) -> Any:
+    """A stored time: a datetime where one was stored, else the text as it was."""
+    if not isinstance(value, str):
+        return None
+    if not parse:
+        return value
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def decode(text: object, name: str) -> tuple[Prompt, float] | None:
+    """The prompt and its ``at`` from a stored value, or None when the value is not one this
+    SDK wrote for ``name`` (another format, another prompt, anything malformed)."""
+    raw = _text(text)
+    if raw is None:
+        return None
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None
+    if type(data) is not dict or data.get("format") != FORMAT:
+        return None
+    at, body = _number(data.get("at")), data.get("prompt")
+    if at is None or type(body) is not dict:
+        return None
+    version, ident = body.get("version"), body.get("id")
+    if body.get("name") != name or type(version) is not int or version < 1:
+        return None
+    if not isinstance(ident, str) or "prompt" not in body:
+        return None
+    fetched = _number(body.get("fetched_at"))
+    dates = body.get("datetimes")
+    dates = dates if type(dates) is list else list(_DATES)
+    is_latest = body.get("is_latest")
+    config = body.get("config")
+    description = body.get("version_description")
+    label = body.get("label")
+    prompt = Prompt(
+        name=name,
+        version=version,
+        id=ident,
+        prompt=body["prompt"],
+        created_at=_date(body.get("created_at"), "created_at" in dates),
+        updated_at=_date(body.get("updated_at"), "updated_at" in dates),
+        is_latest=is_latest if type(is_latest) is bool else None,
+        latest_version=_int(body.get("latest_version")),
+        version_count=_int(body.get("version_count")),
+        first_version_created_at=_date(
+            body.get("first_version_created_at"), "first_version_created_at" in dates
+        ),
+        source="cache",
+        fetched_at=at if fetched is None else fetched,
+        config=config if type(config) is dict else None,
+        version_description=description if type(description) is str else None,
+        labels=label_names(body.get("labels")),
+        label=label if type(label) is str else None,
+    )
+    return prompt, at
+
+
+def _number(value: object) -> float | None:
+    """A finite JSON number as a float (not a bool), else None."""
+    if type(value) in (int, float) and math.isfinite(value):  # type: ignore[arg-type]
+        return float(value)  # type: ignore[arg-type]
+    return None
+
+
+def _seconds(value: object, option: str, *, positive: bool = True) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ConfigurationError(f"RedisPromptStore: {option} must be a finite number of seconds")
+    if value <= 0 if positive else value < 0:
+        raise ConfigurationError(f"RedisPromptStore: {option} must be > 0, got {value!r}")
+    return float(value)
+
+
+def check_redis_client(redis: object, who: str) -> None:
+    """Refuse what is not an asyncio Redis client (a sync one would block the event loop)."""
+    execute = getattr(type(redis), "execute_command", None)
+    if execute is None or not inspect.iscoroutinefunction(execute):
+        raise ConfigurationError(
+            f"{who} needs an asyncio Redis client, e.g. redis.asyncio.Redis.from_url("
+            f"'redis://localhost:6379'), got {type(redis).__module__}.{type(redis).__name__}"
+            " (a synchronous client would block the event loop). Next: install the 'redis' "
+            "extra (pip install 'posthog-api-async[redis]') and pass redis.asyncio.Redis."
+        )
+
+
+class RedisPromptStore:
+    """A prompt store shared by every process given the same Redis (or Valkey) server.
+
+    ``AsyncPostHog(..., prompt_store=RedisPromptStore(redis.asyncio.Redis(...)))``. Clients
+    of the same host and project share the stored prompts; ``prefix`` separates
+    applications on one Redis. ``lock_timeout``: how long a refresh lock lives (and the
+    longest anyone waits for its holder); ``command_timeout``: each Redis command's own
+    limit; ``retry_interval``: how long a failing Redis is left alone before it is tried
+    again. The SDK never closes the Redis client: it is yours.
+    """
+
+    def __init__(
+        self,
+        redis: Any,
+        *,
+        prefix: str = "posthog_api",
+        lock_timeout: float = 5.0,
+        command_timeout: float = 0.25,
+        retry_interval: float = 1.0,
+    ) -> None:
+        check_redis_client(redis, "RedisPromptStore")
+        if not isinstance(prefix, str) or not prefix or not prefix.isprintable():
+            raise ConfigurationError(
+                f"RedisPromptStore: prefix must be a non-empty printable str, got {prefix!r}"
+            )
+        self.redis = redis
+        self.prefix = prefix
+        self.lock_timeout = _seconds(lock_timeout, "lock_timeout")
+        self.command_timeout = _seconds(command_timeout, "command_timeout")
+        self.retry_interval = _seconds(retry_interval, "retry_interval")
+
+    def __repr__(self) -> str:
+        return f"RedisPromptStore(prefix={self.prefix!r}, lock_timeout={self.lock_timeout:g})"
+
+    def namespace(self, host: str, project_id: str) -> str:
+        """The key prefix of one host and project (hashed; a cluster hash tag)."""
+        digest = hashlib.sha256(f"{host}\n{project_id}".encode()).hexdigest()[:16]
+        return f"{self.prefix}:{{{digest}}}"
+
+    def bind(self, host: str, project_id: str) -> SharedPrompts:
+        """The store as one client's prompt cache uses it (see :class:`SharedPrompts`)."""
+        return SharedPrompts(self, self.namespace(host, project_id))
+
+
+class _StoreDown(Exception):
+    """A Redis command failed or timed out (already logged and counted)."""
+
+
+class SharedPrompts:
+    """One prompt cache's view of a :class:`RedisPromptStore`: loads on in-process misses,
+    announcements, the subscription, and the health of Redis. Never raises Redis errors."""
+
+    def __init__(self, store: RedisPromptStore, namespace: str) -> None:
+        self.store = store
+        self.ns = namespace
+        self.channel = f"{namespace}:events"
+        self.origin = secrets.token_hex(8)  # this process's announcements, ignored on return
+        self.wall: Callable[[], float] = time.time  # replaceable by tests
+        self._redis = store.redis
+        self._write = store.redis.register_script(_WRITE)
+        self._release = store.redis.register_script(_RELEASE)
+        self._cache: PromptCache | None = None
+        self._listener: asyncio.Task[None] | None = None
+        self._subscribed = asyncio.Event()
+        self._waiters: dict[tuple[str, str], asyncio.Event] = {}
+        self._floors: dict[str | None, float] = {}  # copies older than this are ignored
+        self._down = False
+        self._retry_at = 0.0
+        self._closed = False
+        self._tasks: set[asyncio.Task[None]] = set()  # background announcements
+        self.hits = self.errors = self.lock_waits = 0
+
+    # -- wiring --------------------------------------------------------------------
+
+    def attach(self, cache: PromptCache) -> None:
+        """Called by the cache that owns this view (announcements drop its copies)."""
+        self._cache = cache
+
+    def _start(self) -> None:
+        """Subscribe (once, in the running loop) to the announcements of other processes."""
+        if self._listener is None and not self._closed:
+            self._listener = asyncio.get_running_loop().create_task(
+                self._listen(), name="posthog-prompt-store-listener"
+            )
+
+    async def subscribed(self, within: float = 5.0) -> bool:
+        """Wait until announcements are received (for tests and benchmarks); True if so."""
+        self._start()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(within):
+                await self._subscribed.wait()
+        return self._subscribed.is_set()
+
+    async def aclose(self) -> None:
+        """Stop listening; the Redis client stays open (it is the user's)."""
+        self._closed = True
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            listener.cancel()
+            # Not ``await listener``: a cancellation of this caller must not be swallowed.
+            await asyncio.wait([listener], timeout=self.store.command_timeout * 4)
+        for event in self._waiters.values():
+            event.set()
+
+    # -- health --------------------------------------------------------------------
+
+    @property
+    def usable(self) -> bool:
+        """Whether Redis is tried now (not during ``retry_interval`` after a failure)."""
+        return not self._down or time.monotonic() >= self._retry_at
+
+    @property
+    def down(self) -> bool:
+        return self._down
+
+    def _ok(self) -> None:
+        if self._down:
+            self._down = False
+            logger.info("posthog_api: the prompt store's Redis answers again; using it")
+
+    def _failed(self, error: BaseException) -> None:
+        self.errors += 1
+        self._retry_at = time.monotonic() + self.store.retry_interval
+        if not self._down:
+            self._down = True
+            logger.warning(
+                "posthog_api: the prompt store's Redis failed (%s: %s); serving the "
+                "in-process cache and fetching from PostHog directly, retrying Redis every "
+                "%g s",
+                type(error).__name__,
+                str(error)[:200],
+                self.store.retry_interval,
+            )
+
+    async def _call(self, command: Callable[[], Awaitable[T]]) -> T:
+        """One Redis command within ``command_timeout``; any failure is ``_StoreDown``."""
+        try:
+            async with asyncio.timeout(self.store.command_timeout):
+                result = await command()
+        except Exception as error:
+            self._failed(error)
+            raise _StoreDown from None
+        self._ok()
+        return result
+
+    # -- reads -----------------------------------------------------------------------
+
+    def _key(self, name: str) -> str:
+        return f"{self.ns}:p:{name}"
+
+    def _aged(self, name: str, slot: Slot, raw: object) -> Aged | None:
+        found = decode(raw, name)
+        if found is None:
+            return None
+        prompt, at = found
+        floor = max(self._floors.get(name, -math.inf), self._floors.get(None, -math.inf))
+        if at < floor:
+            return None
+        if (slot is None or type(slot) is int) and prompt.label is not None:
+            prompt = _as_label(prompt, None)
+        if type(slot) is int and prompt.version != slot:
+            return None
+        if isinstance(slot, str):
+            prompt = _as_label(prompt, slot)
+        return prompt, max(0.0, self.wall() - at)
+
+    async def _read(self, name: str, slot: Slot) -> tuple[Aged | None, str]:
+        """The stored copy (with its age) and the prompt's generation ('' when none)."""
+        raw, gen = await self._call(lambda: self._redis.hmget(self._key(name), _field(slot), "gen"))
+        return self._aged(name, slot, raw), _text(gen) or ""
+
+    # -- the load of one key ---------------------------------------------------------
+
+    async def load(
+        self, name: str, slot: Slot, direct: Direct, background: bool, fresh_for: float,
+        max_stale: float,
+    ) -> Aged:  # fmt: skip
+        """The prompt for an in-process miss (or, ``background``, an expired copy): the
+        store's fresh copy, else PostHog's through ``direct`` by one process of the fleet.
+        Returns it with its age; a stale copy (age >= ``fresh_for``) is for serving while
+        another process refreshes. Raises only what ``direct`` raises."""
+        if self._closed or not self.usable:
+            return await direct(), 0.0
+        self._start()
+        try:
+            stored, gen = await self._read(name, slot)
+        except _StoreDown:
+            return await direct(), 0.0
+        if stored is not None and stored[1] >= max_stale:
+            stored = None  # too old to serve, as in process
+        if stored is not None and stored[1] < fresh_for:
+            self.hits += 1
+            return stored
+        field = _field(slot)
+        wake = self._waiter(name, field)  # before the lock: an announcement may come first
+        lock = f"{self.ns}:lock:{name}:{field}"
+        token = secrets.token_hex(8)
+        try:
+            won = await self._call(
+                lambda: self._redis.set(lock, token, nx=True, px=self._lock_ms())
+            )
+        except _StoreDown:
+            return await direct(), 0.0
+        if won:
+            try:  # the last holder may have stored it between the read and the lock
+                again, gen = await self._read(name, slot)
+            except _StoreDown:
+                return await direct(), 0.0
+            if again is not None and again[1] < fresh_for:
+                with contextlib.suppress(_StoreDown):
+                    await self._call(lambda: self._release(keys=[lock], args=[token]))
+                self.hits += 1
+                return again
+            return await self._refresh(name, slot, direct, lock, token, gen), 0.0
+        self.lock_waits += 1
+        if stored is not None and not background:
+            return _stale(stored)  # the winner refreshes; the cache serves this meanwhile
+        fresher = await self._wait_for(wake, name, slot, lock, stored, fresh_for)
+        if fresher is not None and fresher[1] < fresh_for:
+            self.hits += 1
+            return fresher
+        if stored is not None:
+            return _stale(stored)  # the winner failed: still the stale copy, no request
+        return await direct(), 0.0  # nothing stored and nobody stored it: fetch ourselves
+
+    def _lock_ms(self) -> int:
+        return max(1, int(self.store.lock_timeout * 1000))
+
+    def _waiter(self, name: str, field: str) -> asyncio.Event:
+        event = self._waiters.get((name, field))
+        if event is None or event.is_set():
+            event = self._waiters[(name, field)] = asyncio.Event()
+        return event
+
+    async def _wait_for(
+        self,
+        wake: asyncio.Event,
+        name: str,
+        slot: Slot,
+        lock: str,
+        stored: Aged | None,
+        fresh_for: float,
+    ) -> Aged | None:
+        """Wait for the lock's holder (an announcement, or a re-read finding a fresh copy),
+        at most the lock's lifetime; the store's copy then, if any."""
+        deadline = time.monotonic() + self.store.lock_timeout
+        probe = 0
+        found = stored
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return found
+            pause = min(left, _PROBE[min(probe, len(_PROBE) - 1)])
+            probe += 1
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(pause):
+                    await wake.wait()
+            try:
+                found, _ = await self._read(name, slot)
+                if found is not None and found[1] < fresh_for:
+                    return found
+                if wake.is_set() or not await self._call(lambda: self._redis.exists(lock)):
+                    return found  # the holder is done (or died): no point waiting on
+            except _StoreDown:
+                return found
+
+    async def _refresh(
+        self, name: str, slot: Slot, direct: Direct, lock: str, token: str, gen: str
+    ) -> Prompt:
+        """The lock's holder: fetch from PostHog, store (unless a write came first), tell."""
+        try:
+            prompt = await direct()
+        except BaseException as error:
+            if isinstance(error, NotFoundError) and not isinstance(error, ProjectNotFoundError):
+                # The prompt (or its label, or version) is gone: for every process.
+                await self._change(name, [] if slot is None else [(_field(slot), None)])
+            await self._unlock(lock, token, name, [_field(slot)])
+            raise
+        pairs = self._pairs(prompt, slot)
+        with contextlib.suppress(_StoreDown):
+            await self._call(
+                lambda: self._write(
+                    keys=[self._key(name), f"{self.ns}:gen"],
+                    args=["refresh", gen, "-", self._expire_ms(), *_flat(pairs)],
+                )
+            )
+        await self._unlock(lock, token, name, [field for field, _ in pairs])
+        return prompt
+
+    async def _unlock(self, lock: str, token: str, name: str, fields: list[str]) -> None:
+        with contextlib.suppress(_StoreDown):
+            await self._call(lambda: self._release(keys=[lock], args=[token]))
+        await self._announce({"op": "stored", "name": name, "fields": fields})
+
+    def _pairs(self, prompt: Prompt, slot: Slot) -> list[tuple[str, str | None]]:
+        """The fields a fetched prompt is stored under: its slot and its version."""
+        at = self.wall()
+        unlabelled = encode(_as_label(prompt, None), at)
+        pairs: list[tuple[str, str | None]] = [(f"v:{prompt.version}", unlabelled)]
+        if slot is None:
+            pairs.append(("latest", unlabelled))
+        elif isinstance(slot, str):
+            pairs.append((_field(slot), encode(_as_label(prompt, slot), at)))
+        return pairs
+
+    def _expire_ms(self) -> int:
+        cache = self._cache
+        longest = 24 * 3600.0 if cache is None else max(cache.max_stale, cache.ttl)
+        return max(1000, int(min(longest, 30 * 24 * 3600.0) * 1000))
+
+    # -- writes made through this process --------------------------------------------
+
+    async def changed(
+        self, name: str, prompt: Prompt | None = None, *, latest: bool = True,
+        drop: tuple[Slot, ...] = (), reset: bool = False,
+    ) -> None:  # fmt: skip
+        """A write made through this process (a publish, a label moved, an archive): the
+        store gets ``prompt`` (as the latest unless ``latest=False``) and loses the fields
+        in ``drop`` (``reset``: every field of the name), and every other process drops its
+        copies of those keys. Never raises."""
+        pairs: list[tuple[str, str | None]] = [(_field(slot), None) for slot in drop]
+        if prompt is not None:
+            pairs.extend(self._pairs(prompt, None if latest else prompt.version))
+        if reset:
+            pairs = [(f, v) for f, v in pairs if v is not None]
+        await self._change(name, pairs, reset=reset)
+
+    async def _change(
+        self, name: str, pairs: list[tuple[str, str | None]], *, reset: bool | None = None
+    ) -> None:
+        """Write ``pairs`` (no pairs: reset the name), bump the generations, announce."""
+        reset = not pairs if reset is None else reset
+        if self._closed:
+            return
+        if self.usable:
+            with contextlib.suppress(_StoreDown):
+                mode = "reset" if reset else "change"
+                args = [mode, "-", "-", self._expire_ms(), *_flat(pairs)]
+                await self._call(
+                    lambda: self._write(keys=[self._key(name), f"{self.ns}:gen"], args=args)
+                )
+        fields = None if reset else [field for field, _ in pairs]
+        await self._announce({"op": "drop", "name": name, "fields": fields})
+
+    def forget(self, name: str | None) -> None:
+        """``prompts.invalidate()`` in this process: store copies from before now are
+        ignored here at once, and the store and the fleet are told in the background."""
+        self._floors.pop(name, None)
+        self._floors[name] = self.wall()
+        while len(self._floors) > 1024:
+            del self._floors[next(iter(self._floors))]
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no loop: this process's floor is all that can be done
+        if name is not None:
+            task = loop.create_task(self._change(name, []), name="posthog-prompt-store-forget")
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _announce(self, message: dict[str, Any]) -> None:
+        if self._closed or not self.usable:
+            return
+        message = {"format": FORMAT, "origin": self.origin, **message}
+        text = json.dumps(message, separators=(",", ":"))
+        with contextlib.suppress(_StoreDown):
+            await self._call(lambda: self._redis.publish(self.channel, text))
+
+    # -- bulk (prefetch) -----------------------------------------------------------------
+
+    async def bulk(
+        self, label: str | None, list_all: Callable[[], Awaitable[list[Prompt]]], fresh_for: float
+    ) -> list[Aged]:
+        """Every prompt of a list pass (the latest of each, or the ``label``'s versions):
+        the store's when a pass stored them less than ``fresh_for`` ago, else one process
+        lists them (``list_all``) and stores them for the others."""
+        if self._closed or not self.usable:
+            return [(p, 0.0) for p in await list_all()]
+        self._start()
+        which = label or "*"
+        marker, lock = f"{self.ns}:bulk:{which}", f"{self.ns}:lock:bulk:{which}"
+        try:
+            found = await self._bulk_read(marker, label, fresh_for)
+            if found is not None:
+                return found
+            wake = self._waiter("*bulk", which)
+            gen = _text(await self._call(lambda: self._redis.get(f"{self.ns}:gen"))) or ""
+            token = secrets.token_hex(8)
+            won = await self._call(
+                lambda: self._redis.set(lock, token, nx=True, px=self._lock_ms())
+            )
+        except _StoreDown:
+            return [(p, 0.0) for p in await list_all()]
+        if not won:
+            self.lock_waits += 1
+            deadline = time.monotonic() + self.store.lock_timeout
+            while time.monotonic() < deadline:
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(min(0.2, deadline - time.monotonic())):
+                        await wake.wait()
+                try:
+                    found = await self._bulk_read(marker, label, fresh_for)
+                    if found is not None:
+                        return found
+                    if wake.is_set() or not await self._call(lambda: self._redis.exists(lock)):
+                        break
+                except _StoreDown:
+                    break
+            return [(p, 0.0) for p in await list_all()]
+        try:
+            prompts = await list_all()
+        except BaseException:
+            with contextlib.suppress(_StoreDown):
+                await self._call(lambda: self._release(keys=[lock], args=[token]))
+            raise
+        await self._bulk_write(prompts, label, gen, marker)
+        with contextlib.suppress(_StoreDown):
+            await self._call(lambda: self._release(keys=[lock], args=[token]))
+        await self._announce({"op": "stored", "name": "*bulk", "fields": [which]})
+        return [(p, 0.0) for p in prompts]
+
+    async def _bulk_read(
+        self, marker: str, label: str | None, fresh_for: float
+    ) -> list[Aged] | None:
+        raw = _text(await self._call(lambda: self._redis.get(marker)))
+        try:
+            data = json.loads(raw) if raw is not None else None
+        except ValueError:
+            data = None
+        if type(data) is not dict or data.get("format") != FORMAT:
+            return None
+        at, names = _number(data.get("at")), data.get("names")
+        if at is None or type(names) is not list:
+            return None
+        if at < self._floors.get(None, -math.inf) or self.wall() - at >= fresh_for:
+            return None
+        if not names:
+            return []
+        slot: Slot = label
+        field = _field(slot)
+
+        async def read_all() -> list[Any]:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for name in names:
+                    pipe.hget(self._key(str(name)), field)
+                return list(await pipe.execute())
+
+        values = await self._call(read_all)
+        found: list[Aged] = []
+        for name, raw_value in zip(names, values, strict=True):
+            aged = self._aged(str(name), slot, raw_value) if isinstance(name, str) else None
+            if aged is None or aged[1] >= fresh_for:
+                return None  # one missing or stale: list again
+            found.append(aged)
+        self.hits += len(found)
+        return found
+
+    async def _bulk_write(
+        self, prompts: list[Prompt], label: str | None, gen: str, marker: str
+    ) -> None:
+        expire = self._expire_ms()
+        marked = json.dumps(
+            {"format": FORMAT, "at": self.wall(), "names": [p.name for p in prompts]},
+            separators=(",", ":"),
+        )
+
+        async def write_all() -> None:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for prompt in prompts:
+                    pairs = self._pairs(prompt, label)
+                    await self._write(  # buffered in the pipeline
+                        keys=[self._key(prompt.name), f"{self.ns}:gen"],
+                        args=["refresh", "-", gen, expire, *_flat(pairs)],
+                        client=pipe,
+                    )
+                pipe.set(marker, marked, px=expire)
+                await pipe.execute()
+
+        with contextlib.suppress(_StoreDown):
+            await self._call(write_all)
+
+    # -- announcements from other processes ----------------------------------------
+
+    async def _listen(self) -> None:
+        gap = False
+        while not self._closed:
+            pubsub = self._redis.pubsub()
+            try:
+                async with asyncio.timeout(self.store.command_timeout * 4):
+                    await pubsub.subscribe(self.channel)
+                    while True:  # the confirmation: from here on nothing is missed
+                        reply = await pubsub.get_message(timeout=self.store.command_timeout)
+                        if reply is not None and _text(reply.get("type")) == "subscribe":
+                            break
+                self._ok()
+                if gap and self._cache is not None:
+                    self._cache.expire()  # announcements may have been missed meanwhile
+                gap = False
+                self._subscribed.set()
+                while not self._closed:  # (redis-py may swallow a cancellation)
+                    reply = await pubsub.get_message(ignore_subscribe_messages=True, timeout=0.25)
+                    if reply is not None:
+                        self._heard(reply.get("data"))
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                gap = True
+                self._subscribed.clear()
+                if not self._closed:
+                    self._failed(error)
+            finally:
+                with contextlib.suppress(Exception):
+                    async with asyncio.timeout(self.store.command_timeout):
+                        await pubsub.aclose()
+            if not self._closed:
+                await asyncio.sleep(self.store.retry_interval)
+
+    def _heard(self, data: object) -> None:
+        """One announcement: wake the waiters of its keys; a write drops our copies."""
+        try:
+            message = json.loads(_text(data) or "")
+        except ValueError:
+            return
+        if type(message) is not dict or message.get("format") != FORMAT:
+            return
+        name, fields = message.get("name"), message.get("fields")
+        if not isinstance(name, str) and name is not None:
+            return
+        if fields is not None and (
+            type(fields) is not list or not all(isinstance(f, str) for f in fields)
+        ):
+            return
+        for (waiting, field), event in list(self._waiters.items()):
+            if waiting == name and (fields is None or field in fields):
+                event.set()
+                del self._waiters[(waiting, field)]
+        if message.get("op") != "drop" or message.get("origin") == self.origin:
+            return
+        cache = self._cache
+        if cache is None or name is None:
+            return
+        if fields is None:
+            cache.invalidate(name)
+            return
+        for field in fields:
+            kind, _, rest = field.partition(":")
+            if field == "latest":
+                cache.invalidate(name, latest=True)
+            elif kind == "v" and rest.isdigit():
+                cache.invalidate(name, int(rest))
+            elif kind == "l" and rest:
+                cache.invalidate(name, label=rest)
+
+
+def _stale(stored: Aged) -> Aged:
+    prompt, age = stored
+    return prompt.with_source("stale"), age
+
+
+def _flat(pairs: list[tuple[str, str | None]]) -> list[str]:
+    return [item for field, value in pairs for item in (field, value or "")]

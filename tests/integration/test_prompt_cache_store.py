@@ -1,0 +1,347 @@
+"""The shared prompt store (issue 14) against a real redis-server and the local PostHog
+server, over loopback. Several clients in one process stand for several processes here:
+each has its own in-process cache and its own subscription, as a process would (the
+tests with real processes are in test_fleet_processes.py, marked slow).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from typing import Any
+
+import pytest
+
+from posthog_api import AsyncPostHog, ConfigurationError, RedisPromptStore
+from posthog_api.prompts.store import FORMAT, SharedPrompts
+from posthog_api.testing.redis_server import RedisServer
+
+from .conftest import PROJECT, MakeClient, ManualClock, Server
+
+# Set up first, so closed last: after every client (and its subscription) is closed.
+pytestmark = pytest.mark.usefixtures("redis_client")
+
+
+def _gets(server: Server, name: str) -> int:
+    return len(server.log("GET", f"/api/projects/{PROJECT}/llm_prompts/name/{name}/"))
+
+
+def _lists(server: Server) -> int:
+    return len(server.log("GET", f"/api/projects/{PROJECT}/llm_prompts/"))
+
+
+def _shared(client: AsyncPostHog) -> SharedPrompts:
+    shared = client._prompt_cache.shared
+    assert shared is not None
+    return shared
+
+
+def _fleet(
+    make_client: MakeClient, store: RedisPromptStore, count: int, clock: ManualClock | None = None,
+    **options: Any,
+) -> list[AsyncPostHog]:  # fmt: skip
+    """``count`` clients on one store; with ``clock``, every cache and store view reads it."""
+    clients = [make_client(prompt_store=store, **options) for _ in range(count)]
+    if clock is not None:
+        for client in clients:
+            client._prompt_cache._clock = clock
+            _shared(client).wall = clock
+    return clients
+
+
+async def _until(condition: Any, within: float = 2.0) -> float:
+    """Seconds until ``condition()`` held (polled every ms); fails after ``within``."""
+    started = time.perf_counter()
+    while not condition():
+        if time.perf_counter() - started > within:
+            raise AssertionError("the condition never held")
+        await asyncio.sleep(0.001)
+    return time.perf_counter() - started
+
+
+@pytest.fixture
+def store(redis_client: Any, store_prefix: str) -> RedisPromptStore:
+    return RedisPromptStore(redis_client, prefix=store_prefix, lock_timeout=1.0)
+
+
+async def test_two_clients_share_one_fetch(
+    make_client: MakeClient, server: Server, store: RedisPromptStore
+) -> None:
+    server.state.seed_prompt("bot", "Hi {{name}}", versions=["old"])
+    first, second = _fleet(make_client, store, 2)
+    fetched = await first.prompts.get("bot")
+    shared = await second.prompts.get("bot")
+    assert (fetched.source, fetched.version) == ("api", 2)
+    assert (shared.source, shared.version, shared.prompt) == ("cache", 2, "Hi {{name}}")
+    assert shared == fetched
+    assert _gets(server, "bot") == 1  # the second process read the store, not PostHog
+    assert second.prompts.stats().store_hits == 1
+    # ... and so for a pinned version and a label, each fetched once for the fleet
+    server.state.seed_label("bot", "production", 1)
+    for client in (first, second):
+        assert (await client.prompts.get("bot", label="production")).version == 1
+        assert (await client.prompts.get("bot", version=2)).prompt == "Hi {{name}}"
+    assert _gets(server, "bot") == 2
+
+
+async def test_a_fresh_hit_never_reaches_redis(
+    make_client: MakeClient, server: Server, store: RedisPromptStore, redis_client: Any
+) -> None:
+    server.state.seed_prompt("bot", "text")
+    (client,) = _fleet(make_client, store, 1)
+    await client.prompts.get("bot")
+    sent: list[object] = []
+    original = redis_client.execute_command
+
+    async def counting(*args: Any, **options: Any) -> Any:
+        sent.append(args[0])
+        return await original(*args, **options)
+
+    redis_client.execute_command = counting
+    for _ in range(100):
+        assert (await client.prompts.get("bot")).source == "cache"
+    assert sent == []
+
+
+async def test_a_store_copy_keeps_its_age(
+    make_client: MakeClient, server: Server, store: RedisPromptStore
+) -> None:
+    """A copy read from the store expires when the store's does, not a TTL later."""
+    server.state.seed_prompt("bot", "v1")
+    clock = ManualClock()
+    first, second = _fleet(make_client, store, 2, clock, prompt_cache_ttl=60)
+    await first.prompts.get("bot")
+    clock.advance(45)
+    assert (await second.prompts.get("bot")).source == "cache"  # 45 s old in the store
+    clock.advance(10)
+    assert (await second.prompts.get("bot")).source == "cache"
+    clock.advance(6)  # 61 s since the fetch: stale in every process at once
+    stale = await second.prompts.get("bot")
+    assert stale.source == "stale"
+    await _until(lambda: second._prompt_cache._inflight == {})
+    assert (await second.prompts.get("bot")).source == "cache"
+    assert _gets(server, "bot") == 2  # one refresh, by the second process
+
+
+async def test_one_refresh_for_the_fleet(
+    make_client: MakeClient, server: Server, store: RedisPromptStore
+) -> None:
+    """Five processes find their copy expired at once: one fetches, the others wait for
+    its announcement (serving the stale copy meanwhile) and read the store."""
+    server.state.seed_prompt("bot", "v1")
+    clock = ManualClock()
+    fleet = _fleet(make_client, store, 5, clock, prompt_cache_ttl=10)
+    for client in fleet:
+        await client.prompts.get("bot")
+        assert await _shared(client).subscribed()
+    assert _gets(server, "bot") == 1
+    server.state.seed_prompt("bot", "v2")  # published elsewhere (the PostHog UI)
+    server.state.faults.set_latency(0.05)
+    clock.advance(11)
+    served = await asyncio.gather(*(client.prompts.get("bot") for client in fleet))
+    assert {p.source for p in served} == {"stale"}
+    await _until(lambda: all(c._prompt_cache._inflight == {} for c in fleet))
+    for client in fleet:
+        assert (await client.prompts.get("bot")).prompt == "v2"
+    assert _gets(server, "bot") == 2
+    assert sum(c.prompts.stats().store_waits for c in fleet) == 4
+
+
+async def test_waiting_for_a_dead_lock_holder_is_bounded_by_the_lock(
+    make_client: MakeClient, server: Server, store: RedisPromptStore, redis_client: Any
+) -> None:
+    """Nothing stored and the lock held by a process that died: the get waits at most the
+    lock's lifetime, then fetches itself."""
+    server.state.seed_prompt("bot", "v1")
+    store.lock_timeout = 0.3
+    (client,) = _fleet(make_client, store, 1)
+    lock = f"{_shared(client).ns}:lock:bot:latest"
+    await redis_client.set(lock, "a process that died", px=300)
+    started = time.perf_counter()
+    prompt = await client.prompts.get("bot")
+    waited = time.perf_counter() - started
+    assert (prompt.source, prompt.prompt) == ("api", "v1")
+    assert 0.1 < waited < 0.6
+    assert _gets(server, "bot") == 1
+
+
+async def test_a_publish_reaches_every_process_within_100_ms(
+    make_client: MakeClient, server: Server, store: RedisPromptStore
+) -> None:
+    server.state.seed_prompt("bot", "v1")
+    writer, *readers = _fleet(make_client, store, 4, prompt_cache_ttl=3600)
+    for client in (writer, *readers):
+        await client.prompts.get("bot")
+        assert await _shared(client).subscribed()
+    published = await writer.prompts.publish("bot", "v2", base_version=1)
+    latencies = [
+        await _until(lambda r=reader: r._prompt_cache.peek("bot") is None, within=0.1)
+        for reader in readers
+    ]
+    assert max(latencies) <= 0.1
+    for reader in readers:
+        got = await reader.prompts.get("bot")
+        assert (got.version, got.prompt, got.source) == (2, "v2", "cache")  # from the store
+    assert (await writer.prompts.get("bot")) == published
+    assert _gets(server, "bot") == 1  # nobody asked PostHog for the new version
+
+
+async def test_labels_and_archive_are_announced(
+    make_client: MakeClient, server: Server, store: RedisPromptStore
+) -> None:
+    server.state.seed_prompt("bot", "v2", versions=["v1"], labels={"production": 1})
+    writer, reader = _fleet(make_client, store, 2, prompt_cache_ttl=3600)
+    for client in (writer, reader):
+        assert (await client.prompts.get("bot", label="production")).version == 1
+        assert await _shared(client).subscribed()
+    await writer.prompts.set_label("bot", "production", 2)
+    await _until(lambda: reader._prompt_cache.peek("bot", "production") is None, within=0.1)
+    assert (await reader.prompts.get("bot", label="production")).version == 2
+    await writer.prompts.remove_label("bot", "production")
+    await _until(lambda: reader._prompt_cache.peek("bot", "production") is None, within=0.1)
+    await reader.prompts.get("bot", version=1)
+    await writer.prompts.archive("bot")
+    await _until(lambda: reader._prompt_cache.peek("bot", 1) is None, within=0.1)
+    assert len(reader._prompt_cache) == 0
+
+
+async def test_a_refresh_that_fetched_before_a_publish_does_not_overwrite_it(
+    make_client: MakeClient, server: Server, store: RedisPromptStore
+) -> None:
+    server.state.seed_prompt("bot", "v1")
+    writer, reader = _fleet(make_client, store, 2)
+    old = await writer.prompts.fetch("bot")
+    shared = _shared(reader)
+
+    async def slow_fetch() -> Any:  # answers the old version, after the publish landed
+        await writer.prompts.publish("bot", "v2", base_version=1)
+        return old
+
+    prompt, age = await shared.load("bot", None, slow_fetch, False, 60.0, 3600.0)
+    assert (prompt.version, age) == (1, 0.0)  # its caller gets what it fetched ...
+    other = make_client(prompt_store=store)
+    assert (await other.prompts.get("bot")).version == 2  # ... the store keeps the publish
+
+
+async def test_pinned_versions_follow_the_pinned_ttl(
+    make_client: MakeClient, server: Server, store: RedisPromptStore
+) -> None:
+    """A version number is reused after an archive: a store copy older than
+    prompt_cache_pinned_ttl is revalidated, as in process."""
+    server.state.seed_prompt("bot", "the archived text")
+    clock = ManualClock()
+    first, second = _fleet(make_client, store, 2, clock, prompt_cache_pinned_ttl=100)
+    await first.prompts.get("bot", version=1)
+    writer = make_client()  # no store: the archive is not announced
+    await writer.prompts.archive("bot")
+    await writer.prompts.create("bot", "the new text")
+    clock.advance(99)
+    assert (await second.prompts.get("bot", version=1)).prompt == "the archived text"
+    clock.advance(2)
+    third = _fleet(make_client, store, 1, clock, prompt_cache_pinned_ttl=100)[0]
+    got = await third.prompts.get("bot", version=1)
+    assert (got.prompt, got.source) == ("the new text", "api")
+
+
+async def test_stored_values_are_versioned_json_and_unreadable_ones_are_ignored(
+    make_client: MakeClient, server: Server, store: RedisPromptStore, redis_client: Any
+) -> None:
+    server.state.seed_prompt("bot", [{"role": "system", "content": "Be {{tone}}"}])
+    first, second = _fleet(make_client, store, 2)
+    await first.prompts.get("bot")
+    key = f"{_shared(first).ns}:p:bot"
+    stored = json.loads(await redis_client.hget(key, "latest"))
+    assert stored["format"] == FORMAT
+    assert stored["prompt"]["name"] == "bot" and stored["prompt"]["version"] == 1
+    for garbage in (b"\x80\x04pickle", b'{"format": 2, "at": 1}', b"[]", b'{"format": 1}'):
+        await redis_client.hset(key, "latest", garbage)
+        second.prompts.invalidate()
+        got = await second.prompts.get("bot")
+        assert got.source == "api"  # ignored: fetched, and stored again readable
+        assert json.loads(await redis_client.hget(key, "latest"))["format"] == FORMAT
+
+
+async def test_prefetch_lists_once_for_the_fleet(
+    make_client: MakeClient, server: Server, store: RedisPromptStore
+) -> None:
+    for index in range(150):
+        server.state.seed_prompt(f"p{index}", f"v2 of {index}", versions=["v1"])
+        server.state.seed_label(f"p{index}", "production", 1)
+    fleet = _fleet(make_client, store, 3)
+    counts = await asyncio.gather(*(c.prompts.prefetch(label="production") for c in fleet))
+    assert counts == [150, 150, 150]
+    assert _lists(server) == 2  # two pages of 100, by one process
+    for client in fleet:
+        got = await client.prompts.get("p7", label="production")
+        assert (got.version, got.label, got.source) == (1, "production", "cache")
+    assert await fleet[0].prompts.prefetch() == 150
+    assert await fleet[1].prompts.prefetch(["p1", "p2"]) == 2
+    assert _lists(server) == 4
+    assert _gets(server, "p7") == 0
+
+
+async def test_redis_down_never_fails_a_get_and_is_used_again_when_back(
+    make_client: MakeClient, server: Server, caplog: pytest.LogCaptureFixture
+) -> None:
+    import redis.asyncio
+
+    server.state.seed_prompt("bot", "v1")
+    with RedisServer() as redis_server:
+        client_redis = redis.asyncio.Redis.from_url(redis_server.url)
+        store = RedisPromptStore(
+            client_redis, prefix="down", command_timeout=0.2, retry_interval=0.05
+        )
+        client = make_client(prompt_store=store, prompt_cache_ttl=0)
+        redis_server.stop()
+        with caplog.at_level(logging.INFO, logger="posthog_api"):
+            for _ in range(5):
+                assert (await client.prompts.get("bot")).prompt == "v1"
+                await asyncio.sleep(0.06)
+            warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+            assert len(warnings) == 1 and "Redis failed" in warnings[0].getMessage()
+            assert _gets(server, "bot") == 5  # direct fetches, nothing failed
+            redis_server.start()
+            await asyncio.sleep(0.06)
+            await client.prompts.get("bot")  # the first after: stores for the others
+            other = make_client(prompt_store=store)
+            assert (await other.prompts.get("bot")).source == "cache"
+            assert any("answers again" in r.getMessage() for r in caplog.records)
+        assert len([r for r in caplog.records if r.levelno == logging.WARNING]) == 1
+        await client_redis.aclose()
+
+
+async def test_a_slow_or_full_redis_never_fails_a_get(
+    make_client: MakeClient, server: Server, redis_client: Any, store_prefix: str
+) -> None:
+    server.state.seed_prompt("bot", "v1")
+    store = RedisPromptStore(
+        redis_client, prefix=store_prefix, command_timeout=0.05, retry_interval=0.01
+    )
+    client = make_client(prompt_store=store, prompt_cache_ttl=0)
+    await redis_client.execute_command("CLIENT", "PAUSE", "400")  # every command waits
+    started = time.perf_counter()
+    assert (await client.prompts.get("bot")).prompt == "v1"
+    assert time.perf_counter() - started < 0.3  # the command's own timeout, not 400 ms
+    await asyncio.sleep(0.45)
+    await redis_client.config_set("maxmemory", "1")  # full: every write is refused
+    try:
+        await asyncio.sleep(0.02)
+        assert (await client.prompts.get("bot")).prompt == "v1"
+    finally:
+        await redis_client.config_set("maxmemory", "0")
+    assert client.prompts.stats().store_errors >= 1
+
+
+def test_the_store_is_checked_at_construction(redis_client: Any) -> None:
+    import redis
+
+    with pytest.raises(ConfigurationError, match="asyncio Redis client"):
+        RedisPromptStore(redis.Redis())
+    with pytest.raises(ConfigurationError, match="prefix"):
+        RedisPromptStore(redis_client, prefix="")
+    with pytest.raises(ConfigurationError, match="lock_timeout"):
+        RedisPromptStore(redis_client, lock_timeout=0)
+    with pytest.raises(ConfigurationError, match="prompt_store must be a RedisPromptStore"):
+        AsyncPostHog(api_key="phx_x", project_id="1", prompt_store=redis_client)

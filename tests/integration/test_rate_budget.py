@@ -1,0 +1,203 @@
+"""The rate budget (issue 14) over loopback: in process, and shared through a real Redis.
+
+Windows are scaled down (a few per second instead of 480 a minute) so that each test
+takes tens of milliseconds; the algorithm does not depend on the scale.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+import pytest
+
+from posthog_api import AsyncPostHog, ConfigurationError, RateBudget, RateLimitError
+from posthog_api._budget import key_id
+from posthog_api.testing.redis_server import RedisServer
+
+from .conftest import KEY, PROJECT, MakeClient, ManualClock, Server
+
+pytestmark = pytest.mark.usefixtures("redis_client")
+
+PUBLISH = f"/api/projects/{PROJECT}/llm_prompts/name/bot/"
+
+
+def _arrivals(server: Server, path: str) -> int:
+    return len(server.log(path=path))
+
+
+def _max_in_window(times: list[float], window: float) -> int:
+    times = sorted(times)
+    return max(sum(1 for t in times[i:] if t < start + window) for i, start in enumerate(times))
+
+
+async def test_in_process_requests_wait_for_their_turn(
+    make_client: MakeClient, server: Server
+) -> None:
+    server.state.seed_prompt("bot", "v1")
+    budget = RateBudget(limits=[(4, 0.15)], publish_limits=[], margin=0.01)
+    client = make_client(rate_budget=budget)
+    sent: list[float] = []
+    started = time.monotonic()
+
+    async def one() -> None:
+        await client.prompts.fetch("bot")
+        sent.append(time.monotonic())
+
+    await asyncio.gather(*(one() for _ in range(10)))
+    assert _max_in_window(sent, 0.15) <= 4  # never more than the limit in any window
+    assert time.monotonic() - started >= 0.3  # 10 requests at 4 per 0.15 s: two refills
+    assert budget.waits == 6 and budget.refused == 0
+
+
+async def test_over_max_wait_raises_before_sending(make_client: MakeClient, server: Server) -> None:
+    server.state.seed_prompt("bot", "v1")
+    client = make_client(rate_budget=RateBudget(limits=[(2, 60.0)], max_wait=0.5))
+    await client.prompts.fetch("bot")
+    await client.prompts.fetch("bot")
+    before = len(server.log())
+    with pytest.raises(RateLimitError) as caught:
+        await client.prompts.fetch("bot")
+    error = caught.value
+    assert len(server.log()) == before  # nothing sent
+    assert error.response is None and error.status_code == 429
+    assert error.retry_after is not None and 59 < error.retry_after <= 61.5
+    assert "posthog.prompts.fetch" in str(error) and "max_wait=0.5" in str(error)
+    assert KEY not in str(error) and KEY not in repr(error.__dict__)
+
+
+async def test_publishes_have_their_own_limit(make_client: MakeClient, server: Server) -> None:
+    server.state.seed_prompt("bot", "v1")
+    budget = RateBudget(limits=[(100, 60.0)], publish_limits=[(2, 60.0)], max_wait=0)
+    client = make_client(rate_budget=budget)
+    await client.prompts.publish("bot", "v2", base_version=1)
+    await client.prompts.publish("bot", "v3", base_version=2)
+    with pytest.raises(RateLimitError, match=r"prompts\.publish"):
+        await client.prompts.publish("bot", "v4", base_version=3)
+    assert (await client.prompts.fetch("bot")).version == 3  # reads still go
+    assert len(server.log("PATCH", PUBLISH)) == 2
+
+
+async def test_processes_share_the_budget_through_redis(
+    make_client: MakeClient, server: Server, redis_client: Any, store_prefix: str
+) -> None:
+    """Two clients standing for two processes, each with its own RateBudget object on the
+    same Redis: together they get the limit, no more."""
+    server.state.seed_prompt("bot", "v1")
+    budgets = [
+        RateBudget(redis_client, prefix=store_prefix, limits=[(5, 60.0)], max_wait=0)
+        for _ in range(2)
+    ]
+    clients = [make_client(rate_budget=budget) for budget in budgets]
+    results = await asyncio.gather(
+        *(clients[i % 2].prompts.fetch("bot") for i in range(12)), return_exceptions=True
+    )
+    assert sum(not isinstance(r, BaseException) for r in results) == 5
+    assert all(isinstance(r, RateLimitError) for r in results if isinstance(r, BaseException))
+    assert len(server.log("GET")) == 5
+    keys = [k.decode() for k in await redis_client.keys(f"{store_prefix}:*")]
+    assert keys and all(key_id(server.url, KEY) in k for k in keys)
+    assert not any(KEY in k or "phx_" in k for k in keys)  # a hash of the key, never the key
+
+
+async def test_a_429_drains_the_budget_of_every_process(
+    make_client: MakeClient, server: Server, redis_client: Any, store_prefix: str
+) -> None:
+    server.state.seed_prompt("bot", "v1")
+    shared = {"prefix": store_prefix, "limits": [(100, 60.0)], "max_wait": 0.5}
+    hit = make_client(rate_budget=RateBudget(redis_client, **shared), max_retries=0)
+    other = make_client(rate_budget=RateBudget(redis_client, **shared))
+    server.state.faults.throttle_next(1, retry_after=3)
+    with pytest.raises(RateLimitError) as real:
+        await hit.prompts.fetch("bot")
+    assert real.value.response is not None  # PostHog's own 429
+    before = len(server.log())
+    with pytest.raises(RateLimitError) as local:
+        await other.prompts.fetch("bot")  # another process: told to wait, not sent
+    assert local.value.response is None
+    assert local.value.retry_after is not None and local.value.retry_after >= 2.9
+    assert len(server.log()) == before
+
+
+async def test_a_refresh_yields_the_last_tokens_to_the_application(
+    make_client: MakeClient, server: Server, caplog: pytest.LogCaptureFixture
+) -> None:
+    server.state.seed_prompt("bot", "v1")
+    budget = RateBudget(limits=[(10, 60.0)], refresh_reserve=0.5)
+    client = make_client(rate_budget=budget, prompt_cache_ttl=10)
+    clock = ManualClock()
+    client._prompt_cache._clock = clock
+    await client.prompts.get("bot")
+    for _ in range(4):
+        await client.prompts.fetch("bot")  # the application's own calls: 5 of 10 spent
+    clock.advance(11)
+    sent = len(server.log())
+    stale = await client.prompts.get("bot")
+    assert stale.source == "stale"
+    await asyncio.gather(*client._prompt_cache._inflight.values(), return_exceptions=True)
+    assert len(server.log()) == sent  # the refresh was skipped, not sent
+    assert budget.skipped == 1 and client.prompts.stats().refresh_errors == 1
+    assert (await client.prompts.get("bot")).source == "stale"  # still served
+    (warning,) = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert "refreshes are skipped" in warning.getMessage()  # once, not once per prompt
+    assert (await client.prompts.fetch("bot")).version == 1  # the application still may
+
+
+async def test_redis_down_keeps_the_budget_in_process(
+    make_client: MakeClient, server: Server, caplog: pytest.LogCaptureFixture
+) -> None:
+    import redis.asyncio
+
+    server.state.seed_prompt("bot", "v1")
+    with RedisServer() as redis_server:
+        client_redis = redis.asyncio.Redis.from_url(redis_server.url)
+        budget = RateBudget(client_redis, limits=[(3, 60.0)], max_wait=0, command_timeout=0.2)
+        client = make_client(rate_budget=budget)
+        redis_server.stop()
+        with caplog.at_level(logging.WARNING, logger="posthog_api"):
+            for _ in range(3):
+                await client.prompts.fetch("bot")
+            with pytest.raises(RateLimitError):
+                await client.prompts.fetch("bot")
+        assert len(caplog.records) == 1 and "rate budget's Redis failed" in caplog.text
+        assert not budget.shared
+        await client_redis.aclose()
+
+
+async def test_rate_budget_true_uses_the_stores_redis(
+    make_client: MakeClient, server: Server, redis_client: Any, store_prefix: str
+) -> None:
+    from posthog_api import RedisPromptStore
+
+    store = RedisPromptStore(redis_client, prefix=store_prefix)
+    client = make_client(prompt_store=store, rate_budget=True)
+    budget = client._budget
+    assert isinstance(budget, RateBudget) and budget.redis is redis_client
+    assert [(x.count, x.window) for x in budget.limits] == [(480, 60.0), (4800, 3600.0)]
+    assert [(x.count, x.window) for x in budget.publish_limits] == [(30, 60.0)]
+    assert budget.max_wait == 60.0
+    alone = make_client(rate_budget=True)
+    assert alone._budget is not None and alone._budget.redis is None
+    assert client.with_options(timeout=5.0)._budget is budget  # copies share it
+    assert make_client()._budget is None  # off unless asked for
+
+
+def test_the_budget_is_checked_at_construction(redis_client: Any) -> None:
+    import redis
+
+    for bad, match in [
+        ({"limits": [(0, 60)]}, "count"),
+        ({"limits": [(10, 0)]}, "window"),
+        ({"limits": "480/min"}, "pairs"),
+        ({"limits": []}, "at least one"),
+        ({"max_wait": -1}, "max_wait"),
+        ({"refresh_reserve": 2}, "refresh_reserve"),
+    ]:
+        with pytest.raises(ConfigurationError, match=match):
+            RateBudget(**bad)
+    with pytest.raises(ConfigurationError, match="asyncio Redis client"):
+        RateBudget(redis.Redis())
+    with pytest.raises(ConfigurationError, match="rate_budget must be"):
+        AsyncPostHog(api_key="phx_x", project_id="1", rate_budget="480/min")  # type: ignore[arg-type]
