@@ -93,9 +93,14 @@ def test_an_edited_line_updates_its_one_item_and_removed_lines_need_prune(
     assert main(["datasets", "push", str(tmp_path), "--check", "--json"]) == 1
     (dataset,) = json.loads(capsys.readouterr().out)["datasets"]
     assert dataset["items"] == {"update": 1, "unchanged": 1, "untracked": 1}
-    assert dataset["changes"] == [
-        {"action": "update", "key": "capital", "line": 2, "item_id": ids[1]}
-    ]
+    assert dataset["changes"][0] == {
+        "action": "update",
+        "key": "capital",
+        "line": 2,
+        "item_id": ids[1],
+    }
+    assert dataset["changes"][1]["action"] == "untracked"  # the file is the truth
+    assert dataset["changes"][1]["item_id"] == ids[2]
 
     server.clear_requests()
     assert main(["datasets", "push", str(tmp_path)]) == 0
@@ -103,7 +108,7 @@ def test_an_edited_line_updates_its_one_item_and_removed_lines_need_prune(
     stored = items(server, "golden")
     assert [row["id"] for row in stored] == ids  # the same items: one updated in place
     assert stored[1]["output"] == "Paris, France"
-    assert "1 item(s) not in the file (push --prune deletes them)" in capsys.readouterr().out
+    assert "1 item(s) not in the file stay in PostHog (push --prune" in capsys.readouterr().out
 
     assert main(["datasets", "push", str(tmp_path), "--prune"]) == 2  # no terminal, no --yes
     assert "add --yes" in capsys.readouterr().err

@@ -377,7 +377,7 @@ BAD_SIDECARS = [
     ({"lonely__meta__json": "{}"}, "lonely.meta.json: no lonely.txt or lonely.json beside it"),
     ({"a__txt": "x", "a__meta__json": '{"model": 1}'}, "unknown key(s) model"),
     ({"a__txt": "x", "a__meta__json": '{"labels": ["Prod"]}'}, "labels: label name 'Prod'"),
-    ({"a__txt": "x", "a__meta__json": '{"config": [1]}'}, "a.meta.json: config"),
+    ({"a__txt": "x", "a__meta__json": '{"config": [1]}'}, 'a.meta.json: "config" must be a JSON'),
     ({"a__txt": "x", "a__meta__json": "[]"}, "expected a JSON object"),
 ]
 

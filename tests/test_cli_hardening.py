@@ -340,7 +340,7 @@ def test_an_unexpected_exception_is_one_line_without_the_key(
         raise TypeError(f"something broke near Bearer {KEY}")
 
     monkeypatch.setattr(Prompts, "fetch", broken)
-    assert main(["prompts", "get", "greet"]) == 1
+    assert main(["prompts", "get", "greet"]) == 2  # a bug is an error that stopped it
     captured = capsys.readouterr()
     line = one_error_line(captured.err)
     assert "unexpected TypeError: something broke" in line and "report it" in line

@@ -147,5 +147,5 @@ def test_errors_never_print_the_key(
 ) -> None:
     assert main(["prompts", "get", "does-not-exist"]) == 1
     captured = capsys.readouterr()
-    assert "was not found" in captured.err
+    assert "no prompt named does-not-exist in project 7" in captured.err
     assert KEY not in captured.out + captured.err

@@ -74,6 +74,13 @@ def test_the_workflow_gates_a_pull_request_deploys_main_and_catches_drift(
 
     for argv in drift:  # the daily run: nothing changed outside git
         assert main(argv) == 0, argv
+    capsys.readouterr()
+    server.seed_prompt("made-in-app", "Created in the PostHog app, not in git.")
+    for argv in drift:  # a prompt created outside git fails the gate too (--prune)
+        assert main(argv) == 1, argv
+    assert '"name": "made-in-app"' in capsys.readouterr().out
+    with server.lock:  # --check archives nothing
+        assert any(r["name"] == "made-in-app" and not r["deleted"] for r in server.prompts)
     inject(server, "faq", "Edited in the PostHog app.")
     for argv in drift:  # now it did: the gate fails
         assert main(argv) == 1, argv

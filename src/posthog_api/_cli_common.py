@@ -14,8 +14,11 @@ import contextlib
 import errno
 import json
 import os
+import re
+import signal
 import sys
 import time
+import unicodedata
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,11 +34,13 @@ EXIT_STATUS_HELP = """\
 exit status (the same for every prompts and datasets command):
   0  done; with --check: PostHog already matches the folder
   1  with --check: something would change (each change is listed); otherwise the
-     command ran but some prompts or items failed (a conflict, an error answer, a
-     file that could not be written), each listed
-  2  an error stopped the command: usage or configuration (an option, a file, a
-     name or label; the API key, project or scope) or PostHog could not be reached;
-     with --check every error is 2, so 1 always means a difference
+     project is not what you asked for (a prompt, dataset or label you named does
+     not exist) or the command ran but some prompts or items failed (a conflict, an
+     error answer, a file that could not be written), each listed
+  2  an error stopped the command: usage or configuration (an option, a file, an
+     invalid name or label; the API key, project or scope), PostHog could not be
+     reached, an interruption (Ctrl-C, SIGTERM), or a bug; with --check every
+     error is 2, so 1 always means a difference
 """
 
 DEFAULT_MAX_RATE = 480
@@ -124,6 +129,69 @@ def wants_json(argv: list[str]) -> bool:
     return "--json" in argv[: argv.index("--")] if "--" in argv else "--json" in argv
 
 
+LISTS = {
+    "prompts push": "prompts",
+    "prompts pull": "prompts",
+    "prompts label": "prompts",
+    "prompts promote": "prompts",
+    "datasets push": "datasets",
+    "datasets pull": "datasets",
+}
+"""The list each command's JSON document always carries (empty after an early error), so
+that ``jq '.prompts[]'`` never fails on an error document."""
+
+
+def with_list(command: str, document: dict[str, Any]) -> dict[str, Any]:
+    key = LISTS.get(command)
+    if key is not None:
+        document.setdefault(key, [])
+    return document
+
+
+def json_type(value: object) -> str:
+    """What a parsed JSON value is, in JSON's words (``null``, not ``NoneType``)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "an array" if isinstance(value, list) else "an object"
+
+
+def folded(name: str) -> str:
+    """A name as a file system may confuse it: case-folded, in Unicode form NFC (macOS
+    and Windows folders are case-insensitive; macOS stores names as NFD)."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
+
+
+def colliding(names: list[str]) -> list[str]:
+    """The groups of ``names`` that would be one file on such a file system, as
+    ``Foo = foo``; empty when none."""
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        groups.setdefault(folded(name), []).append(name)
+    return [
+        " = ".join(repr(n) for n in sorted(group)) for group in groups.values() if len(group) > 1
+    ]
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL_BUT_OUR_COLOURS = re.compile(
+    r"\x1b(?!\[(?:0|1;31|3[123])m)|[\x00-\x08\x0b-\x1a\x1c-\x1f\x7f-\x9f]"
+)
+
+
+def printable(text: str, colours: bool = False) -> str:
+    """``text`` for a terminal: control characters (C0 but tab and newline, DEL, C1) shown
+    as ``\\xNN``, so a prompt cannot retitle or reprogram the terminal of whoever reads a
+    diff; ``colours`` keeps the colour codes this module writes itself."""
+    pattern = _CONTROL_BUT_OUR_COLOURS if colours else _CONTROL
+    return pattern.sub(lambda match: f"\\x{ord(match.group()[0]):02x}", text)
+
+
 # -- output ---------------------------------------------------------------------------------
 
 
@@ -190,11 +258,15 @@ class Output:
         self._bar: Bar | None = None
         self._last_wait_line = -WAIT_LINE_GAP
         self._waiting_until = 0.0
+        self.partial: dict[str, Any] = {}
+        """What the command has done so far, for the JSON document of an interrupted run."""
 
     def report(self, text: str = "", end: str = "\n") -> None:
         """A line of the report: stdout, or stderr under --json; nothing with --quiet."""
         if self.quiet:
             return
+        stream = sys.stderr if self.json_mode else sys.stdout
+        text = printable(text, colours=colour_allowed(stream))
         if self.json_mode:
             _write_err(text, end)
         else:
@@ -203,7 +275,7 @@ class Output:
     def note(self, text: str) -> None:
         """A message for people (a warning, a header): stderr; nothing with --quiet."""
         if not self.quiet:
-            _write_err(text)
+            _write_err(printable(text))
 
     def result(self, text: str, end: str = "\n") -> None:
         """What the command was asked to print (a prompt's text): stdout, even with --quiet."""
@@ -308,6 +380,11 @@ class NothingDoneError(_errors.PostHogError):
     (exit status 2): e.g. ``--prune`` without ``--yes`` and no terminal to ask on."""
 
 
+class NotFound(_errors.PostHogError):
+    """A prompt or dataset named on the command line does not exist (exit status 1: the
+    project is not what the command was asked about; a name that cannot be one is 2)."""
+
+
 _OS_PROBLEMS: dict[int, tuple[str, str]] = {
     errno.EISDIR: ("it is a directory", "remove or rename it"),
     errno.ENOTDIR: ("a part of its path is a file, not a directory", "check the path"),
@@ -387,35 +464,88 @@ class Report:
 Act = Callable[[Settings, Output, str], Coroutine[Any, Any, Report]]
 
 
+class Interrupted(Exception):
+    """The run got SIGINT (Ctrl-C) or SIGTERM (what a CI cancel sends); ``args[0]`` names it."""
+
+
+def _until_signalled(work: Coroutine[Any, Any, Report]) -> Report:
+    """Run ``work``; SIGINT or SIGTERM cancels it (its requests end, a file write under way
+    finishes: every write runs to its end in its thread) and raises :class:`Interrupted`,
+    so that the run still reports what it did instead of dying mid-way. The handlers stay
+    until the event loop is closed, after its threads have finished: a second signal
+    during a pull's renames is absorbed too."""
+    received: list[str] = []
+    before = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+
+    async def main() -> Report:
+        loop = asyncio.get_running_loop()
+        task = asyncio.current_task()
+
+        def stop(signum: signal.Signals) -> None:
+            received.append(signum.name)
+            if task is not None:
+                task.cancel()
+
+        for signum in before:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, stop, signum)  # not on Windows, nor a thread
+        try:
+            return await work
+        except asyncio.CancelledError:
+            if received:
+                raise Interrupted(received[0]) from None
+            raise
+
+    try:
+        return asyncio.run(main())
+    finally:
+        for signum, handler in before.items():
+            with contextlib.suppress(TypeError, ValueError, OSError):  # not the main thread
+                signal.signal(signum, handler)
+
+
 def run(settings: Settings, act: Act) -> int:
     """Run one command; any failure becomes one ``error:`` line on stderr (and, with
     --json, a document saying so on stdout), never a traceback.
 
-    A reader that stops early (``| head``) ends the run quietly with status 1, as in Unix.
+    A reader that stops early (``| head``) ends the run quietly with status 1, as in Unix
+    (2 with --check: there 1 only ever means a difference). An unexpected error (a bug) is
+    status 2. SIGINT and SIGTERM end the run with status 2 and, with --json, the document of
+    what was done before them (``"error": "interrupted ..."``).
     """
     output = Output(json_mode=settings.json, quiet=settings.quiet)
     api_key = os.environ.get(settings.api_key_env) or None
+    cut_short = EXIT_ERROR if settings.check else EXIT_CHANGES
     if sys.stdout is None:  # Python's stdout when file descriptor 1 is closed
         closed = (
             "standard output is closed (>&-), and posthog-api reports there what it did, so "
             "nothing was sent. Redirect it instead: > FILE, or > /dev/null to discard it"
         )
-        return _fail(closed, EXIT_CHANGES, api_key)
+        return _fail(closed, cut_short, api_key)
     report: Report | None = None
     message: str | None = None
-    status = EXIT_CHANGES
+    status = EXIT_ERROR
     try:
         if api_key is None:
             raise _errors.ConfigurationError(
                 f"set {settings.api_key_env} to a personal API key (phx_...)"
             )
-        report = asyncio.run(act(settings, output, api_key))
+        report = _until_signalled(act(settings, output, api_key))
         status, message = report.status, report.error
     except OutputFailed as failed:
         if isinstance(failed.args[0], BrokenPipeError):
             _discard_output()
-            return EXIT_CHANGES
+            return cut_short
         message = os_problem(failed.args[0], "write to", "standard output", "redirect it elsewhere")
+        status = EXIT_CHANGES
+    except Interrupted as signalled:
+        report = Report(EXIT_ERROR, dict(output.partial))
+        done = (
+            "what was done before it is listed"
+            if output.partial
+            else "requests under way were stopped; a file write under way was finished"
+        )
+        message = f"interrupted by {signalled.args[0]}; {done}"
     except _errors.PostHogError as error:
         message, status = str(error), status_of(error, settings.check)
     except RecursionError:
@@ -423,7 +553,7 @@ def run(settings: Settings, act: Act) -> int:
     except OSError as error:  # a file operation without a more precise message
         message = os_problem(error, "use", error.filename)
     except Exception as bug:  # still one line, and never the key
-        message = f"unexpected {type(bug).__name__}: {bug} (a bug in posthog-api; please report it)"
+        message = unexpected(bug)
     if settings.check and status not in (EXIT_OK, EXIT_CHANGES):
         status = EXIT_ERROR
     if settings.check and message is not None:
@@ -434,18 +564,23 @@ def run(settings: Settings, act: Act) -> int:
             if report is not None:
                 document.update(report.document)
             document["error"] = one_line(message, api_key) if message is not None else None
-            output.document(document)
+            output.document(with_list(settings.command, document))
         else:
             write_out(end="", flush=True)
     except OutputFailed as failed:
         if isinstance(failed.args[0], BrokenPipeError):
             _discard_output()
-            return EXIT_CHANGES
+            return cut_short
         message = os_problem(failed.args[0], "write to", "standard output", "redirect it elsewhere")
-        status = EXIT_CHANGES if not settings.check else EXIT_ERROR
+        status = cut_short
     if message is not None:
         return _fail(message, status, api_key)
     return status
+
+
+def unexpected(bug: BaseException) -> str:
+    """The one line of an exception nothing expected (a bug)."""
+    return f"unexpected {type(bug).__name__}: {bug} (a bug in posthog-api; please report it)"
 
 
 def usage_error(command: str, message: str, as_json: bool) -> None:
@@ -453,6 +588,7 @@ def usage_error(command: str, message: str, as_json: bool) -> None:
     if as_json:
         with contextlib.suppress(OSError, ValueError, AttributeError):
             document = {"command": command, "status": EXIT_ERROR, "error": one_line(message, None)}
+            with_list(command, document)
             sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
             sys.stdout.flush()
 
@@ -469,7 +605,7 @@ def _discard_output() -> None:
 
 def _fail(message: str, status: int, secret: str | None) -> int:
     """Print ``message`` as one bounded ``error:`` line on stderr and return ``status``."""
-    print(f"error: {one_line(message, secret)}", file=sys.stderr)
+    _write_err(f"error: {printable(one_line(message, secret))}")
     return status
 
 

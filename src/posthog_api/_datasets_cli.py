@@ -17,6 +17,7 @@ import asyncio
 import datetime as dt
 import hashlib
 import json
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,12 +32,15 @@ from ._cli_common import (
     EXIT_ERROR,
     EXIT_OK,
     LocalFileError,
+    NotFound,
     NothingDoneError,
     Output,
     Report,
     Settings,
+    colliding,
     confirm,
     first_five,
+    json_type,
     os_problem,
     run,
     stdin_is_terminal,
@@ -107,7 +111,7 @@ def timestamp(value: Any) -> str | None:
                 f"ref_timestamp {value[:40]!r} is not an ISO 8601 time (e.g. 2026-01-31T12:00:00Z)"
             ) from None
     if not isinstance(value, dt.datetime):
-        raise ValueError(f"ref_timestamp must be a string, not {type(value).__name__}")
+        raise ValueError(f"ref_timestamp must be a string, not {json_type(value)}")
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     text: str = value.astimezone(dt.UTC).isoformat()
@@ -127,9 +131,14 @@ def compared(raw: dict[str, Any]) -> dict[str, Any]:
 
 def parse_line(text: str, number: int) -> Line:
     """One line of a NAME.jsonl file, checked (ValueError says what is wrong)."""
+    if text.startswith("\ufeff"):
+        raise ValueError(
+            "the file starts with a byte order mark (BOM), which JSON does not allow: save it "
+            "as UTF-8 without a BOM"
+        )
     value = json.loads(text)
     if not isinstance(value, dict):
-        raise ValueError(f"expected a JSON object, got {type(value).__name__}")
+        raise ValueError(f"expected a JSON object, not {json_type(value)}")
     unknown = sorted(set(value) - set(LINE_FIELDS))
     if unknown:
         raise ValueError(
@@ -137,7 +146,10 @@ def parse_line(text: str, number: int) -> Line:
         )
     metadata = value.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):
-        raise ValueError("metadata must be a JSON object (the item's key is kept in it)")
+        raise ValueError(
+            f"metadata must be a JSON object (the item's key is kept in it), not "
+            f"{json_type(metadata)}"
+        )
     if isinstance(metadata, dict) and KEY in metadata:
         raise ValueError(f'metadata.{KEY} is reserved for the item\'s key: give it as "id"')
     for name in ("ref_trace_id", "ref_source_id"):
@@ -199,11 +211,14 @@ def read_folder(directory: Path) -> DatasetFolder:
         if not is_file or path.suffix != SUFFIX:
             ignored.append(f"{path.name}/" if not is_file and path.is_dir() else path.name)
             continue
-        name = path.name[: -len(SUFFIX)]
+        # The dataset's name in Unicode form NFC: macOS stores file names as NFD.
+        name = unicodedata.normalize("NFC", path.name[: -len(SUFFIX)])
         try:
             problem = name_problem(name)
             if problem:
                 raise ValueError(problem)
+            if name in found:
+                raise ValueError(f"the same dataset name as {found[name].file} (Unicode forms)")
             found[name] = LocalDataset(name, path.name, read_lines(path))
         except OSError as error:
             problems.append(os_problem(error, "read", path.name))
@@ -333,6 +348,11 @@ class DatasetOutcome:
     def changed(self) -> bool:
         return self.action in ("create", "update")
 
+    def differs(self) -> bool:
+        """Whether PostHog differs from the file: a change to send, or items the file does
+        not have (a dataset with a file is what its file says)."""
+        return self.changed() or bool(self.counts["untracked"])
+
     def failed(self) -> bool:
         return self.action in ("error", "refused") or any(
             c.action in ("error", "refused", "skipped") for c in self.changes
@@ -357,9 +377,11 @@ async def push_datasets(
     dry_run: bool = False,
     prune: bool = False,
     output: Output | None = None,
+    on_done: Callable[[DatasetOutcome], None] = lambda outcome: None,
 ) -> list[DatasetOutcome]:
     """Create, update and (with ``prune``) soft-delete items so that each dataset holds
-    its file's lines; datasets in turn, the items of each concurrently."""
+    its file's lines; datasets in turn, the items of each concurrently; ``on_done`` gets
+    each dataset's outcome as it is known."""
     output = output or Output(quiet=True)
     remote = await _datasets_by_name(session)
     refused: list[_errors.APIStatusError] = []
@@ -367,6 +389,7 @@ async def push_datasets(
     for local in folder.datasets.values():
         rows = remote.get(local.name, [])
         outcomes.append(await _push_dataset(session, local, rows, dry_run, prune, refused, output))
+        on_done(outcomes[-1])
     for name in sorted(set(remote) - set(folder.datasets)):
         ids = ", ".join(str(row.id) for row in remote[name])
         outcomes.append(
@@ -441,16 +464,19 @@ async def _push_dataset(
             change = Change("update", line.key, line.number, str(remote.item.id))
             work.append((change, line, remote))
     gone = [*first.values(), *again]
+    extra: list[Change] = []
     for remote in gone:
         if prune:
             work.append((Change("delete", remote.key, None, str(remote.item.id)), None, remote))
-        else:
+        else:  # the file is the truth: a difference, which --check fails on
             outcome.counts["untracked"] += 1
+            stays = "not in the file; stays in PostHog (push --prune deletes it)"
+            extra.append(Change("untracked", remote.key, None, str(remote.item.id), stays))
     if not dry_run:
         await _apply(session, dataset_id or "", work, refused, output, local.name)
     for change, _, _ in work:
         outcome.counts[change.action] += 1
-    outcome.changes = [change for change, _, _ in work]
+    outcome.changes = [change for change, _, _ in work] + extra
     outcome.refusal = next((c.refusal for c in outcome.changes if c.refusal), None)
     done = [c for c in outcome.changes if c.action in ("create", "update", "delete")]
     if created:
@@ -481,7 +507,10 @@ def _dataset_detail(outcome: DatasetOutcome, created: bool, dry_run: bool, prune
     if created:
         text = ("dataset to create; " if dry_run else "dataset created; ") + text
     if counts["untracked"]:
-        text += f"; {counts['untracked']} item(s) not in the file (push --prune deletes them)"
+        text += (
+            f"; {counts['untracked']} item(s) not in the file stay in PostHog (push --prune "
+            "deletes them)"
+        )
     return text
 
 
@@ -555,8 +584,17 @@ async def pull_datasets(
     wanted = list(dict.fromkeys(names or sorted(remote)))
     missing = [name for name in wanted if name not in remote]
     if missing:
-        raise LocalFileError(
-            f"no dataset named {first_five(missing)} in PostHog; nothing was written"
+        raise NotFound(
+            f"no dataset named {first_five(missing)} in project {session.client.project_id}; "
+            "nothing was written. Check the names (pull without NAME writes every dataset)"
+        )
+    same = colliding(wanted)
+    if same:
+        raise NothingDoneError(
+            f"PostHog has dataset names that differ only in case or Unicode form: "
+            f"{first_five(same)}; their files would be one file on macOS or Windows, so "
+            f"nothing was written to {directory}. Rename all but one in PostHog, or pull the "
+            "others by name"
         )
     problems = [
         problem
@@ -607,21 +645,35 @@ def _items_of(session: Session, dataset_id: str) -> Callable[[], AsyncPaginator[
 
 def _pulled_lines(path: Path, items: list[DatasetItem]) -> list[str]:
     """The file's lines: the items already in it first, in its order, then the others in
-    PostHog's order; one line per key (a second item with a key is left out)."""
+    PostHog's order; one line per key (a second item with a key is left out). A line of the
+    file with its ``id`` and the item's content is kept byte for byte (its spacing, its
+    CRLF), so a pull changes only the lines whose item changed."""
     order: dict[str, int] = {}
+    kept: dict[str, tuple[str, Line]] = {}
     try:
         with path.open("rb") as handle:
             for number, raw in enumerate(handle.read().decode("utf-8").split("\n")):
                 try:
-                    order.setdefault(parse_line(raw.rstrip("\r"), number).key, number)
+                    line = parse_line(raw.rstrip("\r"), number)
+                    with_id = '"id"' in raw and "id" in json.loads(raw)
                 except (ValueError, RecursionError):
                     continue
+                order.setdefault(line.key, number)
+                if with_id:
+                    kept.setdefault(line.key, (raw, line))
     except (OSError, ValueError):
         pass  # no file yet (or not one we can read): PostHog's order
     first, _ = by_key(items)
     remotes = list(first.values())
     ranked = sorted(range(len(remotes)), key=lambda i: (order.get(remotes[i].key, len(order) + i),))
-    return [line_text(remotes[i].key, remotes[i].fields) for i in ranked]
+    lines = []
+    for remote in (remotes[i] for i in ranked):
+        old = kept.get(remote.key)
+        if old is not None and same_content(old[1].fields, remote.fields):
+            lines.append(old[0])
+        else:
+            lines.append(line_text(remote.key, remote.fields))
+    return lines
 
 
 # -- the command line ------------------------------------------------------------------------
@@ -734,8 +786,16 @@ async def _push_command(
         doomed = sum(o.counts["delete"] for o in planned)
         if doomed and not confirm(f"soft-delete {doomed} item(s) that have no line?"):
             raise NothingDoneError("deleting was not confirmed; nothing was sent")
+    mode = "check" if args.check else "dry-run" if args.dry_run else "apply"
+    finished: list[dict[str, Any]] = []
+    output.partial = {"mode": mode, "directory": str(args.directory), "datasets": finished}
     outcomes = await push_datasets(
-        session, folder, dry_run=plan_only, prune=args.prune, output=output
+        session,
+        folder,
+        dry_run=plan_only,
+        prune=args.prune,
+        output=output,
+        on_done=lambda outcome: finished.append(outcome.as_json()),
     )
     for outcome in outcomes:
         output.report(f"{output.action(outcome.action)}  {outcome.name}: {outcome.detail}")
@@ -752,9 +812,9 @@ async def _push_command(
     text = ", ".join(f"{n} {a}" for a, n in sorted(summary.items())) or "no dataset files"
     output.report(f"summary: {text}")
     document = {
-        "mode": "check" if args.check else "dry-run" if args.dry_run else "apply",
+        "mode": mode,
         "directory": str(args.directory),
-        "changes": sum(o.changed() for o in outcomes),
+        "changes": sum(o.differs() for o in outcomes),
         "summary": dict(sorted(summary.items())),
         "datasets": [o.as_json() for o in outcomes],
         "ignored": folder.ignored,
@@ -773,7 +833,7 @@ async def _push_command(
         return Report(
             status, document, f"{len(failed)} dataset(s) not pushed: {first_five(failed)}"
         )
-    if settings.check and any(o.changed() for o in outcomes):
+    if settings.check and any(o.differs() for o in outcomes):
         return Report(EXIT_CHANGES, document)
     return Report(EXIT_OK, document)
 

@@ -24,7 +24,9 @@ import argparse
 import asyncio
 import json
 import os
+import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,13 +39,17 @@ from ._cli_common import (
     EXIT_ERROR,
     EXIT_OK,
     LocalFileError,
+    NotFound,
     NothingDoneError,
     Output,
     Report,
     Settings,
+    colliding,
     confirm,
     cut,
     first_five,
+    folded,
+    json_type,
     os_problem,
     run,
     stdin_is_terminal,
@@ -162,22 +168,39 @@ def read_pulled_label(path: Path) -> str:
 
 
 def _read_prompt(path: Path, found: dict[str, LocalPrompt]) -> LocalPrompt:
-    name = _validation.prompt_name(path.stem)
+    name = _validation.prompt_name(unicodedata.normalize("NFC", path.stem))
     if name in found:
         raise ValueError(f"{found[name].file} already defines {name!r}")
     # newline="": CR and CRLF line endings are content, not translated.
     with path.open(encoding="utf-8", newline="") as handle:
         text = handle.read()
-    content = json.loads(text) if path.suffix == ".json" else text
+    content = load_json(text) if path.suffix == ".json" else text
     _validation.prompt_content(content)
     return LocalPrompt(name, content, path.name)
 
 
+def load_json(text: str) -> Any:
+    """``json.loads``, with a byte order mark said in words (it is no JSON)."""
+    if text.startswith("\ufeff"):
+        raise ValueError(
+            "it starts with a byte order mark (BOM), which JSON does not allow: save it as "
+            "UTF-8 without a BOM"
+        )
+    return json.loads(text)
+
+
 def _read_meta(path: Path, local: LocalPrompt) -> None:
     with path.open(encoding="utf-8") as handle:
-        meta = json.load(handle)
+        meta = load_json(handle.read())
     if not isinstance(meta, dict):
-        raise ValueError(f"expected a JSON object with {', '.join(META_KEYS)}")
+        raise ValueError(
+            f"expected a JSON object with {', '.join(META_KEYS)}, not {json_type(meta)}"
+        )
+    description = meta.get("version_description")
+    if description is not None and not isinstance(description, str):
+        raise ValueError(f'"version_description" must be a string, not {json_type(description)}')
+    if meta.get("config") is not None and not isinstance(meta["config"], dict):
+        raise ValueError(f'"config" must be a JSON object or null, not {json_type(meta["config"])}')
     unknown = sorted(set(meta) - set(META_KEYS))
     if unknown:
         raise ValueError(f"unknown key(s) {', '.join(unknown)}: use {', '.join(META_KEYS)}")
@@ -328,6 +351,7 @@ async def push_prompts(
     prune: bool = False,
     output: Output | None = None,
     diffs: bool | None = None,
+    on_done: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
     """Push prompts already read (and checked) by :func:`read_folder`, then point ``label``
     and each sidecar's labels at each pushed prompt's new or unchanged version; with
@@ -335,11 +359,14 @@ async def push_prompts(
     (``folder.label``) is compared with the versions L points at: a file matching its
     prompt's L version is unchanged, an edited one is published on top of the latest. Once
     a write is refused (401, 403: e.g. a key without ``llm_prompt:write``), no further
-    write is sent."""
+    write is sent. ``on_done`` gets each outcome as it is known (an interrupted push still
+    tells what it did)."""
     if label is not None:
         label_name(label, "--label")
     output = output or Output(quiet=True)
     latest = await latest_rows(session)
+    if prune:
+        check_prune(folder, latest)
     bases: dict[str, LLMPrompt] = {}
     if folder.label is not None:
         bases = await labelled(session, folder.label, content=True)
@@ -371,7 +398,7 @@ async def push_prompts(
                     outcome.labels.append(
                         await _label_pushed(session, outcome, name, now.get(name), dry_run, refused)
                     )
-                return outcome
+                return done(outcome)
             finally:
                 progress.update(1)
 
@@ -379,12 +406,17 @@ async def push_prompts(
         row = latest[name]
         if not prune:
             detail = f"version {row.version} in PostHog, no file here (push --prune archives it)"
-            return Outcome(name, "untracked", detail, old_version=row.version)
+            return done(Outcome(name, "untracked", detail, old_version=row.version))
         async with limit:
             try:
-                return await _archive(session, name, row.version, dry_run, refused)
+                return done(await _archive(session, name, row.version, dry_run, refused))
             finally:
                 progress.update(1)
+
+    def done(outcome: Outcome) -> Outcome:
+        if on_done is not None:
+            on_done(outcome)
+        return outcome
 
     try:
         outcomes = list(await asyncio.gather(*(one(p) for p in folder.prompts.values())))
@@ -393,6 +425,50 @@ async def push_prompts(
     finally:
         progress.close()
     return outcomes
+
+
+LEFTOVER = ".pull-"
+"""How the temporary files of a pull begin (``.pull-old-...`` holds a file set aside)."""
+
+
+def check_prune(folder: Folder, latest: dict[str, Any]) -> None:
+    """``--prune`` archives what has no file: refused (nothing sent) when an ignored entry
+    looks like the file of a prompt it would archive (``greet.TXT``, a dangling
+    ``greet.txt`` link, ``greet.txt/``): that file is there, only not read."""
+    extras = {folded(name): name for name in latest if name not in folder.prompts}
+    shadowed = [
+        f"{entry} ({extras[folded(entry.rstrip('/').split('.')[0])]})"
+        for entry in folder.ignored
+        if folded(entry.rstrip("/").split(".")[0]) in extras
+    ]
+    if shadowed:
+        raise NothingDoneError(
+            f"push --prune would archive prompts whose file is here but ignored: "
+            f"{first_five(shadowed)}; name each NAME.txt or NAME.json exactly as the prompt "
+            "(same case, lowercase extension, a regular file), or push without --prune; "
+            "nothing was sent"
+        )
+
+
+def check_prune_locally(folder: Folder, directory: Path) -> None:
+    """What refuses ``--prune`` before any request: a folder pulled with ``--label`` (it
+    lacks the prompts without that label), or the leftovers of an interrupted pull (a
+    prompt's file may be set aside in one of them)."""
+    if folder.label is not None:
+        raise NothingDoneError(
+            f"{directory} was pulled with --label {folder.label} ({PULLED_LABEL} says so), "
+            f"so it has no file for the prompts without {folder.label}, and push --prune "
+            "would archive every one of them; push without --prune, or prune from a folder "
+            "pulled without --label; nothing was sent"
+        )
+    leftovers = [name for name in folder.ignored if name.startswith(LEFTOVER)]
+    if leftovers:
+        raise NothingDoneError(
+            f"{directory} holds the leftovers of an interrupted pull ({first_five(leftovers)}): "
+            "a prompt's file may be set aside in one, and push --prune would archive that "
+            f"prompt. Run `posthog-api prompts pull {directory}` again, then delete them; "
+            "nothing was sent"
+        )
 
 
 async def latest_rows(session: Session) -> dict[str, LLMPrompt]:
@@ -835,6 +911,13 @@ async def pull(
             "PostHog.",
             operation="llm_prompts_list",
         )
+    same = colliding(list(latest))
+    if same:
+        raise NothingDoneError(
+            f"PostHog has prompt names that differ only in case: {first_five(same)}; their "
+            "files would be one file on a case-insensitive file system (macOS, Windows), so "
+            f"nothing was written to {directory}. Rename all but one in PostHog"
+        )
     progress = (output or Output(quiet=True)).progress(len(latest), "pull")
     try:
         return await asyncio.to_thread(_write_prompts, directory, latest, label, progress.update)
@@ -1131,17 +1214,51 @@ async def _act(
         count = await check_access(session, settings.api_key_env)
         if folder is not None:
             return await _push_command(session, folder, args, settings, output)
-        if command == "label":
-            return await _label_command(session, args, settings, output)
-        if command == "promote":
-            return await _promote_command(session, args, settings, output)
-        if command == "pull":
-            return await _pull_command(session, args, output, count)
-        if command == "get":
-            return await _get_command(session, args, output)
-        if command == "history":
-            return await _history_command(session, args, output)
-        return await _diff_command(session, args, output)
+        try:
+            return await _named_command(session, args, settings, output, count)
+        except _errors.PromptNotFoundError:
+            if not hasattr(args, "name"):
+                raise
+            raise NotFound(_not_found(args, session.client.project_id)) from None
+
+
+def _not_found(args: argparse.Namespace, project: str) -> str:
+    """A 404 for a prompt named on the command line, in the command line's words."""
+    name, command = args.name, args.prompts_command
+    unchanged = "; nothing was changed" if command == "label" else ""
+    version = getattr(args, "version", None)
+    if command == "diff":
+        version = f"{args.a} or {args.b}"
+    if version is None:
+        return (
+            f"no prompt named {name} in project {project}: check the name (`posthog-api "
+            f"prompts pull DIR` writes a file for every prompt){unchanged}"
+        )
+    return (
+        f"prompt {name} has no version {version} in project {project} (or no prompt is "
+        f"named so): `posthog-api prompts history {name}` lists its versions{unchanged}"
+    )
+
+
+async def _named_command(
+    session: Session,
+    args: argparse.Namespace,
+    settings: Settings,
+    output: Output,
+    count: int | None,
+) -> Report:
+    command = args.prompts_command
+    if command == "label":
+        return await _label_command(session, args, settings, output)
+    if command == "promote":
+        return await _promote_command(session, args, settings, output)
+    if command == "pull":
+        return await _pull_command(session, args, output, count)
+    if command == "get":
+        return await _get_command(session, args, output)
+    if command == "history":
+        return await _history_command(session, args, output)
+    return await _diff_command(session, args, output)
 
 
 def _read_push_folder(args: argparse.Namespace, output: Output) -> Folder:
@@ -1152,6 +1269,8 @@ def _read_push_folder(args: argparse.Namespace, output: Output) -> Folder:
             f"warning: {args.directory / name.rstrip('/')} ignored: {kind} (prompts are "
             f"NAME.txt, NAME.json and NAME{META})"
         )
+    if args.prune:
+        check_prune_locally(folder, args.directory)
     if not folder.prompts and not args.allow_empty:
         prune = "; with --prune that archives every prompt" if args.prune else ""
         raise _errors.InvalidRequestError(
@@ -1296,14 +1415,28 @@ async def _push_command(
     output: Output,
 ) -> Report:
     plan_only = args.dry_run or args.check
+    mode = "check" if args.check else "dry-run" if args.dry_run else "apply"
     if args.prune and not plan_only and not args.yes:  # on a terminal: ask first
         latest = await latest_rows(session)
+        check_prune(folder, latest)
         extras = sorted(set(latest) - set(folder.prompts))
         if extras and not confirm(
             f"archive {len(extras)} prompt(s) that have no file in {args.directory}: "
             f"{first_five(extras)}?"
         ):
             raise NothingDoneError("archiving was not confirmed; nothing was sent")
+    finished: list[dict[str, Any]] = []
+    output.partial = {"mode": mode, "directory": str(args.directory), "prompts": finished}
+
+    def report(outcome: Outcome) -> None:
+        """Each prompt's line as soon as it is done (an interrupted push has said what it
+        did), and into the document an interruption prints."""
+        then = "".join(f"; {step.detail}" for step in outcome.labels)
+        output.report(f"{output.action(outcome.action)}  {outcome.name}: {outcome.detail}{then}")
+        if plan_only and outcome.diff:
+            output.report(outcome.diff, end="")
+        finished.append(outcome.as_json(with_diff=plan_only))
+
     outcomes = await push_prompts(
         session,
         folder,
@@ -1312,13 +1445,9 @@ async def _push_command(
         prune=args.prune,
         output=output,
         diffs=plan_only,
+        on_done=report,
     )
     outcomes.sort(key=lambda o: o.name)
-    for outcome in outcomes:
-        then = "".join(f"; {step.detail}" for step in outcome.labels)
-        output.report(f"{output.action(outcome.action)}  {outcome.name}: {outcome.detail}{then}")
-        if plan_only and outcome.diff:
-            output.report(outcome.diff, end="")
     summary = _counts(outcomes) or "no prompt files"
     by_label: dict[str, list[Step]] = {}
     for outcome in outcomes:
@@ -1329,7 +1458,7 @@ async def _push_command(
         summary += f"; {label}: {_counts(steps)}"
     output.report(f"summary: {summary}")
     document = {
-        "mode": "check" if args.check else "dry-run" if args.dry_run else "apply",
+        "mode": mode,
         "directory": str(args.directory),
         "changes": sum(o.changes() for o in outcomes),
         "summary": dict(sorted(Counter(o.action for o in outcomes).items())),
@@ -1398,6 +1527,9 @@ async def _pull_command(
     outcomes = sorted(pulled, key=lambda o: o.name)
     for outcome in outcomes:
         output.report(f"{outcome.name}: {outcome.detail}")
+    strays = stray_files(args.directory, {o.name for o in outcomes}, args.label)
+    for stray in strays:
+        output.report(f"{output.action('stray')}  {stray['file']}: {stray['reason']}")
     written = sum(o.action == "pull" for o in outcomes)
     summary = f"summary: {written} prompt(s) written to {args.directory}"
     if written < len(outcomes):
@@ -1416,8 +1548,33 @@ async def _pull_command(
         "directory": str(args.directory),
         "prompts": [o.as_json() for o in outcomes],
         "skipped": skipped,
+        "strays": strays,
     }
     return Report(EXIT_OK, document)
+
+
+def stray_files(directory: Path, pulled: set[str], label: str | None) -> list[dict[str, str]]:
+    """The entries of ``directory`` a pull did not write, and why each is there: a prompt
+    file PostHog has no prompt for (or, after ``--label``, none with that label), a file or
+    subfolder push ignores, a leftover of an interrupted pull."""
+    strays: list[dict[str, str]] = []
+    for path in list_folder(directory):
+        name = path.name
+        if name == PULLED_LABEL:
+            continue
+        stem = name[: -len(META)] if name.endswith(META) else path.stem
+        if name.startswith(LEFTOVER):
+            reason = "left by an interrupted pull (a prompt file may be in it): check, delete it"
+        elif path.is_dir() or not (name.endswith(META) or path.suffix in (".txt", ".json")):
+            name, reason = name + ("/" if path.is_dir() else ""), "ignored (not a prompt file)"
+        elif stem in pulled:
+            continue
+        elif label is not None:
+            reason = f"not pulled: no prompt {stem} with the label {label} in PostHog"
+        else:
+            reason = "not in PostHog (push would create it; delete it if it is stale)"
+        strays.append({"file": name, "reason": reason})
+    return strays
 
 
 async def _get_command(session: Session, args: argparse.Namespace, output: Output) -> Report:

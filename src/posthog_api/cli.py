@@ -11,7 +11,15 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-from ._cli_common import EXIT_ERROR, EXIT_STATUS_HELP, common_options, usage_error, wants_json
+from ._cli_common import (
+    EXIT_ERROR,
+    EXIT_STATUS_HELP,
+    common_options,
+    one_line,
+    unexpected,
+    usage_error,
+    wants_json,
+)
 from ._datasets_cli import add_datasets
 from ._prompts_cli import add_prompts
 
@@ -217,15 +225,29 @@ class _Parser(argparse.ArgumentParser):
     document on stdout (a pipeline parsing it then reads the error, not nothing)."""
 
     as_json = False
+    command = ""  # the command words of the command line, for an error of the main parser
 
     def error(self, message: str) -> NoReturn:
-        command = self.prog.removeprefix("posthog-api").strip()
+        command = self.prog.removeprefix("posthog-api").strip() or self.command
         usage_error(command, f"{message} (see {self.prog} --help)", self.as_json)
         super().error(message)
 
 
-def build_parser(as_json: bool = False) -> argparse.ArgumentParser:
-    parser_class: type[_Parser] = type("_Parser", (_Parser,), {"as_json": as_json})
+def _command_words(arguments: list[str]) -> str:
+    """``prompts push`` from ``--json prompts push DIR --bogus``: the command as far as it
+    can be told before parsing (an unknown option is an error of the main parser)."""
+    words = [word for word in arguments if not word.startswith("-")]
+    for first, second in zip(words, [*words[1:], ""], strict=True):
+        if first == "serve":
+            return first
+        if first in ("prompts", "datasets"):
+            return f"{first} {second}".strip()
+    return ""
+
+
+def build_parser(as_json: bool = False, command: str = "") -> argparse.ArgumentParser:
+    attributes = {"as_json": as_json, "command": command}
+    parser_class: type[_Parser] = type("_Parser", (_Parser,), attributes)
     parser: argparse.ArgumentParser = parser_class(
         prog="posthog-api",
         description="Tools around PostHog's LLM-analytics API.",
@@ -243,7 +265,7 @@ def build_parser(as_json: bool = False) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     as_json = wants_json(arguments)
-    parser = build_parser(as_json)
+    parser = build_parser(as_json, _command_words(arguments))
     args = parser.parse_args(arguments)
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
     if handler is None:
@@ -254,6 +276,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except KeyboardInterrupt:
         return 130
+    except Exception as bug:  # what escaped a command's own handling: one line, status 2
+        import os
+
+        secret = os.environ.get(getattr(args, "api_key_env", None) or "POSTHOG_PERSONAL_API_KEY")
+        print(f"error: {one_line(unexpected(bug), secret)}", file=sys.stderr)
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":  # pragma: no cover
