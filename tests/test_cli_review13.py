@@ -334,12 +334,12 @@ def test_an_unexpected_error_is_2_with_one_line(
 def test_an_error_outside_a_commands_run_is_2_with_one_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import posthog_api._prompts_cli as prompts_cli
+    import posthog_api._cli_common as cli_common
 
     def broken(*args: Any) -> Any:
         raise RuntimeError("broken before the run")
 
-    monkeypatch.setattr(prompts_cli, "Settings", type("S", (), {"of": staticmethod(broken)}))
+    monkeypatch.setattr(cli_common, "Settings", type("S", (), {"of": staticmethod(broken)}))
     assert main(["prompts", "get", "greet"]) == 2
     line = one_error_line(capsys.readouterr().err)
     assert "unexpected RuntimeError: broken before the run" in line

@@ -533,10 +533,9 @@ def run(settings: Settings, act: Act) -> int:
         report = _until_signalled(act(settings, output, api_key))
         status, message = report.status, report.error
     except OutputFailed as failed:
-        if isinstance(failed.args[0], BrokenPipeError):
-            _discard_output()
+        message = _stdout_problem(failed)
+        if message is None:
             return cut_short
-        message = os_problem(failed.args[0], "write to", "standard output", "redirect it elsewhere")
         status = EXIT_CHANGES
     except Interrupted as signalled:
         report = Report(EXIT_ERROR, dict(output.partial))
@@ -568,14 +567,79 @@ def run(settings: Settings, act: Act) -> int:
         else:
             write_out(end="", flush=True)
     except OutputFailed as failed:
-        if isinstance(failed.args[0], BrokenPipeError):
-            _discard_output()
+        message = _stdout_problem(failed)
+        if message is None:
             return cut_short
-        message = os_problem(failed.args[0], "write to", "standard output", "redirect it elsewhere")
         status = cut_short
     if message is not None:
         return _fail(message, status, api_key)
     return status
+
+
+def _stdout_problem(failed: OutputFailed) -> str | None:
+    """Why standard output failed; None for a reader that stopped early (a broken pipe: no
+    message, as in Unix)."""
+    if isinstance(failed.args[0], BrokenPipeError):
+        _discard_output()
+        return None
+    return os_problem(failed.args[0], "write to", "standard output", "redirect it elsewhere")
+
+
+def command_group(
+    subcommands: Any,
+    common: argparse.ArgumentParser,
+    epilog: str,
+    name: str,
+    help: str,
+    act: Callable[[argparse.Namespace, Settings, Output, str], Coroutine[Any, Any, Report]],
+) -> Callable[[str, str], argparse.ArgumentParser]:
+    """Register ``posthog-api NAME``, run by ``act`` (through :func:`run`: one error line,
+    never a traceback); returns what adds one of its actions (its name in
+    ``NAME_command``), each with the global options and the exit statuses in its --help."""
+
+    def handler(args: argparse.Namespace) -> int:
+        settings = Settings.of(args, f"{name} {getattr(args, f'{name}_command')}")
+        return run(settings, lambda settings, output, key: act(args, settings, output, key))
+
+    raw = argparse.RawDescriptionHelpFormatter
+    cmd = subcommands.add_parser(
+        name, help=help, parents=[common], epilog=epilog, formatter_class=raw
+    )
+    cmd.set_defaults(handler=handler)
+    actions = cmd.add_subparsers(dest=f"{name}_command", metavar="ACTION", required=True)
+
+    def action(action_name: str, action_help: str) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = actions.add_parser(
+            action_name, help=action_help, parents=[common], epilog=epilog, formatter_class=raw
+        )
+        return parser
+
+    return action
+
+
+def add_push_options(parser: argparse.ArgumentParser, prune: str, yes: str, empty: str) -> None:
+    """DIR and the options ``prompts push`` and ``datasets push`` share."""
+    parser.add_argument("directory", type=Path, metavar="DIR")
+    modes = parser.add_mutually_exclusive_group()
+    modes.add_argument("--dry-run", action="store_true", help="print the plan; send no write")
+    modes.add_argument(
+        "--check",
+        action="store_true",
+        help="send no write; exit 0 if PostHog matches DIR, 1 if anything would change",
+    )
+    parser.add_argument("--prune", action="store_true", help=prune)
+    parser.add_argument(
+        "--yes", action="store_true", help=f"{yes} without asking (needed off a terminal)"
+    )
+    parser.add_argument(
+        "--allow-empty", action="store_true", help=f"accept a folder without {empty}"
+    )
+
+
+def answered(error: _errors.APIStatusError) -> str:
+    """``403: the detail PostHog gave`` (bounded), or the status alone."""
+    said = (error.detail or "").strip().rstrip(".")
+    return f"{error.status_code}: {_errors.bounded(said, 200)}" if said else str(error.status_code)
 
 
 def unexpected(bug: BaseException) -> str:

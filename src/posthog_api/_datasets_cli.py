@@ -37,12 +37,13 @@ from ._cli_common import (
     Output,
     Report,
     Settings,
+    add_push_options,
     colliding,
+    command_group,
     confirm,
     first_five,
     json_type,
     os_problem,
-    run,
     stdin_is_terminal,
 )
 from ._cli_files import FileWrite, check_target, list_folder, write_all
@@ -680,54 +681,19 @@ def _pulled_lines(path: Path, items: list[DatasetItem]) -> list[str]:
 
 
 def add_datasets(subcommands: Any, common: argparse.ArgumentParser, epilog: str) -> None:
-    raw = argparse.RawDescriptionHelpFormatter
-    cmd = subcommands.add_parser(
+    action = command_group(
+        subcommands,
+        common,
+        epilog,
         "datasets",
-        help="datasets as code: push, pull (one NAME.jsonl per dataset)",
-        parents=[common],
-        epilog=epilog,
-        formatter_class=raw,
+        "datasets as code: push, pull (one NAME.jsonl per dataset)",
+        _act,
     )
-    cmd.set_defaults(handler=_run)
-    actions = cmd.add_subparsers(dest="datasets_command", metavar="ACTION", required=True)
-    p = actions.add_parser(
-        "push",
-        help="create, update (and with --prune delete) items from DIR/NAME.jsonl",
-        parents=[common],
-        epilog=epilog,
-        formatter_class=raw,
-    )
-    p.add_argument("directory", type=Path, metavar="DIR")
-    modes = p.add_mutually_exclusive_group()
-    modes.add_argument("--dry-run", action="store_true", help="print the plan; send no write")
-    modes.add_argument(
-        "--check",
-        action="store_true",
-        help="send no write; exit 0 if PostHog matches DIR, 1 if anything would change",
-    )
-    p.add_argument("--prune", action="store_true", help="soft-delete the items that have no line")
-    p.add_argument(
-        "--yes", action="store_true", help="delete without asking (needed off a terminal)"
-    )
-    p.add_argument("--allow-empty", action="store_true", help="accept a folder without NAME.jsonl")
-    p = actions.add_parser(
-        "pull",
-        help="write each dataset to DIR/NAME.jsonl",
-        parents=[common],
-        epilog=epilog,
-        formatter_class=raw,
-    )
+    p = action("push", "create, update (and with --prune delete) items from DIR/NAME.jsonl")
+    add_push_options(p, "soft-delete the items that have no line", "delete", "NAME.jsonl")
+    p = action("pull", "write each dataset to DIR/NAME.jsonl")
     p.add_argument("directory", type=Path, metavar="DIR")
     p.add_argument("names", nargs="*", metavar="NAME", help="only these datasets (default: all)")
-
-
-def _run(args: argparse.Namespace) -> int:
-    settings = Settings.of(args, f"datasets {args.datasets_command}")
-
-    async def act(settings: Settings, output: Output, api_key: str) -> Report:
-        return await _act(args, settings, output, api_key)
-
-    return run(settings, act)
 
 
 async def _act(

@@ -44,14 +44,16 @@ from ._cli_common import (
     Output,
     Report,
     Settings,
+    add_push_options,
+    answered,
     colliding,
+    command_group,
     confirm,
     cut,
     first_five,
     folded,
     json_type,
     os_problem,
-    run,
     stdin_is_terminal,
 )
 from ._cli_files import FileWrite, check_target, list_folder, write_all
@@ -1116,44 +1118,17 @@ async def no_such_label(session: Session, label: str, unchanged: str) -> NotLabe
 
 
 def add_prompts(subcommands: Any, common: argparse.ArgumentParser, epilog: str) -> None:
-    raw = argparse.RawDescriptionHelpFormatter
-    cmd = subcommands.add_parser(
+    action = command_group(
+        subcommands,
+        common,
+        epilog,
         "prompts",
-        help="prompts as code: push, pull, get, history, diff, label, promote",
-        parents=[common],
-        epilog=epilog,
-        formatter_class=raw,
+        "prompts as code: push, pull, get, history, diff, label, promote",
+        _act,
     )
-    cmd.set_defaults(handler=_run)
-    actions = cmd.add_subparsers(dest="prompts_command", metavar="ACTION", required=True)
-
-    def action(name: str, help: str) -> argparse.ArgumentParser:
-        parser: argparse.ArgumentParser = actions.add_parser(
-            name, help=help, parents=[common], epilog=epilog, formatter_class=raw
-        )
-        return parser
-
     p = action("push", "create missing and publish changed prompts from DIR")
-    p.add_argument("directory", type=Path, metavar="DIR")
-    modes = p.add_mutually_exclusive_group()
-    modes.add_argument(
-        "--dry-run", action="store_true", help="print the plan with diffs; send no write"
-    )
-    modes.add_argument(
-        "--check",
-        action="store_true",
-        help="send no write; exit 0 if PostHog matches DIR, 1 if anything would change",
-    )
+    add_push_options(p, "archive the prompts that have no file in DIR", "archive", "prompt files")
     p.add_argument("--label", help="then point this label at each pushed prompt's version")
-    p.add_argument(
-        "--prune", action="store_true", help="archive the prompts that have no file in DIR"
-    )
-    p.add_argument(
-        "--yes", action="store_true", help="archive without asking (needed off a terminal)"
-    )
-    p.add_argument(
-        "--allow-empty", action="store_true", help="accept a folder without prompt files"
-    )
     p = action("pull", "write every prompt's latest version into DIR")
     p.add_argument("directory", type=Path, metavar="DIR")
     p.add_argument(
@@ -1186,16 +1161,6 @@ def add_prompts(subcommands: Any, common: argparse.ArgumentParser, epilog: str) 
     p.add_argument("name")
     p.add_argument("a", type=int)
     p.add_argument("b", type=int)
-
-
-def _run(args: argparse.Namespace) -> int:
-    """Run one action (see ``_cli_common.run``: one error line, never a traceback)."""
-    settings = Settings.of(args, f"prompts {args.prompts_command}")
-
-    async def act(settings: Settings, output: Output, api_key: str) -> Report:
-        return await _act(args, settings, output, api_key)
-
-    return run(settings, act)
 
 
 async def _act(
@@ -1346,10 +1311,7 @@ def access_problem(
     scope: str = "llm_prompt",
 ) -> str | None:
     """What a 401, 403 or 404 of the access check means, and what to check."""
-    said = (error.detail or "").strip().rstrip(".")
-    status = (
-        f"{error.status_code}: {_errors.bounded(said, 200)}" if said else str(error.status_code)
-    )
+    status = answered(error)
     where = f"project {client.project_id} at {client.host}"
     host = "--host or POSTHOG_HOST (https://us.posthog.com or https://eu.posthog.com)"
     unchanged = "nothing was changed"
@@ -1389,10 +1351,7 @@ def write_problem(
     scope: str = "llm_prompt:write",
 ) -> str:
     """What a 401 or 403 to a write means, and what to do."""
-    said = (error.detail or "").strip().rstrip(".")
-    status = (
-        f"{error.status_code}: {_errors.bounded(said, 200)}" if said else str(error.status_code)
-    )
+    status = answered(error)
     if isinstance(error, _errors.ScopeError):
         missing = ", ".join(error.missing) or scope
         return (
