@@ -453,3 +453,8 @@ def test_an_early_error_document_still_carries_its_list(
     assert document(capsys.readouterr().out)["prompts"] == []
     assert main(["datasets", "push", str(tmp_path / "missing"), "--json"]) == 2
     assert document(capsys.readouterr().out)["datasets"] == []
+
+
+def test_no_command_with_json_is_one_document(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--json"]) == 2
+    assert document(capsys.readouterr().out)["command"] == ""

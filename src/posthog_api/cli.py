@@ -237,11 +237,11 @@ def _command_words(arguments: list[str]) -> str:
     """``prompts push`` from ``--json prompts push DIR --bogus``: the command as far as it
     can be told before parsing (an unknown option is an error of the main parser)."""
     words = [word for word in arguments if not word.startswith("-")]
-    for first, second in zip(words, [*words[1:], ""], strict=True):
+    for at, first in enumerate(words):
         if first == "serve":
             return first
         if first in ("prompts", "datasets"):
-            return f"{first} {second}".strip()
+            return " ".join(words[at : at + 2])
     return ""
 
 
