@@ -23,6 +23,8 @@ in this process. The key is identified by a hash of the host and the key, never 
   skipped and the stale copy stays served.
 - Redis failing falls back to this process's own log (one WARNING; Redis is tried again
   ``retry_interval`` seconds later).
+- ``on_wait(seconds, why)`` is told of every wait before it starts (a request's turn, with
+  the limit it waits for; a 429's ``Retry-After``): the CLI shows it in its progress output.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ import hashlib
 import math
 import secrets
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,11 +55,13 @@ DEFAULT_LIMITS: tuple[tuple[int, float], ...] = ((480, 60.0), (4800, 3600.0))
 DEFAULT_PUBLISH_LIMITS: tuple[tuple[int, float], ...] = ((30, 60.0),)
 
 # KEYS: one sorted set per limit. ARGV: max wait (-1: none), the refresh reserve (-1: not a
-# refresh), a unique member, then count, window, margin per limit. Returns {granted, wait}.
+# refresh), a unique member, then count, window, margin per limit. Returns {granted, wait,
+# the limit waited for (1-based; 0: none)}: of the limits whose turn is the latest, the one
+# of the smallest count (a publish queued behind publishes waits for the publish limit).
 _ACQUIRE = """
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
-local at = now
+local at, why = now, 0
 local maxwait, reserve = tonumber(ARGV[1]), tonumber(ARGV[2])
 local roomy = true
 for i = 1, #KEYS do
@@ -67,32 +71,39 @@ for i = 1, #KEYS do
   redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window - margin)
   local size = redis.call('ZCARD', KEYS[i])
   if size > 0 then
-    local last = redis.call('ZRANGE', KEYS[i], -1, -1, 'WITHSCORES')
-    at = math.max(at, tonumber(last[2]))
+    local turn = tonumber(redis.call('ZRANGE', KEYS[i], -1, -1, 'WITHSCORES')[2])
     if size >= count then
       local nth = redis.call('ZRANGE', KEYS[i], size - count, size - count, 'WITHSCORES')
-      at = math.max(at, tonumber(nth[2]) + window + margin)
+      turn = math.max(turn, tonumber(nth[2]) + window + margin)
+    end
+    if turn > at or (turn == at and why > 0 and count < tonumber(ARGV[1 + 3 * why])) then
+      at, why = turn, i
     end
   end
   if reserve >= 0 and count - size - 1 < math.ceil(count * reserve) then roomy = false end
 end
 local wait = at - now
-if reserve >= 0 and (wait > 0 or not roomy) then return {0, tostring(wait)} end
-if maxwait >= 0 and wait > maxwait then return {0, tostring(wait)} end
+if wait <= 0 then why = 0 end
+if reserve >= 0 and (wait > 0 or not roomy) then return {0, tostring(wait), why} end
+if maxwait >= 0 and wait > maxwait then return {0, tostring(wait), why} end
 for i = 1, #KEYS do
   local window = tonumber(ARGV[2 + 3 * i])
   local margin = tonumber(ARGV[3 + 3 * i])
   redis.call('ZADD', KEYS[i], at, ARGV[3])
   redis.call('PEXPIRE', KEYS[i], math.ceil((wait + window + margin) * 1000) + 1000)
 end
-return {1, tostring(wait)}
+return {1, tostring(wait), why}
 """
 # KEYS[1]: the drained limit's set. ARGV: Retry-After, count, window, margin, a unique tag.
+# What the set holds up to the Retry-After is replaced (PostHog's full window holds the past
+# requests; those due before it will be refused, and not counted): 429s in a row drain the
+# window once, not once each.
 _DRAIN = """
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
 local pause, count = tonumber(ARGV[1]), tonumber(ARGV[2])
 local window, margin = tonumber(ARGV[3]), tonumber(ARGV[4])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now + pause)
 for k = 1, count do
   redis.call('ZADD', KEYS[1], now + pause - window + k * window / count, ARGV[5] .. ':' .. k)
 end
@@ -152,7 +163,7 @@ def _seconds(value: object, option: str, *, allow_inf: bool = False) -> float:
 
 
 class _Log:
-    """One limit's request log in this process: sorted times (``time.monotonic()``)."""
+    """One limit's request log in this process: sorted times (the budget's ``clock``)."""
 
     __slots__ = ("times",)
 
@@ -174,7 +185,10 @@ class RateBudget:
     is the share of each limit that background cache refreshes leave to the application;
     ``margin`` (seconds) is how late after its turn a request may still reach PostHog (the
     way there, a queue at the server): a window's next turn comes that much later (2 % of
-    the window, at most 1 s, by default).
+    the window, at most 1 s, by default). ``on_wait(seconds, why)`` is told of each wait
+    before it starts (``why``: the limit waited for, or PostHog's 429), to show it; ``clock``
+    (seconds, monotonic) and ``sleep`` keep this process's log and its waits (simulated time
+    in tests; Redis keeps its own clock).
     """
 
     def __init__(
@@ -189,7 +203,15 @@ class RateBudget:
         margin: float | None = None,
         command_timeout: float = 0.25,
         retry_interval: float = 1.0,
+        on_wait: Callable[[float, str], object] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
+        for option, value in (("on_wait", on_wait), ("clock", clock), ("sleep", sleep)):
+            if not (callable(value) or (value is None and option == "on_wait")):
+                raise ConfigurationError(
+                    f"RateBudget: {option} must be a function, got {type(value).__name__}"
+                )
         if redis is not None:
             from .prompts.store import check_redis_client
 
@@ -216,6 +238,9 @@ class RateBudget:
         self.refresh_reserve = float(refresh_reserve)
         self.command_timeout = _seconds(command_timeout, "command_timeout")
         self.retry_interval = _seconds(retry_interval, "retry_interval")
+        self.on_wait = on_wait
+        self._clock = clock
+        self._sleep = sleep
         self._logs: dict[tuple[str, str], _Log] = {}
         self._acquire = None if redis is None else redis.register_script(_ACQUIRE)
         self._drain = None if redis is None else redis.register_script(_DRAIN)
@@ -242,7 +267,7 @@ class RateBudget:
         """Wait for this request's turn (seconds waited); raises :class:`RateLimitError`
         when it is more than ``max_wait`` away (or, for a ``refresh``, not now)."""
         limits = self.limits + (self.publish_limits if publish else ())
-        granted, wait = await self._reserve(key, limits, refresh)
+        granted, wait, why = await self._reserve(key, limits, refresh)
         if not granted:
             if refresh:
                 self.skipped += 1
@@ -252,18 +277,26 @@ class RateBudget:
         if wait > 0:
             self.waits += 1
             self.waited += wait
-            await asyncio.sleep(wait)
+            if self.on_wait is not None:
+                self.on_wait(wait, self._pacing(why))
+            await self._sleep(wait)
         return wait
 
     async def throttled(
         self, key: str, retry_after: float | None, *, publish: bool = False
     ) -> None:
         """PostHog answered 429: drain the shortest window of the request's limits for
-        every process sharing the budget (nothing sent before ``retry_after``)."""
+        every process sharing the budget (nothing sent before ``retry_after``). The window
+        is then full, as PostHog says: its log up to ``retry_after`` is replaced by ``count``
+        requests spread over the window ending then (not added to: a second 429 does not
+        make the window fuller)."""
         pause = 1.0 if retry_after is None else max(0.0, float(retry_after))
         limits = self.publish_limits if publish and self.publish_limits else self.limits
         limit = min(limits, key=lambda x: x.window)
         self.drained += 1
+        if self.on_wait is not None:
+            said = "no Retry-After" if retry_after is None else f"Retry-After: {pause:g} s"
+            self.on_wait(pause, f"PostHog answered 429, too many requests ({said})")
         if self._drain is not None and self._usable():
             tag = secrets.token_hex(6)
             try:
@@ -277,11 +310,12 @@ class RateBudget:
                 self._failed(error)
             else:
                 return
-        now = time.monotonic()
+        now = self._clock()
         log = self._log(key, limit)
-        times = [now + pause - limit.window + k * limit.window / limit.count
-                 for k in range(1, limit.count + 1)]  # fmt: skip
-        log.times = sorted(log.times + times)
+        until = now + pause
+        full = [until - limit.window + k * limit.window / limit.count
+                for k in range(1, limit.count + 1)]  # fmt: skip
+        log.times = full + log.times[bisect.bisect_right(log.times, until) :]
 
     # -- the shared log (Redis) and the local one ------------------------------------
 
@@ -290,7 +324,8 @@ class RateBudget:
 
     async def _reserve(
         self, key: str, limits: tuple[_Limit, ...], refresh: bool
-    ) -> tuple[bool, float]:
+    ) -> tuple[bool, float, _Limit | None]:
+        """Whether the request may go, in how many seconds, and the limit it waits for."""
         if self._acquire is not None and self._usable():
             args: list[Any] = [
                 -1 if self.max_wait == math.inf else self.max_wait,
@@ -301,11 +336,13 @@ class RateBudget:
                 args.extend((limit.count, limit.window, limit.margin))
             try:
                 async with asyncio.timeout(self.command_timeout):
-                    granted, wait = await self._acquire(
+                    granted, wait, why = await self._acquire(
                         keys=[self._key(key, x) for x in limits], args=args
                     )
                 self._ok()
-                return bool(int(granted)), max(0.0, float(wait))
+                index = int(why) - 1
+                waits_for = limits[index] if 0 <= index < len(limits) else None
+                return bool(int(granted)), max(0.0, float(wait)), waits_for
             except Exception as error:
                 self._failed(error)
         return self._reserve_here(key, limits, refresh)
@@ -318,10 +355,11 @@ class RateBudget:
 
     def _reserve_here(
         self, key: str, limits: tuple[_Limit, ...], refresh: bool
-    ) -> tuple[bool, float]:
+    ) -> tuple[bool, float, _Limit | None]:
         """The Lua script's algorithm on this process's own logs."""
-        now = time.monotonic()
+        now = self._clock()
         at = now
+        why: _Limit | None = None
         roomy = True
         logs = [self._log(key, limit) for limit in limits]
         for limit, log in zip(limits, logs, strict=True):
@@ -331,22 +369,26 @@ class RateBudget:
                 del times[:cut]
             size = len(times)
             if size:
-                at = max(at, times[-1])
+                turn = times[-1]
                 if size >= limit.count:
-                    at = max(at, times[size - limit.count] + limit.window + limit.margin)
+                    turn = max(turn, times[size - limit.count] + limit.window + limit.margin)
+                if turn > at or (turn == at and why is not None and limit.count < why.count):
+                    at, why = turn, limit
             if refresh and limit.count - size - 1 < math.ceil(limit.count * self.refresh_reserve):
                 roomy = False
         wait = at - now
+        if wait <= 0:
+            why = None
         if refresh and (wait > 0 or not roomy):
-            return False, wait
+            return False, wait, why
         if self.max_wait != math.inf and wait > self.max_wait:
-            return False, wait
+            return False, wait, why
         for log in logs:
             log.times.append(at)  # at >= every time in the log: still sorted
-        return True, wait
+        return True, wait, why
 
     def _usable(self) -> bool:
-        return not self._down or time.monotonic() >= self._retry_at
+        return not self._down or self._clock() >= self._retry_at
 
     def _ok(self) -> None:
         if self._down:
@@ -354,7 +396,7 @@ class RateBudget:
             logger.info("posthog_api: the rate budget's Redis answers again; sharing it")
 
     def _failed(self, error: BaseException) -> None:
-        self._retry_at = time.monotonic() + self.retry_interval
+        self._retry_at = self._clock() + self.retry_interval
         if not self._down:
             self._down = True
             logger.warning(
@@ -372,6 +414,19 @@ class RateBudget:
         where = "shared by every process on its Redis" if self.redis is not None else "this process"
         return f"{limits}; kept by {where}"
 
+    def _pacing(self, limit: _Limit | None) -> str:
+        """What a wait is for, as ``on_wait`` is told it."""
+        if limit is None:  # cannot happen: a wait has a limit; said plainly all the same
+            return "pacing to the API key's rate limits"
+        publish = limit in self.publish_limits
+        what = "prompt publishes" if publish else "requests"
+        posthogs = (limit.count, limit.window) in (
+            DEFAULT_PUBLISH_LIMITS if publish else DEFAULT_LIMITS
+        )
+        return f"pacing to {limit.count:,} {what} per {_window(limit.window)}" + (
+            " (PostHog's limit)" if posthogs else ""
+        )
+
     def _refused(self, call: str, wait: float) -> RateLimitError:
         return RateLimitError(
             f"{call}: the API key's rate budget ({self._describe()}) has no room for "
@@ -384,7 +439,7 @@ class RateBudget:
         )
 
     def _skipped(self, call: str, wait: float) -> RefreshSkipped:
-        now = time.monotonic()
+        now = self._clock()
         if now - self._warned_refresh >= 60.0:
             self._warned_refresh = now
             logger.warning(

@@ -121,6 +121,38 @@ async def test_a_429_drains_the_budget_of_every_process(
     assert len(server.log()) == before
 
 
+@pytest.mark.parametrize("shared", [False, True], ids=["in-process", "redis"])
+async def test_429s_in_a_row_fill_the_window_once_and_every_wait_is_told(
+    make_client: MakeClient, server: Server, redis_client: Any, store_prefix: str, shared: bool
+) -> None:
+    """PostHog's window is full after a 429, not fuller after a second one: each request
+    after a 429 waits one turn (a tenth of the window, and the margin), and ``on_wait``
+    hears of every wait and why (what the CLI shows)."""
+    server.state.seed_prompt("bot", "v1")
+    waits: list[tuple[float, str]] = []
+    budget = RateBudget(
+        redis_client if shared else None,
+        prefix=store_prefix,
+        limits=[(10, 0.5)],
+        publish_limits=[],
+        margin=0.01,
+        max_wait=1.0,
+        on_wait=lambda seconds, why: waits.append((seconds, why)),
+    )
+    client = make_client(rate_budget=budget, max_retries=0)
+    server.state.faults.throttle_next(3, retry_after=0)
+    for _ in range(3):
+        with pytest.raises(RateLimitError) as caught:
+            await client.prompts.fetch("bot")
+        assert caught.value.response is not None  # PostHog's 429, each sent
+    assert (await client.prompts.fetch("bot")).version == 1
+    told = [why for _, why in waits]
+    assert told.count("PostHog answered 429, too many requests (Retry-After: 0 s)") == 3
+    paced = [seconds for seconds, why in waits if why == "pacing to 10 requests per 0.5 s"]
+    assert len(paced) == 3 and len(waits) == 6  # every request after a 429 waited its turn
+    assert all(0 < seconds <= 0.1 for seconds in paced)  # not stacked: 0.05 s and the margin
+
+
 async def test_a_refresh_yields_the_last_tokens_to_the_application(
     make_client: MakeClient, server: Server, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -194,6 +226,8 @@ def test_the_budget_is_checked_at_construction(redis_client: Any) -> None:
         ({"limits": []}, "at least one"),
         ({"max_wait": -1}, "max_wait"),
         ({"refresh_reserve": 2}, "refresh_reserve"),
+        ({"on_wait": "print"}, "on_wait"),
+        ({"clock": None}, "clock"),
     ]:
         with pytest.raises(ConfigurationError, match=match):
             RateBudget(**bad)
