@@ -101,9 +101,12 @@ def test_a_push_through_a_429_storm_publishes_every_prompt(
     for name in names:
         server.seed_prompt(name, f"{name} v1")
         (tmp_path / f"{name}.txt").write_text(f"{name} v2")
-    server.faults.throttle_rate(0.5, retry_after=0, seed=7)  # half of all requests: 429
+    server.faults.throttle_next(3, retry_after=0)  # the first request: the retries give up
+    server.faults.throttle_rate(0.5, retry_after=0, seed=7)  # then half of all requests: 429
 
-    push = run_console_script("prompts", "push", str(tmp_path), "--json")
+    # No pacing: paced, a 429 fills PostHog's window (30 publishes a minute after each), which
+    # takes minutes in real time; that storm is tests/test_cli_pacing.py's, in simulated time.
+    push = run_console_script("prompts", "push", str(tmp_path), "--json", "--max-rate", "0")
     assert push.returncode == 0, push.stderr
     assert json.loads(push.stdout)["summary"] == {"publish": 25}
     assert live(server) == {name: (2, f"{name} v2") for name in names}  # each published once
