@@ -29,11 +29,15 @@ def test_the_built_wheel_ships_both_markers(tmp_path: Path) -> None:
 USER_SCRIPT = """\
 import asyncio
 
-from posthog_api import AsyncPostHog
+import redis.asyncio
+from posthog_api import AsyncPostHog, RedisPromptStore
 
 
 async def main() -> None:
     posthog = AsyncPostHog(api_key="phx_x", project_id=1)
+    redis_client = redis.asyncio.Redis.from_url("redis://localhost:6379")
+    store = RedisPromptStore(redis_client, prefix="svc", lock_timeout=2.0)
+    RedisPromptStore(42)  # MISTAKE: int-for-redis-client
     forgot = posthog.prompts.get("greet")
     print(forgot.version)  # MISTAKE: awaitable-not-awaited
     await posthog.prompts.get("greet", version="3")  # MISTAKE: str-for-int
@@ -50,7 +54,7 @@ async def main() -> None:
     chat = prompt.messages({"company": "Acme"})
     role: str = chat[0]["role"]
     compiled: str = prompt.compile(name="Ada")  # MISTAKE: compiled-prompt-union-for-str
-    print(name, version, text, role, compiled)
+    print(name, version, text, role, compiled, store)
 
 
 asyncio.run(main())
@@ -71,7 +75,7 @@ def test_a_users_mypy_sees_the_installed_wheels_types(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
     subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", wheel, "mypy"],
+        [str(python), "-m", "pip", "install", "--quiet", f"{wheel}[redis]", "mypy"],
         check=True,
         cwd=tmp_path,
     )

@@ -7,14 +7,17 @@ tests with real processes are in test_fleet_processes.py, marked slow).
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import json
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 
-from posthog_api import AsyncPostHog, ConfigurationError, RedisPromptStore
+from posthog_api import AsyncPostHog, ConfigurationError, Prompt, RedisPromptStore
 from posthog_api.prompts.store import FORMAT, SharedPrompts
 from posthog_api.testing.redis_server import RedisServer
 
@@ -59,6 +62,15 @@ async def _until(condition: Any, within: float = 2.0) -> float:
             raise AssertionError("the condition never held")
         await asyncio.sleep(0.001)
     return time.perf_counter() - started
+
+
+async def _until_async(condition: Callable[[], Awaitable[Any]], within: float = 2.0) -> None:
+    """Until ``await condition()`` is truthy (polled every ms); fails after ``within``."""
+    async with asyncio.timeout(within):
+        while True:
+            if await condition():
+                return
+            await asyncio.sleep(0.001)
 
 
 @pytest.fixture
@@ -343,5 +355,337 @@ def test_the_store_is_checked_at_construction(redis_client: Any) -> None:
         RedisPromptStore(redis_client, prefix="")
     with pytest.raises(ConfigurationError, match="lock_timeout"):
         RedisPromptStore(redis_client, lock_timeout=0)
+    with pytest.raises(ConfigurationError, match=r"lock_timeout must be >= 0.1 s"):
+        RedisPromptStore(redis_client, lock_timeout=0.0001)
+    with pytest.raises(ConfigurationError, match="command_timeout"):
+        RedisPromptStore(redis_client, command_timeout=0)
     with pytest.raises(ConfigurationError, match="prompt_store must be a RedisPromptStore"):
         AsyncPostHog(api_key="phx_x", project_id="1", prompt_store=redis_client)
+
+
+# -- the hostile review of issue 14 ------------------------------------------------------
+
+
+async def _bot(client: AsyncPostHog, version: int, text: str) -> Prompt:
+    """The latest of "bot" as fetched, re-numbered: what a fetch answered at some time."""
+    fetched = await client.prompts.fetch("bot")
+    return dataclasses.replace(fetched, version=version, prompt=text)
+
+
+async def test_a_refresh_that_lost_its_lock_does_not_overwrite_a_newer_copy(
+    make_client: MakeClient, server: Server, redis_client: Any, store_prefix: str
+) -> None:
+    """A refresh whose process stalled past its lock's lifetime: another process refreshed
+    meanwhile and stored a newer copy, which the stalled one must not replace."""
+    server.state.seed_prompt("bot", "v1")
+    store = RedisPromptStore(redis_client, prefix=store_prefix, lock_timeout=0.1)
+    slow, quick, reader = _fleet(make_client, store, 3)
+    old, new = await _bot(slow, 1, "v1"), await _bot(slow, 2, "v2 (published in the UI)")
+    answer = asyncio.Event()
+
+    async def slow_fetch() -> Prompt:
+        await answer.wait()
+        return old
+
+    async def quick_fetch() -> Prompt:
+        return new
+
+    async def never() -> Prompt:
+        raise AssertionError("the store holds a fresh copy")
+
+    stalled = asyncio.create_task(_shared(slow).load("bot", None, slow_fetch, False, 60, 3600))
+    lock = f"{_shared(slow).ns}:lock:bot:latest"
+    await _until_async(lambda: redis_client.exists(lock))  # taken: the fetch is under way
+    await redis_client.delete(lock)  # its lifetime ran out while the process stalled
+    got, _ = await _shared(quick).load("bot", None, quick_fetch, False, 60, 3600)
+    assert got.version == 2
+    answer.set()
+    assert (await stalled)[0].version == 1  # its own caller still gets what it fetched
+    stored, _ = await _shared(reader).load("bot", None, never, False, 60, 3600)
+    assert (stored.version, stored.prompt) == (2, "v2 (published in the UI)")
+
+
+async def test_the_lock_lives_as_long_as_its_fetch(
+    make_client: MakeClient, server: Server, redis_client: Any, store_prefix: str
+) -> None:
+    """A fetch slower than lock_timeout (waiting for the rate budget, a slow PostHog) keeps
+    its lock: no second process refreshes meanwhile, and its copy is stored."""
+    server.state.seed_prompt("bot", "v1")
+    store = RedisPromptStore(redis_client, prefix=store_prefix, lock_timeout=0.1)
+    holder, reader = _fleet(make_client, store, 2)
+    old = await _bot(holder, 1, "v1")
+
+    async def slow_fetch() -> Prompt:
+        await asyncio.sleep(0.25)
+        return old
+
+    refresh = asyncio.create_task(_shared(holder).load("bot", None, slow_fetch, False, 60, 3600))
+    lock = f"{_shared(holder).ns}:lock:bot:latest"
+    await asyncio.sleep(0.2)  # twice the lock's lifetime
+    assert await redis_client.exists(lock) == 1
+    await refresh
+    assert await redis_client.exists(lock) == 0  # released
+    got = await reader.prompts.get("bot")
+    assert (got.source, got.version) == ("cache", 1)
+
+
+async def test_a_stored_copy_ages_from_when_its_fetch_started(
+    make_client: MakeClient, server: Server, store: RedisPromptStore
+) -> None:
+    """What PostHog answered may have changed while the answer was on its way: the stored
+    copy is as old as the fetch's start, not as its write."""
+    server.state.seed_prompt("bot", "v1")
+    clock = ManualClock()
+    writer, reader = _fleet(make_client, store, 2, clock)
+    old = await _bot(writer, 1, "v1")
+
+    async def slow_fetch() -> Prompt:
+        clock.advance(5)  # a fetch that took five seconds
+        return old
+
+    async def never() -> Prompt:
+        raise AssertionError("the store holds a fresh copy")
+
+    await _shared(writer).load("bot", None, slow_fetch, False, 60, 3600)
+    _, age = await _shared(reader).load("bot", None, never, False, 60, 3600)
+    assert age == 5
+
+
+async def test_of_two_overlapping_fetches_the_higher_latest_version_stays(
+    make_client: MakeClient, server: Server, store: RedisPromptStore
+) -> None:
+    """A prefetch pass (its own lock) that started during a refresh of "bot" but answered
+    an older version must not replace the refresh's newer copy when it lands last."""
+    server.state.seed_prompt("bot", "v1")
+    refresher, lister, reader = _fleet(make_client, store, 3)
+    old, new = await _bot(refresher, 1, "v1"), await _bot(refresher, 2, "v2")
+    refreshed, listed = asyncio.Event(), asyncio.Event()
+
+    async def fetch() -> Prompt:
+        await refreshed.wait()
+        return new
+
+    async def list_all() -> list[Prompt]:
+        await listed.wait()
+        return [old]
+
+    refresh = asyncio.create_task(_shared(refresher).load("bot", None, fetch, False, 60, 3600))
+    await asyncio.sleep(0.01)
+    listing = asyncio.create_task(_shared(lister).bulk(None, list_all, 60))
+    await asyncio.sleep(0.01)
+    refreshed.set()
+    await refresh  # v2 stored
+    await asyncio.sleep(0.01)
+    listed.set()
+    await listing  # v1, from a fetch that started before v2's ended
+    got = await reader.prompts.get("bot")
+    assert (got.source, got.version, got.prompt) == ("cache", 2, "v2")
+
+
+async def test_a_lower_latest_version_fetched_later_replaces_the_stored_one(
+    make_client: MakeClient, server: Server, store: RedisPromptStore
+) -> None:
+    """Archived and created again outside the SDK (the PostHog UI): version 1 is the
+    latest again, and a refresh started after the stored copy's fetch ended stores it."""
+    server.state.seed_prompt("bot", "the old v2", versions=["the old v1"])
+    clock = ManualClock()
+    first, second = _fleet(make_client, store, 2, clock, prompt_cache_ttl=10)
+    assert (await first.prompts.get("bot")).version == 2
+    outside = make_client()  # no store: nothing is announced
+    await outside.prompts.archive("bot")
+    await outside.prompts.create("bot", "the new v1")
+    clock.advance(11)
+    refreshed = await second.prompts.get("bot")  # the stored v2 is stale: refreshed
+    assert (refreshed.source, refreshed.version) == ("api", 1)
+    third = _fleet(make_client, store, 1, clock, prompt_cache_ttl=10)[0]
+    got = await third.prompts.get("bot")
+    assert (got.source, got.version, got.prompt) == ("cache", 1, "the new v1")
+
+
+class _Proxy:
+    """A TCP proxy to Redis that can go silent: it stops forwarding (no RST, no FIN), as a
+    NAT or a load balancer does when it drops an idle connection."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.flowing = asyncio.Event()
+        self.flowing.set()
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.server: asyncio.Server | None = None
+
+    async def start(self) -> int:
+        self.server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+        return int(self.server.sockets[0].getsockname()[1])
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.port)
+        for source, sink in ((reader, up_writer), (up_reader, writer)):
+            task = asyncio.create_task(self._pipe(source, sink))
+            self.tasks.add(task)
+
+    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(Exception):
+            while data := await reader.read(65536):
+                await self.flowing.wait()
+                writer.write(data)
+                await writer.drain()
+        writer.close()
+
+    async def close(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+        if self.server is not None:
+            self.server.close()
+
+
+async def test_a_silent_subscription_is_noticed_and_every_copy_revalidated(
+    make_client: MakeClient, server: Server, redis_server: RedisServer, store_prefix: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    """The pub/sub connection black-holed: announcements stop without an error. A PING
+    unanswered in time is a gap: one WARNING, the in-process copies are revalidated, the
+    subscription is made again, and announcements reach the process once more."""
+    import redis.asyncio
+
+    server.state.seed_prompt("bot", "v1")
+    proxy = _Proxy(redis_server.port)
+    proxied = redis.asyncio.Redis(host="127.0.0.1", port=await proxy.start())
+    direct = redis.asyncio.Redis.from_url(redis_server.url)
+    options = {"prefix": store_prefix, "command_timeout": 0.05, "retry_interval": 0.05}
+    writer = make_client(prompt_store=RedisPromptStore(direct, **options), prompt_cache_ttl=3600)
+    reader = make_client(prompt_store=RedisPromptStore(proxied, **options), prompt_cache_ttl=3600)
+    _shared(reader).heartbeat = 0.05
+    try:
+        with caplog.at_level(logging.INFO, logger="posthog_api"):
+            for client in (writer, reader):
+                await client.prompts.get("bot")
+                assert await _shared(client).subscribed()
+            proxy.flowing.clear()
+            await _until(lambda: reader._prompt_cache.get_fresh("bot") is None, within=0.5)
+            assert reader._prompt_cache.peek("bot") is not None  # stale, still servable
+            warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+            assert len(warnings) == 1 and "announcements stopped" in warnings[0], warnings
+            proxy.flowing.set()
+            await _until(lambda: _shared(reader)._subscribed.is_set(), within=1.0)
+            await reader.prompts.get("bot")  # revalidated through the store
+            await _until(lambda: reader._prompt_cache.get_fresh("bot") is not None)
+            await writer.prompts.publish("bot", "v2", base_version=1)
+            await _until(lambda: reader._prompt_cache.peek("bot") is None, within=0.1)
+            assert any("announcements are back" in r.getMessage() for r in caplog.records)
+    finally:
+        await reader.aclose()
+        await writer.aclose()
+        await proxy.close()
+        await proxied.aclose()
+        await direct.aclose()
+
+
+async def test_a_value_of_another_type_is_absent_not_redis_down(
+    make_client: MakeClient, server: Server, store: RedisPromptStore, redis_client: Any,
+    caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    """One key holding a string (WRONGTYPE): that prompt is fetched directly, every other
+    prompt is still shared through the store, and one WARNING says so."""
+    server.state.seed_prompt("bot", "bot v1")
+    server.state.seed_prompt("other", "other v1")
+    clock = ManualClock()
+    fleet = first, second = _fleet(make_client, store, 2, clock, prompt_cache_ttl=10)
+    await redis_client.set(f"{_shared(first).ns}:p:bot", "not a hash")
+    with caplog.at_level(logging.INFO, logger="posthog_api"):
+        for period in range(3):
+            clock.advance(11 if period else 0)
+            for client in fleet:
+                assert (await client.prompts.get("bot")).prompt == "bot v1"
+                assert (await client.prompts.get("other")).prompt == "other v1"
+            await _until(lambda: all(c._prompt_cache._inflight == {} for c in fleet))
+    assert _gets(server, "other") == 3  # once per TTL, for the fleet: the store is in use
+    assert not _shared(first).down and not _shared(second).down
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 2 and all("WRONGTYPE" in w for w in warnings)  # one per process
+    assert not [r for r in caplog.records if r.levelno == logging.INFO]
+
+
+async def test_a_full_redis_still_serves_what_it_holds(
+    make_client: MakeClient, server: Server, store: RedisPromptStore, redis_client: Any,
+    caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    """maxmemory reached (noeviction): reads still answer, writes are refused. The stored
+    copies keep being served and the store is not switched off; one WARNING."""
+    server.state.seed_prompt("bot", "bot v1")
+    server.state.seed_prompt("fresh", "fresh v1")
+    first, second = _fleet(make_client, store, 2, prompt_cache_ttl=10)
+    await first.prompts.get("bot")
+    policy = (await redis_client.config_get("maxmemory-policy"))["maxmemory-policy"]
+    await redis_client.config_set("maxmemory-policy", "noeviction")
+    await redis_client.config_set("maxmemory", "1")
+    try:
+        with caplog.at_level(logging.INFO, logger="posthog_api"):
+            for _ in range(5):
+                assert (await second.prompts.get("fresh")).prompt == "fresh v1"  # not stored
+                second._prompt_cache.invalidate("fresh")
+                second._prompt_cache.invalidate("bot")
+                got = await second.prompts.get("bot")
+                assert (got.source, got.prompt) == ("cache", "bot v1")  # from the store
+    finally:
+        await redis_client.config_set("maxmemory", "0")
+        await redis_client.config_set("maxmemory-policy", policy)
+    assert _gets(server, "bot") == 1 and _gets(server, "fresh") == 5
+    assert not _shared(second).down
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "maxmemory" in warnings[0], warnings
+    assert not [r for r in caplog.records if r.levelno == logging.INFO]
+
+
+async def test_a_flapping_redis_logs_one_warning_and_one_info(
+    make_client: MakeClient, server: Server, redis_client: Any, store_prefix: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    """Redis answering, then not, three times over: one WARNING (saying which limit was
+    missed, not an empty TimeoutError) and one INFO, not three of each."""
+    server.state.seed_prompt("bot", "v1")
+    store = RedisPromptStore(
+        redis_client, prefix=store_prefix, command_timeout=0.05, retry_interval=0.01
+    )
+    client = make_client(prompt_store=store, prompt_cache_ttl=0)
+    with caplog.at_level(logging.INFO, logger="posthog_api"):
+        for _ in range(3):
+            await redis_client.execute_command("CLIENT", "PAUSE", "80")
+            assert (await client.prompts.get("bot")).prompt == "v1"  # times out: direct
+            await asyncio.sleep(0.1)
+            assert (await client.prompts.get("bot")).prompt == "v1"  # Redis answers again
+            assert not _shared(client).down
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1, warnings
+    assert "no answer within command_timeout=0.05 s" in warnings[0]
+    assert len([r for r in caplog.records if r.levelno == logging.INFO]) == 1
+
+
+def test_redis_cluster_is_refused_with_what_to_do(redis_client: Any) -> None:
+    from redis.asyncio.cluster import RedisCluster
+
+    from posthog_api import RateBudget
+
+    cluster = RedisCluster.__new__(RedisCluster)  # no nodes needed to be refused
+    for make in (RedisPromptStore, RateBudget):
+        with pytest.raises(ConfigurationError, match="Redis Cluster is not supported"):
+            make(cluster)
+
+
+async def test_ages_follow_the_redis_clock_not_the_machines(
+    make_client: MakeClient, server: Server, store: RedisPromptStore,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """A process on a machine whose clock runs 30 s ahead reads a copy stored a moment ago
+    by one whose clock is right: it is fresh (TTL 20 s), not 30 s old."""
+    server.state.seed_prompt("bot", "v1")
+    (right,) = _fleet(make_client, store, 1, prompt_cache_ttl=20)
+    real = time.time
+    with monkeypatch.context() as patch:  # the store's view reads the clock it was made with
+        patch.setattr(time, "time", lambda: real() + 30)
+        (ahead,) = _fleet(make_client, store, 1, prompt_cache_ttl=20)
+    assert _shared(ahead).wall() - time.time() > 29  # its machine's clock, 30 s ahead
+    await right.prompts.get("bot")
+    got = await ahead.prompts.get("bot")
+    assert (got.source, got.version) == ("cache", 1)
+    assert _gets(server, "bot") == 1

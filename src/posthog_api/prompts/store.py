@@ -3,13 +3,16 @@
 Each process keeps its in-process :class:`~posthog_api.prompts.cache.PromptCache` exactly
 as it is (a fresh hit never touches Redis). The store sits behind it: on an in-process miss
 or expiry the store is read (one round trip), and only a copy older than the TTL makes
-anyone call PostHog. Then one process per prompt takes a short lock (``SET NX PX``),
-fetches, writes the store and announces it; the others serve the store's stale copy or,
-with nothing stored, wait for the winner at most the lock's lifetime, then fetch
-themselves. Writes made through any process (publish, labels, archive) update the store
-and are announced on a pub/sub channel, on which every process drops its own copy.
+anyone call PostHog. Then one process per prompt takes a short lock (``SET NX PX``, kept
+alive while its fetch runs), fetches, writes the store and announces it; the others serve
+the store's stale copy or, with nothing stored, wait for the winner at most the lock's
+lifetime, then fetch themselves. Writes made through any process (publish, labels,
+archive) update the store and are announced on a pub/sub channel, on which every process
+drops its own copy. A PING on that channel every few seconds tells a silent connection
+(a NAT or load balancer that dropped it) from a quiet one: no answer is a gap, and every
+in-process copy is then revalidated.
 
-Layout (``NS`` = ``prefix:{hash of host and project}``, a hash tag: one cluster slot):
+Layout (``NS`` = ``prefix:{hash of host and project}``, a hash tag: one slot):
 
 - ``NS:p:NAME``: a hash per prompt, fields ``latest``, ``v:N``, ``l:LABEL`` (values: plain
   JSON with a ``format`` number, never pickle) and ``gen`` (bumped by every write made
@@ -18,11 +21,24 @@ Layout (``NS`` = ``prefix:{hash of host and project}``, a hash tag: one cluster 
 - ``NS:lock:...``: refresh locks; ``NS:bulk:LABEL``: when a list pass last stored a label
   (``*``: the latest of all); ``NS:events``: the pub/sub channel.
 
-Redis failing (down, slow, full) never fails a get: every command has its own short
-timeout, a failure logs one WARNING and switches this process to its in-process cache and
-direct fetches, and Redis is tried again ``retry_interval`` seconds later (an INFO line
-says when it answers). A value that cannot be read (another format, a newer SDK, garbage)
-is ignored as if absent.
+A refresh writes only while it still holds its lock, only when no SDK write came after it
+read the generation, and per field only over an older copy: each value carries when its
+fetch started (``at``) and ended (``done``), in Redis's clock (``TIME``, so the clocks of
+the machines do not matter). A copy whose fetch ended before this one started is older
+and replaced; one that started later is kept. For two fetches that overlapped (a refresh
+and a list pass, say), the higher ``latest`` version wins: versions only grow, except
+after an archive and a re-create or a deleted latest version, and those are told apart
+because a fetch started after the other one ended always wins. Archives, deletions and
+re-creates made through the SDK reset the name (and bump ``gen``), so no older refresh
+lands after them.
+
+Redis failing (down, slow) never fails a get: every command has its own short timeout, a
+failure switches this process to its in-process cache and direct fetches, and Redis is
+tried again ``retry_interval`` seconds later. A command Redis refuses for one key (a
+value of another type, a full Redis refusing writes, a script error) only means that
+value is absent or not stored: the store stays in use. Either logs at most one WARNING a
+minute (and an INFO line when a failed Redis answers again). A value that cannot be read
+(another format, a newer SDK, garbage) is ignored as if absent.
 """
 
 from __future__ import annotations
@@ -36,7 +52,7 @@ import json
 import math
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -45,6 +61,8 @@ from posthog_api._logging import logger
 from posthog_api.prompts.prompt import Prompt, label_names
 
 if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
     from posthog_api.prompts.cache import PromptCache, Slot
 
 __all__ = ["FORMAT", "RedisPromptStore", "SharedPrompts", "decode", "encode"]
@@ -54,13 +72,33 @@ T = TypeVar("T")
 Aged = tuple[Prompt, float]  # a prompt and its age in seconds
 Direct = Callable[[], Awaitable[Prompt]]
 
-# Only when the generations are unchanged (refresh), or bumping both (change), or dropping
-# every field first (reset); then field/value pairs, an empty value deleting the field.
+# KEYS: the prompt's hash, the namespace's generation, the lock a refresh holds.
+# ARGV: mode, the prompt's and the namespace's generations a refresh read ('-': unchecked),
+# the expiry (ms), the lock's token ('-': none), when the fetch started and ended, the
+# fetched version, then field/value pairs (an empty value deletes the field).
+# A refresh writes only unchanged generations, with its lock, and per field only over an
+# older copy (see the module's docstring); a change bumps both generations, a reset first
+# drops every field.
 _WRITE = """
+local function older(field, stored, at, done, version)
+  if not stored then return true end
+  local ok, old = pcall(cjson.decode, stored)
+  if not ok or type(old) ~= 'table' or old['format'] ~= @FORMAT@ then return true end
+  local old_at = tonumber(old['at'])
+  if not old_at then return true end
+  local old_done = tonumber(old['done']) or old_at
+  if old_done <= at then return true end
+  if field == 'latest' and type(old['prompt']) == 'table' then
+    local old_version = tonumber(old['prompt']['version'])
+    if old_version and old_version ~= version then return version > old_version end
+  end
+  return at >= old_at
+end
 local mode = ARGV[1]
 if mode == 'refresh' then
   if ARGV[2] ~= '-' and (redis.call('HGET', KEYS[1], 'gen') or '') ~= ARGV[2] then return 0 end
   if ARGV[3] ~= '-' and (redis.call('GET', KEYS[2]) or '') ~= ARGV[3] then return 0 end
+  if ARGV[5] ~= '-' and redis.call('GET', KEYS[3]) ~= ARGV[5] then return 0 end
 else
   if mode == 'reset' then
     local gen = redis.call('HGET', KEYS[1], 'gen') or '0'
@@ -70,21 +108,33 @@ else
   redis.call('HINCRBY', KEYS[1], 'gen', 1)
   redis.call('INCR', KEYS[2])
 end
-for i = 5, #ARGV, 2 do
+local at, done, version = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
+local written = 0
+for i = 9, #ARGV, 2 do
   if ARGV[i + 1] == '' then
     redis.call('HDEL', KEYS[1], ARGV[i])
-  else
+  elseif mode ~= 'refresh'
+      or older(ARGV[i], redis.call('HGET', KEYS[1], ARGV[i]), at, done, version) then
     redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+    written = written + 1
   end
 end
-redis.call('PEXPIRE', KEYS[1], ARGV[4])
-return 1
-"""
+if mode ~= 'refresh' or written > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
+return written
+""".replace("@FORMAT@", str(FORMAT))
 _RELEASE = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 """
+_EXTEND = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+"""
 _PROBE = (0.02, 0.05, 0.1, 0.2, 0.4)  # re-reads while waiting for a winner, then every 0.4 s
+_QUIET = 60.0  # at most one WARNING of a kind this long
+_CLOCK_EVERY = 60.0  # how often Redis's clock is read again (TIME)
+_PING = "posthog_api"  # the pub/sub heartbeat's PING message
+MIN_LOCK_TIMEOUT = 0.1  # a lock must outlive a few round trips
 
 
 def _text(value: object) -> str | None:
@@ -117,9 +167,10 @@ def _time(value: object) -> str | None:
     return value if isinstance(value, str) else None  # as the API model gave it
 
 
-def encode(prompt: Prompt, at: float) -> str:
-    """``prompt`` as the store keeps it: plain JSON, with the format and when it was
-    fetched (``at``, seconds since the epoch)."""
+def encode(prompt: Prompt, at: float, done: float | None = None) -> str:
+    """``prompt`` as the store keeps it: plain JSON, with the format and when its fetch
+    started (``at``, seconds since the epoch: its age counts from there) and ended
+    (``done``, default ``at``: the write script orders overlapping fetches by it)."""
     body = {
         "name": prompt.name,
         "version": prompt.version,
@@ -140,9 +191,8 @@ def encode(prompt: Prompt, at: float) -> str:
         "labels": list(prompt.labels),
         "label": prompt.label,
     }
-    return json.dumps(
-        {"format": FORMAT, "at": at, "prompt": body}, ensure_ascii=False, separators=(",", ":")
-    )
+    stamped = {"format": FORMAT, "at": at, "done": at if done is None else done}
+    return json.dumps({**stamped, "prompt": body}, ensure_ascii=False, separators=(",", ":"))
 
 
 def _int(value: object) -> int | None:
@@ -227,7 +277,16 @@ def _seconds(value: object, option: str, *, positive: bool = True) -> float:
 
 
 def check_redis_client(redis: object, who: str) -> None:
-    """Refuse what is not an asyncio Redis client (a sync one would block the event loop)."""
+    """Refuse what is not an asyncio Redis client (a sync one would block the event loop),
+    and a Redis Cluster client (the keys' one hash tag would put the whole store, lock
+    traffic included, on one node anyway, and pub/sub would need sharded channels)."""
+    if any(kind.__name__.endswith("Cluster") for kind in type(redis).__mro__):
+        raise ConfigurationError(
+            f"{who}: Redis Cluster is not supported (got {type(redis).__module__}."
+            f"{type(redis).__name__}). Next: give it a client of one Redis or Valkey server "
+            "(redis.asyncio.Redis.from_url('redis://host:6379')), or of a proxy in front of "
+            "the cluster that speaks to one node per client (e.g. Envoy's Redis proxy)."
+        )
     execute = getattr(type(redis), "execute_command", None)
     if execute is None or not inspect.iscoroutinefunction(execute):
         raise ConfigurationError(
@@ -243,15 +302,16 @@ class RedisPromptStore:
 
     ``AsyncPostHog(..., prompt_store=RedisPromptStore(redis.asyncio.Redis(...)))``. Clients
     of the same host and project share the stored prompts; ``prefix`` separates
-    applications on one Redis. ``lock_timeout``: how long a refresh lock lives (and the
-    longest anyone waits for its holder); ``command_timeout``: each Redis command's own
-    limit; ``retry_interval``: how long a failing Redis is left alone before it is tried
-    again. The SDK never closes the Redis client: it is yours.
+    applications on one Redis. ``lock_timeout`` (>= 0.1 s): how long a refresh lock lives
+    unless its holder, still fetching, extends it (and the longest anyone waits for its
+    holder); ``command_timeout``: each Redis command's own limit; ``retry_interval``: how
+    long a failing Redis is left alone before it is tried again. Redis Cluster is not
+    supported. The SDK never closes the Redis client: it is yours.
     """
 
     def __init__(
         self,
-        redis: Any,
+        redis: Redis,
         *,
         prefix: str = "posthog_api",
         lock_timeout: float = 5.0,
@@ -263,9 +323,14 @@ class RedisPromptStore:
             raise ConfigurationError(
                 f"RedisPromptStore: prefix must be a non-empty printable str, got {prefix!r}"
             )
-        self.redis = redis
+        self.redis: Any = redis
         self.prefix = prefix
         self.lock_timeout = _seconds(lock_timeout, "lock_timeout")
+        if self.lock_timeout < MIN_LOCK_TIMEOUT:
+            raise ConfigurationError(
+                f"RedisPromptStore: lock_timeout must be >= {MIN_LOCK_TIMEOUT:g} s (a lock "
+                f"must outlive a few Redis round trips), got {lock_timeout!r}"
+            )
         self.command_timeout = _seconds(command_timeout, "command_timeout")
         self.retry_interval = _seconds(retry_interval, "retry_interval")
 
@@ -286,6 +351,22 @@ class _StoreDown(Exception):
     """A Redis command failed or timed out (already logged and counted)."""
 
 
+class _Refused(_StoreDown):
+    """Redis answered with an error for this command (already logged and counted): a value
+    of another type at the key, a full Redis refusing a write, a script error. The value is
+    absent or not stored; Redis itself is fine."""
+
+
+class _Silent(Exception):
+    """The pub/sub connection did not answer its heartbeat PING in time."""
+
+
+def _refusal(error: BaseException) -> bool:
+    """Whether ``error`` is Redis's answer to one command (redis-py's or valkey-py's
+    ``ResponseError`` and its kinds), not a broken connection or a timeout."""
+    return any(kind.__name__ == "ResponseError" for kind in type(error).__mro__)
+
+
 class SharedPrompts:
     """One prompt cache's view of a :class:`RedisPromptStore`: loads on in-process misses,
     announcements, the subscription, and the health of Redis. Never raises Redis errors."""
@@ -295,17 +376,25 @@ class SharedPrompts:
         self.ns = namespace
         self.channel = f"{namespace}:events"
         self.origin = secrets.token_hex(8)  # this process's announcements, ignored on return
-        self.wall: Callable[[], float] = time.time  # replaceable by tests
+        self.local: Callable[[], float] = time.time  # this machine's clock
+        self.wall: Callable[[], float] = self._now  # Redis's clock (replaceable by tests)
+        self.heartbeat = 5.0  # seconds between PINGs on the pub/sub connection
         self._redis = store.redis
         self._write = store.redis.register_script(_WRITE)
         self._release = store.redis.register_script(_RELEASE)
+        self._extend = store.redis.register_script(_EXTEND)
         self._cache: PromptCache | None = None
         self._listener: asyncio.Task[None] | None = None
         self._subscribed = asyncio.Event()
         self._waiters: dict[tuple[str, str], asyncio.Event] = {}
         self._floors: dict[str | None, float] = {}  # copies older than this are ignored
+        self._offset = 0.0  # Redis's clock minus this machine's
+        self._clock_due = 0.0  # when to read Redis's clock again (monotonic)
         self._down = False
         self._retry_at = 0.0
+        self._told = False  # a WARNING said this outage (an INFO says its end)
+        self._quiet_until = 0.0  # no outage WARNING before (monotonic)
+        self._refusals_quiet_until = 0.0  # no refusal WARNING before (monotonic)
         self._closed = False
         self._tasks: set[asyncio.Task[None]] = set()  # background announcements
         self.hits = self.errors = self.lock_waits = 0
@@ -342,6 +431,26 @@ class SharedPrompts:
         for event in self._waiters.values():
             event.set()
 
+    # -- clock ---------------------------------------------------------------------
+
+    def _now(self) -> float:
+        """Seconds since the epoch by Redis's clock: the ages every process computes agree
+        whatever the clocks of their machines say."""
+        return self.local() + self._offset
+
+    async def _sync_clock(self) -> None:
+        """Read Redis's clock (``TIME``) once a minute; raises ``_StoreDown``."""
+        if time.monotonic() < self._clock_due:
+            return
+        self._clock_due = time.monotonic() + self.store.retry_interval
+        before = self.local()
+        with contextlib.suppress(_Refused):  # TIME denied (an ACL): this machine's clock
+            seconds, micros = await self._call(self._redis.time)
+            after = self.local()
+            with contextlib.suppress(TypeError, ValueError):
+                self._offset = float(seconds) + float(micros) / 1e6 - (before + after) / 2
+        self._clock_due = time.monotonic() + _CLOCK_EVERY
+
     # -- health --------------------------------------------------------------------
 
     @property
@@ -356,28 +465,62 @@ class SharedPrompts:
     def _ok(self) -> None:
         if self._down:
             self._down = False
-            logger.info("posthog_api: the prompt store's Redis answers again; using it")
+            if self._told:
+                self._told = False
+                logger.info("posthog_api: the prompt store's Redis answers again; using it")
+
+    def _outage_warning(self, message: str, *args: object) -> bool:
+        """Log an outage WARNING unless one was logged less than a minute ago."""
+        now = time.monotonic()
+        if now < self._quiet_until:
+            return False
+        self._quiet_until = now + _QUIET
+        logger.warning(message, *args)
+        return True
 
     def _failed(self, error: BaseException) -> None:
+        """Redis failed (a broken connection, a timeout): off for ``retry_interval``."""
         self.errors += 1
         self._retry_at = time.monotonic() + self.store.retry_interval
-        if not self._down:
-            self._down = True
-            logger.warning(
-                "posthog_api: the prompt store's Redis failed (%s: %s); serving the "
-                "in-process cache and fetching from PostHog directly, retrying Redis every "
-                "%g s",
-                type(error).__name__,
-                str(error)[:200],
+        self._down = True
+        if not self._told:  # once per outage, at most once a minute
+            self._told = self._outage_warning(
+                "posthog_api: the prompt store's Redis failed (%s); serving the in-process "
+                "cache and fetching from PostHog directly, retrying Redis every %g s",
+                self._detail(error),
                 self.store.retry_interval,
             )
 
+    def _refused(self, error: BaseException) -> None:
+        """Redis refused one command: that value is absent or not stored, nothing more."""
+        self.errors += 1
+        now = time.monotonic()
+        if now >= self._refusals_quiet_until:
+            self._refusals_quiet_until = now + _QUIET
+            logger.warning(
+                "posthog_api: the prompt store's Redis refused a command (%s); that prompt "
+                "is fetched from PostHog instead of stored, the store stays in use (at most "
+                "one such line a minute)",
+                self._detail(error),
+            )
+
+    def _detail(self, error: BaseException) -> str:
+        text = str(error)[:200]
+        if isinstance(error, TimeoutError) and not text:
+            return f"no answer within command_timeout={self.store.command_timeout:g} s"
+        return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
     async def _call(self, command: Callable[[], Awaitable[T]]) -> T:
-        """One Redis command within ``command_timeout``; any failure is ``_StoreDown``."""
+        """One Redis command within ``command_timeout``: Redis refusing it is ``_Refused``,
+        any other failure ``_StoreDown`` (Redis switched off for a while)."""
         try:
             async with asyncio.timeout(self.store.command_timeout):
                 result = await command()
         except Exception as error:
+            if _refusal(error):
+                self._ok()  # it answered
+                self._refused(error)
+                raise _Refused from None
             self._failed(error)
             raise _StoreDown from None
         self._ok()
@@ -405,8 +548,14 @@ class SharedPrompts:
         return prompt, max(0.0, self.wall() - at)
 
     async def _read(self, name: str, slot: Slot) -> tuple[Aged | None, str]:
-        """The stored copy (with its age) and the prompt's generation ('' when none)."""
-        raw, gen = await self._call(lambda: self._redis.hmget(self._key(name), _field(slot), "gen"))
+        """The stored copy (with its age) and the prompt's generation ('' when none, or
+        when Redis refused the read: a value of another type at the key)."""
+        try:
+            raw, gen = await self._call(
+                lambda: self._redis.hmget(self._key(name), _field(slot), "gen")
+            )
+        except _Refused:
+            return None, ""
         return self._aged(name, slot, raw), _text(gen) or ""
 
     # -- the load of one key ---------------------------------------------------------
@@ -423,6 +572,7 @@ class SharedPrompts:
             return await direct(), 0.0
         self._start()
         try:
+            await self._sync_clock()
             stored, gen = await self._read(name, slot)
         except _StoreDown:
             return await direct(), 0.0
@@ -466,6 +616,31 @@ class SharedPrompts:
     def _lock_ms(self) -> int:
         return max(1, int(self.store.lock_timeout * 1000))
 
+    @contextlib.asynccontextmanager
+    async def _holding(self, lock: str, token: str) -> AsyncIterator[None]:
+        """Keep ``lock`` alive while the body runs (a fetch waiting for its turn in the
+        rate budget, a slow PostHog): a third of its lifetime before it would expire, it is
+        extended, as long as it is still ours. A process that died extends nothing."""
+        keeper = asyncio.get_running_loop().create_task(
+            self._keep(lock, token), name="posthog-prompt-store-lock"
+        )
+        try:
+            yield
+        finally:
+            keeper.cancel()
+
+    async def _keep(self, lock: str, token: str) -> None:
+        while True:
+            await asyncio.sleep(self.store.lock_timeout / 3)
+            try:
+                kept = await self._call(
+                    lambda: self._extend(keys=[lock], args=[token, self._lock_ms()])
+                )
+            except _StoreDown:
+                continue
+            if not kept:
+                return  # lost (expired while this process stalled): its write is refused
+
     def _waiter(self, name: str, field: str) -> asyncio.Event:
         event = self._waiters.get((name, field))
         if event is None or event.is_set():
@@ -507,22 +682,24 @@ class SharedPrompts:
     async def _refresh(
         self, name: str, slot: Slot, direct: Direct, lock: str, token: str, gen: str
     ) -> Prompt:
-        """The lock's holder: fetch from PostHog, store (unless a write came first), tell."""
+        """The lock's holder: fetch from PostHog, store (unless a write came first, the lock
+        was lost, or a newer copy is there), tell. The stored copy's age counts from when
+        the fetch started: what PostHog said then may have changed since."""
+        at = self.wall()
         try:
-            prompt = await direct()
+            async with self._holding(lock, token):
+                prompt = await direct()
         except BaseException as error:
             if isinstance(error, NotFoundError) and not isinstance(error, ProjectNotFoundError):
                 # The prompt (or its label, or version) is gone: for every process.
                 await self._change(name, [] if slot is None else [(_field(slot), None)])
             await self._unlock(lock, token, name, [_field(slot)])
             raise
-        pairs = self._pairs(prompt, slot)
+        pairs = self._pairs(prompt, slot, at)
+        args = self._args("refresh", pairs, prompt.version, at, gen=gen, token=token)
         with contextlib.suppress(_StoreDown):
             await self._call(
-                lambda: self._write(
-                    keys=[self._key(name), f"{self.ns}:gen"],
-                    args=["refresh", gen, "-", self._expire_ms(), *_flat(pairs)],
-                )
+                lambda: self._write(keys=[self._key(name), f"{self.ns}:gen", lock], args=args)
             )
         await self._unlock(lock, token, name, [field for field, _ in pairs])
         return prompt
@@ -532,16 +709,25 @@ class SharedPrompts:
             await self._call(lambda: self._release(keys=[lock], args=[token]))
         await self._announce({"op": "stored", "name": name, "fields": fields})
 
-    def _pairs(self, prompt: Prompt, slot: Slot) -> list[tuple[str, str | None]]:
-        """The fields a fetched prompt is stored under: its slot and its version."""
-        at = self.wall()
-        unlabelled = encode(_as_label(prompt, None), at)
+    def _pairs(self, prompt: Prompt, slot: Slot, at: float) -> list[tuple[str, str | None]]:
+        """The fields a prompt fetched from ``at`` on is stored under: its slot and its
+        version (``done``, when the fetch ended, is now)."""
+        done = self.wall()
+        unlabelled = encode(_as_label(prompt, None), at, done)
         pairs: list[tuple[str, str | None]] = [(f"v:{prompt.version}", unlabelled)]
         if slot is None:
             pairs.append(("latest", unlabelled))
         elif isinstance(slot, str):
-            pairs.append((_field(slot), encode(_as_label(prompt, slot), at)))
+            pairs.append((_field(slot), encode(_as_label(prompt, slot), at, done)))
         return pairs
+
+    def _args(
+        self, mode: str, pairs: list[tuple[str, str | None]], version: int = 0,
+        at: float = 0.0, *, gen: str = "-", ns_gen: str = "-", token: str = "-",
+    ) -> list[str | int]:  # fmt: skip
+        """The write script's arguments (see ``_WRITE``)."""
+        stamps = [repr(at), repr(self.wall()), str(version)]
+        return [mode, gen, ns_gen, self._expire_ms(), token, *stamps, *_flat(pairs)]
 
     def _expire_ms(self) -> int:
         cache = self._cache
@@ -560,7 +746,7 @@ class SharedPrompts:
         copies of those keys. Never raises."""
         pairs: list[tuple[str, str | None]] = [(_field(slot), None) for slot in drop]
         if prompt is not None:
-            pairs.extend(self._pairs(prompt, None if latest else prompt.version))
+            pairs.extend(self._pairs(prompt, None if latest else prompt.version, self.wall()))
         if reset:
             pairs = [(f, v) for f, v in pairs if v is not None]
         await self._change(name, pairs, reset=reset)
@@ -574,11 +760,9 @@ class SharedPrompts:
             return
         if self.usable:
             with contextlib.suppress(_StoreDown):
-                mode = "reset" if reset else "change"
-                args = [mode, "-", "-", self._expire_ms(), *_flat(pairs)]
-                await self._call(
-                    lambda: self._write(keys=[self._key(name), f"{self.ns}:gen"], args=args)
-                )
+                args = self._args("reset" if reset else "change", pairs)
+                key = self._key(name)
+                await self._call(lambda: self._write(keys=[key, f"{self.ns}:gen", key], args=args))
         fields = None if reset else [field for field, _ in pairs]
         await self._announce({"op": "drop", "name": name, "fields": fields})
 
@@ -620,6 +804,7 @@ class SharedPrompts:
         which = label or "*"
         marker, lock = f"{self.ns}:bulk:{which}", f"{self.ns}:lock:bulk:{which}"
         try:
+            await self._sync_clock()
             found = await self._bulk_read(marker, label, fresh_for)
             if found is not None:
                 return found
@@ -647,19 +832,29 @@ class SharedPrompts:
                 except _StoreDown:
                     break
             return [(p, 0.0) for p in await list_all()]
+        at = self.wall()
         try:
-            prompts = await list_all()
+            async with self._holding(lock, token):
+                prompts = await list_all()
         except BaseException:
             with contextlib.suppress(_StoreDown):
                 await self._call(lambda: self._release(keys=[lock], args=[token]))
             raise
-        await self._bulk_write(prompts, label, gen, marker)
+        await self._bulk_write(prompts, label, gen, marker, lock, token, at)
         with contextlib.suppress(_StoreDown):
             await self._call(lambda: self._release(keys=[lock], args=[token]))
         await self._announce({"op": "stored", "name": "*bulk", "fields": [which]})
         return [(p, 0.0) for p in prompts]
 
     async def _bulk_read(
+        self, marker: str, label: str | None, fresh_for: float
+    ) -> list[Aged] | None:
+        """The stored list pass, or None (none, stale, one prompt missing, or refused)."""
+        with contextlib.suppress(_Refused):
+            return await self._bulk_stored(marker, label, fresh_for)
+        return None
+
+    async def _bulk_stored(
         self, marker: str, label: str | None, fresh_for: float
     ) -> list[Aged] | None:
         raw = _text(await self._call(lambda: self._redis.get(marker)))
@@ -696,24 +891,28 @@ class SharedPrompts:
         return found
 
     async def _bulk_write(
-        self, prompts: list[Prompt], label: str | None, gen: str, marker: str
-    ) -> None:
-        expire = self._expire_ms()
+        self, prompts: list[Prompt], label: str | None, gen: str, marker: str, lock: str,
+        token: str, at: float,
+    ) -> None:  # fmt: skip
+        """Store a list pass started at ``at`` (each prompt as a refresh, while ``lock`` is
+        still ours) and its marker."""
         marked = json.dumps(
-            {"format": FORMAT, "at": self.wall(), "names": [p.name for p in prompts]},
+            {"format": FORMAT, "at": at, "names": [p.name for p in prompts]},
             separators=(",", ":"),
         )
 
         async def write_all() -> None:
             async with self._redis.pipeline(transaction=False) as pipe:
                 for prompt in prompts:
-                    pairs = self._pairs(prompt, label)
+                    pairs = self._pairs(prompt, label, at)
                     await self._write(  # buffered in the pipeline
-                        keys=[self._key(prompt.name), f"{self.ns}:gen"],
-                        args=["refresh", "-", gen, expire, *_flat(pairs)],
+                        keys=[self._key(prompt.name), f"{self.ns}:gen", lock],
+                        args=self._args(
+                            "refresh", pairs, prompt.version, at, ns_gen=gen, token=token
+                        ),
                         client=pipe,
                     )
-                pipe.set(marker, marked, px=expire)
+                pipe.set(marker, marked, px=self._expire_ms())
                 await pipe.execute()
 
         with contextlib.suppress(_StoreDown):
@@ -722,7 +921,7 @@ class SharedPrompts:
     # -- announcements from other processes ----------------------------------------
 
     async def _listen(self) -> None:
-        gap = False
+        gap = silent = False
         while not self._closed:
             pubsub = self._redis.pubsub()
             try:
@@ -735,14 +934,23 @@ class SharedPrompts:
                 self._ok()
                 if gap and self._cache is not None:
                     self._cache.expire()  # announcements may have been missed meanwhile
-                gap = False
+                if silent:
+                    logger.info("posthog_api: the prompt store's announcements are back")
+                gap = silent = False
                 self._subscribed.set()
-                while not self._closed:  # (redis-py may swallow a cancellation)
-                    reply = await pubsub.get_message(ignore_subscribe_messages=True, timeout=0.25)
-                    if reply is not None:
-                        self._heard(reply.get("data"))
+                await self._receive(pubsub)
             except asyncio.CancelledError:
                 raise
+            except _Silent as error:
+                gap = True
+                self._subscribed.clear()
+                if self._cache is not None:
+                    self._cache.expire()  # from now: missed announcements are missed here
+                silent = self._outage_warning(
+                    "posthog_api: the prompt store's announcements stopped (%s); "
+                    "reconnecting, and revalidating every in-process copy through the store",
+                    error,
+                )
             except Exception as error:
                 gap = True
                 self._subscribed.clear()
@@ -754,6 +962,31 @@ class SharedPrompts:
                         await pubsub.aclose()
             if not self._closed:
                 await asyncio.sleep(self.store.retry_interval)
+
+    async def _receive(self, pubsub: Any) -> None:
+        """Hear announcements until closed. Every ``heartbeat`` seconds a PING goes out;
+        nothing heard within ``4 * command_timeout`` after it raises ``_Silent`` (a
+        connection a NAT or load balancer dropped without a word)."""
+        within = self.store.command_timeout * 4
+        pinged = time.monotonic()
+        answer_by = math.inf
+        while not self._closed:  # (redis-py may swallow a cancellation)
+            reply = await pubsub.get_message(
+                ignore_subscribe_messages=True, timeout=min(0.25, self.heartbeat)
+            )
+            now = time.monotonic()
+            if reply is not None:
+                answer_by = math.inf  # the connection carries data: alive
+                if _text(reply.get("type")) != "pong":
+                    self._heard(reply.get("data"))
+            elif now > answer_by:
+                raise _Silent(f"no answer to a PING within {within:g} s")
+            if now >= pinged + self.heartbeat:
+                pinged = now
+                if answer_by == math.inf:
+                    async with asyncio.timeout(self.store.command_timeout):
+                        await pubsub.ping(_PING)
+                    answer_by = now + within
 
     def _heard(self, data: object) -> None:
         """One announcement: wake the waiters of its keys; a write drops our copies."""

@@ -517,7 +517,8 @@ class Prompts(prompts.Prompts):
     ) -> PromptLabel:
         """Point ``label`` (e.g. ``"production"``) of ``name`` at ``version``, creating or
         moving it (``.created`` says which). This client's cache serves the new target at
-        once; other processes see it when their copy of the label expires."""
+        once; processes sharing its ``prompt_store`` hear of the change and drop their copy
+        of the label within milliseconds, others see it when their copy expires."""
         name = _validation.prompt_name(name)
         label = _validation.label_name(label)
         version = _version(version, "version")
