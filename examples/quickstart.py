@@ -99,6 +99,16 @@ async def tour(settings: dict[str, str], *, real: bool = False) -> None:
         stats = posthog.prompts.stats()
         say(f"cache: {stats.hits} hit(s), {stats.misses} miss(es)")
 
+        step("Labels: production pins version 2, then a promotion moves it")
+        await posthog.prompts.set_label(name, "production", 2)
+        await posthog.prompts.prefetch([name], label="production")  # warm: one list request
+        pinned = await posthog.prompts.get(name, label="production")
+        say(f"get(label='production') -> version {pinned.version} from {pinned.source}")
+        moved = await posthog.prompts.set_label(name, "production", v3.version)
+        promoted = await posthog.prompts.get(name, label="production")
+        say(f"moved: {moved.moved}; now version {promoted.version} from {promoted.source}")
+        say(f"labels: {await posthog.prompts.labels(name)}")
+
         step("A dataset with 250 items, paged")
         dataset = await posthog.datasets.create(name=f"golden-{suffix}", description="demo cases")
         await asyncio.gather(
