@@ -62,3 +62,18 @@ def run_console_script(*args: str, timeout: float = 60) -> subprocess.CompletedP
         stdin=subprocess.DEVNULL,
         check=False,
     )
+
+
+def writes(state: ServerState) -> int:
+    """How many write requests (POST, PUT, PATCH, DELETE) the server has received."""
+    return sum(state.request_count(method) for method in ("POST", "PUT", "PATCH", "DELETE"))
+
+
+def labels(state: ServerState, name: str) -> dict[str, int]:
+    """The server's labels of prompt ``name``: {label: version}."""
+    with state.lock:
+        return {
+            label: row["version"]
+            for (prompt, label), row in state.prompt_labels.items()
+            if prompt == name
+        }

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import cli_server, run_console_script
+from cli_support import cli_server, run_console_script, writes
 
 from posthog_api.testing import ServerState
 
@@ -23,10 +23,6 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ServerState]:
     state = ServerState(project_id="7", keys={KEY: ["llm_prompt:write", "dataset:write"]})
     with cli_server(monkeypatch, state, KEY) as (served, _):
         yield served
-
-
-def writes(state: ServerState) -> int:
-    return sum(state.request_count(method) for method in ("POST", "PUT", "PATCH", "DELETE"))
 
 
 def live(state: ServerState) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import cli_server
+from cli_support import cli_server, writes
 
 from posthog_api._datasets_cli import KEY as ITEM_KEY
 from posthog_api.cli import main
@@ -32,10 +32,6 @@ def items(state: ServerState, name: str) -> list[dict[str, Any]]:
         (dataset,) = [d for d in state.datasets.values() if d["name"] == name and not d["deleted"]]
         rows = [r for r in state.dataset_items.values() if r["dataset"] == dataset["id"]]
         return [dict(r) for r in sorted(rows, key=lambda r: r["_seq"]) if not r["deleted"]]
-
-
-def writes(state: ServerState) -> int:
-    return sum(state.request_count(method) for method in ("POST", "PATCH", "PUT", "DELETE"))
 
 
 def jsonl(*rows: dict[str, Any]) -> str:

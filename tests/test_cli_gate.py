@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import cli_server, writer_state
+from cli_support import cli_server, writer_state, writes
 
 import posthog_api._cli_common as common
 from posthog_api.cli import main
@@ -30,10 +30,6 @@ KEY = "phx_cli_gate_key_0123456789"
 def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ServerState]:
     with cli_server(monkeypatch, writer_state(KEY), KEY) as (state, _):
         yield state
-
-
-def writes(state: ServerState) -> int:
-    return sum(state.request_count(method) for method in ("POST", "PUT", "PATCH", "DELETE"))
 
 
 def live(state: ServerState) -> dict[str, list[int]]:

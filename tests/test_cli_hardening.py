@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
-from cli_support import cli_server, inject, writer_state
+from cli_support import cli_server, inject, writer_state, writes
 
 from posthog_api import AsyncPostHog
 from posthog_api._prompts_cli import push
@@ -35,10 +35,6 @@ def live(state: ServerState, name: str) -> list[tuple[int, Any]]:
     with state.lock:
         rows = [r for r in state.prompts if r["name"] == name and not r["deleted"]]
         return sorted((r["version"], r["prompt"]) for r in rows)
-
-
-def writes(state: ServerState) -> int:
-    return sum(state.request_count(method) for method in ("POST", "PATCH", "PUT", "DELETE"))
 
 
 def snapshot(root: Path, skip: Path | None = None) -> dict[str, bytes | str]:

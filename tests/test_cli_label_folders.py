@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import PROJECT, cli_server, writer_state
+from cli_support import PROJECT, cli_server, labels, writer_state, writes
 
 from posthog_api.cli import main
 from posthog_api.testing import ServerState
@@ -27,10 +27,6 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ServerState]:
         yield state
 
 
-def writes(state: ServerState) -> int:
-    return sum(state.request_count(method) for method in ("POST", "PUT", "PATCH", "DELETE"))
-
-
 def version_row(state: ServerState, name: str, version: int) -> dict[str, Any]:
     with state.lock:
         return next(
@@ -38,15 +34,6 @@ def version_row(state: ServerState, name: str, version: int) -> dict[str, Any]:
             for row in state.prompts
             if row["name"] == name and row["version"] == version and not row["deleted"]
         )
-
-
-def labels(state: ServerState, name: str) -> dict[str, int]:
-    with state.lock:
-        return {
-            label: row["version"]
-            for (prompt, label), row in state.prompt_labels.items()
-            if prompt == name
-        }
 
 
 def lines(out: str) -> list[str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import PROJECT, cli_server, writer_state
+from cli_support import PROJECT, cli_server, labels, writer_state, writes
 from posthog_api_client.types import UNSET
 
 from posthog_api.cli import main
@@ -30,20 +30,6 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ServerState]:
     state.keys[READER] = ["llm_prompt:read"]
     with cli_server(monkeypatch, state, KEY) as (served, _):
         yield served
-
-
-def labels(state: ServerState, name: str) -> dict[str, int]:
-    """The server's labels of ``name``: {label: version}."""
-    with state.lock:
-        return {
-            label: row["version"]
-            for (prompt, label), row in state.prompt_labels.items()
-            if prompt == name
-        }
-
-
-def writes(state: ServerState) -> int:
-    return sum(state.request_count(method) for method in ("POST", "PUT", "PATCH", "DELETE"))
 
 
 def lines(out: str) -> list[str]:

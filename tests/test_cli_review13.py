@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import cli_server, inject
+from cli_support import cli_server, inject, writes
 
 from posthog_api.cli import main
 from posthog_api.testing import ServerState
@@ -33,10 +33,6 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ServerState]:
     state = ServerState(project_id=PROJECT, keys={KEY: ["llm_prompt:write", "dataset:write"]})
     with cli_server(monkeypatch, state, KEY) as (served, _):
         yield served
-
-
-def writes(state: ServerState) -> int:
-    return sum(state.request_count(method) for method in ("POST", "PATCH", "PUT", "DELETE"))
 
 
 def live_names(state: ServerState) -> set[str]:
