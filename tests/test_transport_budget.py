@@ -79,3 +79,28 @@ async def test_without_a_ticket_nothing_changes() -> None:
     transport, sent = _transport([(429, {"Retry-After": "1"}), (200, {})])
     response = await transport.handle_async_request(httpx.Request("GET", URL))
     assert response.status_code == 200 and sent == [429, 200]
+
+
+ENDLESS = [("inf", [429]), ("1e400", [429]), ("-inf", [429, 200]), ("nan", [429, 200])]
+
+
+@pytest.mark.parametrize(("header", "sent_then"), ENDLESS)
+async def test_a_non_finite_retry_after_drains_the_budget_as_none(
+    header: str, sent_then: list[int]
+) -> None:
+    """No server means ``Retry-After: inf``: the budget hears None (its default pause), not
+    an infinite one that stopped the key for good. An infinite wait still ends the retries
+    (it is more than 60 s); a negative or NaN one is unreadable: the usual backoff."""
+    transport, sent = _transport([(429, {"Retry-After": header}), (200, {})])
+    ticket = Ticket()
+    response = await transport.handle_async_request(_request(ticket))
+    assert sent == sent_then and response.status_code == sent_then[-1]
+    assert ticket.drained == [None]
+
+
+async def test_a_long_but_finite_retry_after_still_ends_the_retries() -> None:
+    transport, sent = _transport([(429, {"Retry-After": "1e9"}), (200, {})])
+    ticket = Ticket()
+    response = await transport.handle_async_request(_request(ticket))
+    assert response.status_code == 429 and sent == [429]  # more than 60 s: not waited out
+    assert ticket.drained == [1e9]  # the budget caps it (see test_rate_budget.py)

@@ -16,8 +16,12 @@ in this process. The key is identified by a hash of the host and the key, never 
   :class:`~posthog_api.RateLimitError` at once, before anything is sent (``retry_after``:
   the wait; ``response`` is None).
 - A 429 from PostHog (its ``Retry-After``) drains the shortest window of the limits the
-  request counted in, for every process: nothing is sent before the ``Retry-After``, then
-  requests resume at the limit's rate, not as a burst.
+  request counted in, for every process: nothing is sent before the ``Retry-After`` (at
+  most the longest window of those limits: no honest throttle asks for longer, and one
+  bogus header must not stop every process for good), then requests resume at the
+  limit's rate, not as a burst.
+- A request given up while it waits for its turn (cancelled, a timeout around it) gives
+  its reservation back: it sent nothing, so it must not delay the requests behind it.
 - Background cache refreshes yield to the application's own calls: a refresh is sent only
   if it needs no wait and leaves ``refresh_reserve`` of every limit free; otherwise it is
   skipped and the stale copy stays served.
@@ -38,10 +42,14 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._errors import ConfigurationError, RateLimitError
 from ._logging import logger
+from ._redis_common import check_prefix, check_seconds, redis_error_detail
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 __all__ = ["BUDGET_EXTENSION", "PUBLISH_OPERATION", "REFRESH", "RateBudget", "Ticket", "key_id"]
 
@@ -58,11 +66,32 @@ DEFAULT_PUBLISH_LIMITS: tuple[tuple[int, float], ...] = ((30, 60.0),)
 # refresh), a unique member, then count, window, margin per limit. Returns {granted, wait,
 # the limit waited for (1-based; 0: none)}: of the limits whose turn is the latest, the one
 # of the smallest count (a publish queued behind publishes waits for the publish limit).
-_ACQUIRE = """
+# Both scripts check every argument before writing anything: a value Redis cannot store
+# (an infinite time, say) must fail the call whole, not after half its writes.
+_CHECKS = """
+local function finite(x, low) return x ~= nil and x >= low and x < math.huge end
+local function limit_ok(count, window, margin)
+  return finite(count, 1) and count == math.floor(count) and finite(window, 0)
+    and window > 0 and finite(margin, 0)
+end
+"""
+_ACQUIRE = (
+    _CHECKS
+    + """
+local maxwait, reserve = tonumber(ARGV[1]), tonumber(ARGV[2])
+if #KEYS == 0 or #ARGV ~= 3 + 3 * #KEYS or not finite(maxwait, -1) or not finite(reserve, -1)
+    or reserve > 1 or ARGV[3] == '' then
+  return redis.error_reply('posthog_api rate budget: bad arguments')
+end
+for i = 1, #KEYS do
+  local count, window = tonumber(ARGV[1 + 3 * i]), tonumber(ARGV[2 + 3 * i])
+  if not limit_ok(count, window, tonumber(ARGV[3 + 3 * i])) then
+    return redis.error_reply('posthog_api rate budget: bad limit')
+  end
+end
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
 local at, why = now, 0
-local maxwait, reserve = tonumber(ARGV[1]), tonumber(ARGV[2])
 local roomy = true
 for i = 1, #KEYS do
   local count = tonumber(ARGV[1 + 3 * i])
@@ -94,20 +123,34 @@ for i = 1, #KEYS do
 end
 return {1, tostring(wait), why}
 """
+)
 # KEYS[1]: the drained limit's set. ARGV: Retry-After, count, window, margin, a unique tag.
 # What the set holds up to the Retry-After is replaced (PostHog's full window holds the past
 # requests; those due before it will be refused, and not counted): 429s in a row drain the
 # window once, not once each.
-_DRAIN = """
-local clock = redis.call('TIME')
-local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
+_DRAIN = (
+    _CHECKS
+    + """
 local pause, count = tonumber(ARGV[1]), tonumber(ARGV[2])
 local window, margin = tonumber(ARGV[3]), tonumber(ARGV[4])
+if #KEYS ~= 1 or not finite(pause, 0) or not limit_ok(count, window, margin)
+    or (ARGV[5] or '') == '' then
+  return redis.error_reply('posthog_api rate budget: bad arguments')
+end
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now + pause)
 for k = 1, count do
   redis.call('ZADD', KEYS[1], now + pause - window + k * window / count, ARGV[5] .. ':' .. k)
 end
 redis.call('PEXPIRE', KEYS[1], math.ceil((pause + window + margin) * 1000) + 1000)
+return 1
+"""
+)
+# KEYS: the request's limits' sets; ARGV[1]: its member. A request given up before it was
+# sent gives its reservation back.
+_GIVE_BACK = """
+for i = 1, #KEYS do redis.call('ZREM', KEYS[i], ARGV[1]) end
 return 1
 """
 
@@ -136,7 +179,7 @@ def _limits(value: object, option: str, kind: str) -> tuple[_Limit, ...]:
             f"RateBudget: {option} must be a list of (count, window seconds) pairs such as "
             f"[(480, 60), (4800, 3600)], got {type(value).__name__}"
         )
-    limits = []
+    limits: list[_Limit] = []
     for pair in value:
         if not isinstance(pair, Sequence) or len(pair) != 2:
             raise ConfigurationError(
@@ -149,17 +192,22 @@ def _limits(value: object, option: str, kind: str) -> tuple[_Limit, ...]:
             raise ConfigurationError(f"RateBudget: {option}: a window must be seconds > 0")
         if not (0 < window < math.inf):
             raise ConfigurationError(f"RateBudget: {option}: a window must be seconds > 0")
-        margin = min(1.0, 0.02 * float(window))
-        limits.append(_Limit(count, float(window), margin, f"{kind}{float(window):g}s"))
+        window = float(window)
+        if any(x.window == window for x in limits):
+            raise ConfigurationError(
+                f"RateBudget: {option} has two limits over {window:g} s: the smaller count is "
+                "the limit, so keep only that pair"
+            )
+        margin = min(1.0, 0.02 * window)
+        limits.append(_Limit(count, window, margin, f"{kind}{_exact(window)}s"))
     return tuple(limits)
 
 
-def _seconds(value: object, option: str, *, allow_inf: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
-        raise ConfigurationError(f"RateBudget: {option} must be a number of seconds >= 0")
-    if value == math.inf and not allow_inf:
-        raise ConfigurationError(f"RateBudget: {option} must be finite")
-    return float(value)
+def _exact(window: float) -> str:
+    """The window as its log's name says it: short ("60"), yet distinct for distinct
+    windows (60.0000001 is not 60: each limit keeps a log of its own)."""
+    short = f"{window:g}"
+    return short if float(short) == window else repr(window)
 
 
 class _Log:
@@ -193,7 +241,7 @@ class RateBudget:
 
     def __init__(
         self,
-        redis: Any = None,
+        redis: Redis | None = None,
         *,
         prefix: str = "posthog_api",
         limits: Iterable[tuple[int, float]] = DEFAULT_LIMITS,
@@ -216,34 +264,35 @@ class RateBudget:
             from .prompts.store import check_redis_client
 
             check_redis_client(redis, "RateBudget")
-        if not isinstance(prefix, str) or not prefix or not prefix.isprintable():
-            raise ConfigurationError(
-                f"RateBudget: prefix must be a non-empty printable str, got {prefix!r}"
-            )
-        self.redis = redis
-        self.prefix = prefix
+        self.redis: Any = redis
+        self.prefix = check_prefix(prefix, "RateBudget")
         self.limits = _limits(limits, "limits", "")
         self.publish_limits = _limits(publish_limits, "publish_limits", "publish-")
         if not self.limits:
             raise ConfigurationError("RateBudget: limits must hold at least one (count, window)")
         if margin is not None:
-            seconds = _seconds(margin, "margin")
+            seconds = check_seconds(margin, "margin", "RateBudget", positive=False)
             self.limits = tuple(_with_margin(x, seconds) for x in self.limits)
             self.publish_limits = tuple(_with_margin(x, seconds) for x in self.publish_limits)
-        self.max_wait = _seconds(max_wait, "max_wait", allow_inf=True)
+        self.max_wait = check_seconds(
+            max_wait, "max_wait", "RateBudget", positive=False, allow_inf=True
+        )
         if isinstance(refresh_reserve, bool) or not isinstance(refresh_reserve, int | float):
             raise ConfigurationError("RateBudget: refresh_reserve must be a fraction from 0 to 1")
         if not 0 <= refresh_reserve <= 1:
             raise ConfigurationError("RateBudget: refresh_reserve must be a fraction from 0 to 1")
         self.refresh_reserve = float(refresh_reserve)
-        self.command_timeout = _seconds(command_timeout, "command_timeout")
-        self.retry_interval = _seconds(retry_interval, "retry_interval")
+        self.command_timeout = check_seconds(command_timeout, "command_timeout", "RateBudget")
+        self.retry_interval = check_seconds(
+            retry_interval, "retry_interval", "RateBudget", positive=False
+        )
         self.on_wait = on_wait
         self._clock = clock
         self._sleep = sleep
         self._logs: dict[tuple[str, str], _Log] = {}
         self._acquire = None if redis is None else redis.register_script(_ACQUIRE)
         self._drain = None if redis is None else redis.register_script(_DRAIN)
+        self._give_back_script = None if redis is None else redis.register_script(_GIVE_BACK)
         self._down = False
         self._retry_at = 0.0
         self._warned_refresh = -math.inf
@@ -267,7 +316,7 @@ class RateBudget:
         """Wait for this request's turn (seconds waited); raises :class:`RateLimitError`
         when it is more than ``max_wait`` away (or, for a ``refresh``, not now)."""
         limits = self.limits + (self.publish_limits if publish else ())
-        granted, wait, why = await self._reserve(key, limits, refresh)
+        granted, wait, why, held = await self._reserve(key, limits, refresh)
         if not granted:
             if refresh:
                 self.skipped += 1
@@ -277,9 +326,13 @@ class RateBudget:
         if wait > 0:
             self.waits += 1
             self.waited += wait
-            if self.on_wait is not None:
-                self.on_wait(wait, self._pacing(why))
-            await self._sleep(wait)
+            try:
+                if self.on_wait is not None:
+                    self.on_wait(wait, self._pacing(why))
+                await self._sleep(wait)
+            except BaseException:  # given up before sending (cancelled, say): not a request
+                await self._give_back(key, limits, held)
+                raise
         return wait
 
     async def throttled(
@@ -289,13 +342,24 @@ class RateBudget:
         every process sharing the budget (nothing sent before ``retry_after``). The window
         is then full, as PostHog says: its log up to ``retry_after`` is replaced by ``count``
         requests spread over the window ending then (not added to: a second 429 does not
-        make the window fuller)."""
-        pause = 1.0 if retry_after is None else max(0.0, float(retry_after))
-        limits = self.publish_limits if publish and self.publish_limits else self.limits
-        limit = min(limits, key=lambda x: x.window)
+        make the window fuller). The pause is at most the longest window the request counted
+        in: a throttle never asks for more, and a bogus header must not block the key for
+        every process for good (1 s without one, or an unreadable one)."""
+        counted = self.limits + (self.publish_limits if publish else ())
+        longest = max(x.window for x in counted)
+        asked = None if retry_after is None else float(retry_after)
+        if asked is None or math.isnan(asked):
+            pause = 1.0
+            said = "no Retry-After"
+        else:
+            pause = min(max(0.0, asked), longest)
+            said = f"Retry-After: {asked:g} s"
+            if pause < asked:
+                said += f"; waiting {pause:g} s, the longest window"
+        drained = self.publish_limits if publish and self.publish_limits else self.limits
+        limit = min(drained, key=lambda x: x.window)
         self.drained += 1
         if self.on_wait is not None:
-            said = "no Retry-After" if retry_after is None else f"Retry-After: {pause:g} s"
             self.on_wait(pause, f"PostHog answered 429, too many requests ({said})")
         if self._drain is not None and self._usable():
             tag = secrets.token_hex(6)
@@ -324,13 +388,16 @@ class RateBudget:
 
     async def _reserve(
         self, key: str, limits: tuple[_Limit, ...], refresh: bool
-    ) -> tuple[bool, float, _Limit | None]:
-        """Whether the request may go, in how many seconds, and the limit it waits for."""
+    ) -> tuple[bool, float, _Limit | None, str | float]:
+        """Whether the request may go, in how many seconds, the limit it waits for, and
+        what to give back if it is not sent after all (its member in Redis, or its time
+        in this process's logs)."""
         if self._acquire is not None and self._usable():
+            member = f"{time.time():.6f}:{secrets.token_hex(6)}"
             args: list[Any] = [
                 -1 if self.max_wait == math.inf else self.max_wait,
                 self.refresh_reserve if refresh else -1,
-                f"{time.time():.6f}:{secrets.token_hex(6)}",
+                member,
             ]
             for limit in limits:
                 args.extend((limit.count, limit.window, limit.margin))
@@ -342,10 +409,31 @@ class RateBudget:
                 self._ok()
                 index = int(why) - 1
                 waits_for = limits[index] if 0 <= index < len(limits) else None
-                return bool(int(granted)), max(0.0, float(wait)), waits_for
+                return bool(int(granted)), max(0.0, float(wait)), waits_for, member
+            except asyncio.CancelledError:  # the script may have run: take it back
+                await self._give_back(key, limits, member)
+                raise
             except Exception as error:
                 self._failed(error)
         return self._reserve_here(key, limits, refresh)
+
+    async def _give_back(self, key: str, limits: tuple[_Limit, ...], held: str | float) -> None:
+        """Undo a reservation whose request was not sent (best effort: a Redis failing
+        now leaves it to expire with its window)."""
+        if not isinstance(held, str):
+            for limit in limits:
+                times = self._log(key, limit).times
+                at = bisect.bisect_left(times, held)
+                if at < len(times) and times[at] == held:
+                    del times[at]
+            return
+        if self._give_back_script is None:
+            return
+        try:
+            async with asyncio.timeout(self.command_timeout):
+                await self._give_back_script(keys=[self._key(key, x) for x in limits], args=[held])
+        except Exception as error:
+            self._failed(error)
 
     def _log(self, key: str, limit: _Limit) -> _Log:
         log = self._logs.get((key, limit.name))
@@ -355,7 +443,7 @@ class RateBudget:
 
     def _reserve_here(
         self, key: str, limits: tuple[_Limit, ...], refresh: bool
-    ) -> tuple[bool, float, _Limit | None]:
+    ) -> tuple[bool, float, _Limit | None, float]:
         """The Lua script's algorithm on this process's own logs."""
         now = self._clock()
         at = now
@@ -380,12 +468,12 @@ class RateBudget:
         if wait <= 0:
             why = None
         if refresh and (wait > 0 or not roomy):
-            return False, wait, why
+            return False, wait, why, at
         if self.max_wait != math.inf and wait > self.max_wait:
-            return False, wait, why
+            return False, wait, why, at
         for log in logs:
             log.times.append(at)  # at >= every time in the log: still sorted
-        return True, wait, why
+        return True, wait, why, at
 
     def _usable(self) -> bool:
         return not self._down or self._clock() >= self._retry_at
@@ -400,10 +488,9 @@ class RateBudget:
         if not self._down:
             self._down = True
             logger.warning(
-                "posthog_api: the rate budget's Redis failed (%s: %s); keeping the budget in "
+                "posthog_api: the rate budget's Redis failed (%s); keeping the budget in "
                 "this process until it answers (retried every %g s)",
-                type(error).__name__,
-                str(error)[:200],
+                redis_error_detail(error, self.command_timeout),
                 self.retry_interval,
             )
 
@@ -411,8 +498,9 @@ class RateBudget:
 
     def _describe(self) -> str:
         limits = ", ".join(f"{x.count:,} per {_window(x.window)}" for x in self.limits)
-        where = "shared by every process on its Redis" if self.redis is not None else "this process"
-        return f"{limits}; kept by {where}"
+        if self.redis is None:
+            return f"{limits}; kept in this process"
+        return f"{limits}; shared through Redis by every process using it"
 
     def _pacing(self, limit: _Limit | None) -> str:
         """What a wait is for, as ``on_wait`` is told it."""

@@ -7,6 +7,7 @@ from the method, the path, the status and the server's error body.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -267,7 +268,9 @@ def _rebuild(cls: type[_E], state: dict[str, Any]) -> _E:
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header: delta-seconds or an HTTP date."""
+    """Seconds to wait from a ``Retry-After`` header: delta-seconds or an HTTP date; None
+    when absent or unreadable, which includes a non-finite number ("inf", "1e400", "nan"):
+    no server can mean it, and waiting it out would block the key for good."""
     if not value:
         return None
     value = value.strip()
@@ -282,7 +285,7 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
         except (TypeError, ValueError):
             return None
         seconds = when.timestamp() - (time.time() if now is None else now)
-    return max(0.0, seconds) if seconds == seconds else None  # NaN guard
+    return max(0.0, seconds) if math.isfinite(seconds) else None
 
 
 def _decode_body(response: httpx.Response) -> Any:

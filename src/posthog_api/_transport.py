@@ -86,6 +86,15 @@ def attempt_deadline(request: httpx.Request) -> float | None:
     return max(s for s in phases.values() if s is not None)  # type: ignore[no-any-return]
 
 
+def _endless(header: str | None) -> bool:
+    """``Retry-After: inf`` (or ``1e400``): no wait to honour (parse_retry_after reads it
+    as None), yet plainly longer than MAX_RETRY_AFTER: the retries end, as for ``3600``."""
+    try:
+        return header is not None and float(header) == _INF
+    except ValueError:
+        return False
+
+
 class TransportClosed(httpx.TransportError):
     """The transport that owns the connection pool was closed: nothing more is sent."""
 
@@ -246,9 +255,9 @@ class RetryTransport(httpx.AsyncBaseTransport):
         longer than MAX_RETRY_AFTER (the response is then returned as is)."""
         header = response.headers.get("retry-after")
         seconds = None if header is None else parse_retry_after(header, now=self._now())
-        if seconds is None:
+        if seconds is None and not _endless(header):
             return backoff_delay(retry_index, self._random)
-        if seconds > MAX_RETRY_AFTER:
+        if seconds is None or seconds > MAX_RETRY_AFTER:
             _debug("not retrying %s %s: Retry-After exceeds %.0f s", request, MAX_RETRY_AFTER)
             return None
         return seconds

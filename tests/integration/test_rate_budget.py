@@ -235,3 +235,218 @@ def test_the_budget_is_checked_at_construction(redis_client: Any) -> None:
         RateBudget(redis.Redis())
     with pytest.raises(ConfigurationError, match="rate_budget must be"):
         AsyncPostHog(api_key="phx_x", project_id="1", rate_budget="480/min")  # type: ignore[arg-type]
+
+
+# -- the hostile review of issue 14 (second round) ---------------------------------------
+
+
+class _Stuck:
+    """The budget's ``sleep``: a wait that never ends on its own (cancelled, or timed out
+    around), so each test sees where a request's turn was put without waiting for it."""
+
+    async def __call__(self, seconds: float) -> None:
+        await asyncio.Event().wait()
+
+
+def _budget(shared: bool, redis_client: Any, store_prefix: str, **kwargs: Any) -> RateBudget:
+    kwargs.setdefault("publish_limits", [])
+    return RateBudget(redis_client if shared else None, prefix=store_prefix, **kwargs)
+
+
+async def _ttls_and_scores(redis_client: Any, store_prefix: str) -> tuple[list[int], list[float]]:
+    keys = await redis_client.keys(f"{store_prefix}:budget:*")
+    ttls = [await redis_client.pttl(k) for k in keys]
+    scores = [s for k in keys for _, s in await redis_client.zrange(k, 0, -1, withscores=True)]
+    return ttls, scores
+
+
+SHARED = pytest.mark.parametrize("shared", [False, True], ids=["in-process", "redis"])
+
+
+@SHARED
+async def test_a_huge_retry_after_pauses_at_most_the_longest_window(
+    make_client: MakeClient, server: Server, redis_client: Any, store_prefix: str, shared: bool
+) -> None:
+    """One 429 saying ``Retry-After: 1000000000`` stops the key for a window (PostHog's
+    throttles never ask for longer), not for 31 years in every process."""
+    server.state.seed_prompt("bot", "v1")
+    told: list[tuple[float, str]] = []
+    limits = {"limits": [(100, 60.0)], "max_wait": 0.5}
+    hit_budget = _budget(
+        shared, redis_client, store_prefix, **limits, on_wait=lambda s, w: told.append((s, w))
+    )
+    other_budget = _budget(shared, redis_client, store_prefix, **limits) if shared else hit_budget
+    hit = make_client(rate_budget=hit_budget, max_retries=0)
+    other = make_client(rate_budget=other_budget)
+    server.state.faults.throttle_next(1, retry_after=10**9)
+    with pytest.raises(RateLimitError) as real:
+        await hit.prompts.fetch("bot")
+    assert real.value.response is not None  # PostHog's own, its Retry-After as it said
+    assert told == [
+        (60.0, "PostHog answered 429, too many requests (Retry-After: 1e+09 s; waiting 60 s, "
+               "the longest window)")
+    ]  # fmt: skip
+    with pytest.raises(RateLimitError) as local:
+        await other.prompts.fetch("bot")
+    assert local.value.response is None
+    assert local.value.retry_after is not None and 59 < local.value.retry_after < 62
+    if shared:
+        ttls, scores = await _ttls_and_scores(redis_client, store_prefix)
+        assert ttls and all(0 < ttl <= 123_000 for ttl in ttls)  # the pause and a window
+        assert all(score < time.time() + 61 for score in scores)
+
+
+@SHARED
+async def test_an_infinite_retry_after_is_read_as_none(
+    make_client: MakeClient, server: Server, redis_client: Any, store_prefix: str, shared: bool
+) -> None:
+    """``Retry-After: inf`` is no number a server can mean: the 429 drains the budget by
+    the 1 s of a missing header, and every key in Redis keeps an expiry and finite times
+    (an infinite one used to fail the drain half-way, blocking the key for good)."""
+    import math
+
+    server.state.seed_prompt("bot", "v1")
+    limits = {"limits": [(100, 60.0)], "max_wait": 0.5}
+    hit_budget = _budget(shared, redis_client, store_prefix, **limits)
+    other_budget = _budget(shared, redis_client, store_prefix, **limits) if shared else hit_budget
+    hit = make_client(rate_budget=hit_budget, max_retries=0)
+    other = make_client(rate_budget=other_budget)
+    server.state.faults.throttle_next(1, retry_after=math.inf)  # type: ignore[arg-type]
+    with pytest.raises(RateLimitError) as real:
+        await hit.prompts.fetch("bot")
+    assert real.value.response is not None and real.value.retry_after is None
+    with pytest.raises(RateLimitError) as local:
+        await other.prompts.fetch("bot")
+    retry_after = local.value.retry_after
+    assert retry_after is not None and 1 < retry_after < 3  # 1 s, a turn, the margin
+    assert hit_budget.shared == shared  # Redis did not fail
+    if shared:
+        ttls, scores = await _ttls_and_scores(redis_client, store_prefix)
+        assert ttls and all(ttl > 0 for ttl in ttls)
+        assert scores and all(math.isfinite(score) for score in scores)
+
+
+async def test_the_scripts_refuse_bad_arguments_before_writing_anything(
+    redis_client: Any, store_prefix: str
+) -> None:
+    import redis.exceptions
+
+    budget = RateBudget(redis_client, prefix=store_prefix)
+    key = f"{store_prefix}:budget:{{k}}:60s"
+    assert budget._drain is not None and budget._acquire is not None
+    for pause in ("inf", "nan", "-1"):
+        with pytest.raises(redis.exceptions.ResponseError, match="bad arguments"):
+            await budget._drain(keys=[key], args=[pause, 10, 60, 1, "tag"])
+    with pytest.raises(redis.exceptions.ResponseError, match="bad arguments"):
+        await budget._drain(keys=[key], args=[1, "inf", 60, 1, "tag"])
+    for window in ("inf", "0", "nan"):
+        with pytest.raises(redis.exceptions.ResponseError, match="bad limit"):
+            await budget._acquire(
+                keys=[key, key + "2"], args=[-1, -1, "m", 10, 60, 1, 5, window, 1]
+            )
+    with pytest.raises(redis.exceptions.ResponseError, match="bad arguments"):
+        await budget._acquire(keys=[key], args=[-1, -1, "m", 10, 60])
+    assert await redis_client.exists(key, key + "2") == 0  # nothing written
+
+
+@SHARED
+async def test_a_request_given_up_while_waiting_gives_its_turn_back(
+    make_client: MakeClient, server: Server, redis_client: Any, store_prefix: str, shared: bool
+) -> None:
+    """Requests timed out (or cancelled) while they wait for their turn sent nothing: the
+    next request's turn is where it would be without them, not behind them all."""
+    server.state.seed_prompt("bot", "v1")
+    told: list[float] = []
+    budget = _budget(
+        shared, redis_client, store_prefix, limits=[(2, 60.0)], max_wait=600,
+        sleep=_Stuck(), on_wait=lambda seconds, why: told.append(seconds),
+    )  # fmt: skip
+    client = make_client(rate_budget=budget)
+    for _ in range(2):
+        await client.prompts.fetch("bot")  # the window's two: sent at once
+
+    async def told_of(count: int) -> None:  # the requests are waiting for their turns
+        for _ in range(1000):
+            if len(told) >= count:
+                return
+            await asyncio.sleep(0.001)
+        raise AssertionError(f"on_wait was told of {len(told)} waits, not {count}")
+
+    for _ in range(5):  # one at a time, each cancelled (as a timeout would)
+        task = asyncio.create_task(client.prompts.fetch("bot"))
+        await told_of(len(told) + 1)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    waiting = [asyncio.create_task(client.prompts.fetch("bot")) for _ in range(5)]
+    await told_of(10)
+    for task in waiting:
+        task.cancel()
+    await asyncio.gather(*waiting, return_exceptions=True)
+    assert all(59 < seconds < 62 for seconds in told[:5])  # each behind the two sent only
+    assert sorted(round(seconds / 61) for seconds in told[5:]) == [1, 1, 2, 2, 3]  # together
+    task = asyncio.create_task(client.prompts.fetch("bot"))
+    await told_of(11)
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    assert 59 < told[-1] < 62  # the next window's first turn (it used to be the sixth)
+    assert len(server.log("GET")) == 2
+    assert budget.shared == shared
+
+
+@SHARED
+async def test_limits_over_nearly_the_same_window_keep_logs_of_their_own(
+    redis_client: Any, store_prefix: str, shared: bool
+) -> None:
+    budget = _budget(
+        shared, redis_client, store_prefix, limits=[(10, 60), (20, 60.0000001)], max_wait=0
+    )
+    granted = 0
+    with pytest.raises(RateLimitError):
+        while True:
+            await budget.acquire("k")
+            granted += 1
+    assert granted == 10  # the smaller limit, not half of it (one log counted twice)
+    with pytest.raises(ConfigurationError, match=r"two limits over 60 s"):
+        RateBudget(limits=[(10, 60), (20, 60.0)])
+
+
+@SHARED
+async def test_a_refusal_says_where_the_budget_is_kept(
+    make_client: MakeClient, server: Server, redis_client: Any, store_prefix: str, shared: bool
+) -> None:
+    server.state.seed_prompt("bot", "v1")
+    budget = _budget(shared, redis_client, store_prefix, limits=[(1, 2)], max_wait=0.5)
+    client = make_client(rate_budget=budget)
+    await client.prompts.fetch("bot")
+    with pytest.raises(RateLimitError) as caught:
+        await client.prompts.fetch("bot")
+    where = "shared through Redis by every process using it" if shared else "kept in this process"
+    assert f"rate budget (1 per 2 s; {where}) has no room for 2.0 s" in str(caught.value)
+    assert caught.value.response is None and caught.value.retry_after is not None
+
+
+async def test_a_redis_timeout_warning_says_which_limit(
+    redis_client: Any, store_prefix: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    budget = RateBudget(redis_client, prefix=store_prefix, command_timeout=0.05)
+    with caplog.at_level(logging.WARNING, logger="posthog_api"):
+        await redis_client.execute_command("CLIENT", "PAUSE", "100")
+        await budget.acquire("k")  # kept in this process meanwhile
+    (warning,) = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert "rate budget's Redis failed (no answer within command_timeout=0.05 s)" in warning
+    await asyncio.sleep(0.1)
+
+
+def test_the_budget_and_the_store_check_their_options_alike(redis_client: Any) -> None:
+    """One check for both: the same option, the same refusal, the same words."""
+    import inspect
+
+    from posthog_api import RedisPromptStore
+
+    for bad in ({"prefix": ""}, {"command_timeout": 0}, {"retry_interval": float("nan")}):
+        with pytest.raises(ConfigurationError) as store:
+            RedisPromptStore(redis_client, **bad)
+        with pytest.raises(ConfigurationError) as budget:
+            RateBudget(redis_client, **bad)
+        assert str(store.value).replace("RedisPromptStore", "RateBudget") == str(budget.value)
+    assert inspect.signature(RateBudget).parameters["redis"].annotation == "Redis | None"

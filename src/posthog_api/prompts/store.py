@@ -58,6 +58,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from posthog_api._errors import ConfigurationError, NotFoundError, ProjectNotFoundError
 from posthog_api._logging import logger
+from posthog_api._redis_common import check_prefix, check_seconds, redis_error_detail
 from posthog_api.prompts.prompt import Prompt, label_names
 
 if TYPE_CHECKING:
@@ -268,14 +269,6 @@ def _number(value: object) -> float | None:
     return None
 
 
-def _seconds(value: object, option: str, *, positive: bool = True) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ConfigurationError(f"RedisPromptStore: {option} must be a finite number of seconds")
-    if value <= 0 if positive else value < 0:
-        raise ConfigurationError(f"RedisPromptStore: {option} must be > 0, got {value!r}")
-    return float(value)
-
-
 def check_redis_client(redis: object, who: str) -> None:
     """Refuse what is not an asyncio Redis client (a sync one would block the event loop),
     and a Redis Cluster client (the keys' one hash tag would put the whole store, lock
@@ -319,20 +312,16 @@ class RedisPromptStore:
         retry_interval: float = 1.0,
     ) -> None:
         check_redis_client(redis, "RedisPromptStore")
-        if not isinstance(prefix, str) or not prefix or not prefix.isprintable():
-            raise ConfigurationError(
-                f"RedisPromptStore: prefix must be a non-empty printable str, got {prefix!r}"
-            )
         self.redis: Any = redis
-        self.prefix = prefix
-        self.lock_timeout = _seconds(lock_timeout, "lock_timeout")
+        self.prefix = check_prefix(prefix, "RedisPromptStore")
+        self.lock_timeout = check_seconds(lock_timeout, "lock_timeout", "RedisPromptStore")
         if self.lock_timeout < MIN_LOCK_TIMEOUT:
             raise ConfigurationError(
                 f"RedisPromptStore: lock_timeout must be >= {MIN_LOCK_TIMEOUT:g} s (a lock "
                 f"must outlive a few Redis round trips), got {lock_timeout!r}"
             )
-        self.command_timeout = _seconds(command_timeout, "command_timeout")
-        self.retry_interval = _seconds(retry_interval, "retry_interval")
+        self.command_timeout = check_seconds(command_timeout, "command_timeout", "RedisPromptStore")
+        self.retry_interval = check_seconds(retry_interval, "retry_interval", "RedisPromptStore")
 
     def __repr__(self) -> str:
         return f"RedisPromptStore(prefix={self.prefix!r}, lock_timeout={self.lock_timeout:g})"
@@ -505,10 +494,7 @@ class SharedPrompts:
             )
 
     def _detail(self, error: BaseException) -> str:
-        text = str(error)[:200]
-        if isinstance(error, TimeoutError) and not text:
-            return f"no answer within command_timeout={self.store.command_timeout:g} s"
-        return f"{type(error).__name__}: {text}" if text else type(error).__name__
+        return redis_error_detail(error, self.store.command_timeout)
 
     async def _call(self, command: Callable[[], Awaitable[T]]) -> T:
         """One Redis command within ``command_timeout``: Redis refusing it is ``_Refused``,
