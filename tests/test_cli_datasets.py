@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from cli_support import cli_server, writes
 
-from posthog_api._datasets_cli import KEY as ITEM_KEY
 from posthog_api.cli import main
+from posthog_api.cli._datasets import KEY as ITEM_KEY
 from posthog_api.testing import ServerState
 
 KEY = "phx_cli_datasets_key_0123456789"

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from cli_support import cli_server, writer_state, writes
 
-import posthog_api._cli_common as common
+import posthog_api.cli._common as common
 from posthog_api.cli import main
 from posthog_api.testing import ServerState
 
@@ -302,7 +302,7 @@ def test_untracked_prompts_are_reported_and_prune_archives_them_only_when_confir
     assert "add --yes" in capsys.readouterr().err and server.request_count() == 0
 
     monkeypatch.setattr(common, "stdin_is_terminal", lambda: True)
-    monkeypatch.setattr("posthog_api._prompts_cli.stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("posthog_api.cli._prompts.stdin_is_terminal", lambda: True)
     monkeypatch.setattr("sys.stdin", io.StringIO("n\n"))
     assert main(["prompts", "push", str(folder), "--prune"]) == 2
     err = capsys.readouterr().err

@@ -18,8 +18,8 @@ import pytest
 from cli_support import cli_server, inject, writer_state, writes
 
 from posthog_api import AsyncPostHog
-from posthog_api._prompts_cli import push
 from posthog_api.cli import main
+from posthog_api.cli._prompts import push
 from posthog_api.testing import ServerState
 
 KEY = "phx_cli_hardening_key_0123456789"
@@ -235,7 +235,7 @@ async def test_push_without_dry_run_computes_no_diff(
     state, url = server
     inject(state, "greet", "v1")
     (tmp_path / "greet.txt").write_text("v2")
-    import posthog_api._prompts_cli as cli_module
+    import posthog_api.cli._prompts as cli_module
 
     def no_diff(*args: Any, **kwargs: Any) -> str:
         raise AssertionError("push computed a diff it does not print")

@@ -307,7 +307,7 @@ def test_promote_with_a_key_that_may_not_write_stops_at_the_first_refusal(
 ) -> None:
     seed_pipeline(server)
     monkeypatch.setenv("POSTHOG_PERSONAL_API_KEY", READER)
-    monkeypatch.setattr("posthog_api._prompts_cli.CONCURRENCY", 1)  # a and c in turn
+    monkeypatch.setattr("posthog_api.cli._prompts.CONCURRENCY", 1)  # a and c in turn
     assert main(["prompts", "promote", "--from", "staging", "--to", "production"]) == 2
     captured = capsys.readouterr()
     assert lines(captured.out)[0].startswith("refused  a: production: 403")

@@ -14,11 +14,11 @@ import httpx
 import pytest
 from cli_support import cli_server, writer_state
 
-import posthog_api._cli_pacing as pacing
+import posthog_api.cli._pacing as pacing
 from posthog_api._budget import Ticket
-from posthog_api._cli_pacing import budget_for, paced
 from posthog_api._errors import RateLimitError
 from posthog_api.cli import main
+from posthog_api.cli._pacing import budget_for, paced
 from posthog_api.resources.prompts import Prompts
 from posthog_api.testing import ServerState
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from cli_support import cli_server
 
-from posthog_api._prompts_cli import CONCURRENCY
 from posthog_api.cli import main
+from posthog_api.cli._prompts import CONCURRENCY
 from posthog_api.testing import ServerState, run_in_thread
 from posthog_api.testing.prompts import create_prompt
 

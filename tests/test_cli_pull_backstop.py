@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from posthog_api._errors import ResponseValidationError
-from posthog_api._prompts_cli import _plan
+from posthog_api.cli._prompts import _plan
 
 
 @pytest.mark.parametrize("name", ["../x", "/etc/x", "a/b", "./x", "a/../b"])

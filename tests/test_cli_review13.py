@@ -330,7 +330,7 @@ def test_an_unexpected_error_is_2_with_one_line(
 def test_an_error_outside_a_commands_run_is_2_with_one_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import posthog_api._cli_common as cli_common
+    import posthog_api.cli._common as cli_common
 
     def broken(*args: Any) -> Any:
         raise RuntimeError("broken before the run")

@@ -1,7 +1,7 @@
 """The ``posthog-api`` console script: each of :data:`COMMANDS` registers a subcommand's
-parser and its ``handler`` (``serve`` here, ``prompts ...`` in ``_prompts_cli``,
-``datasets ...`` in ``_datasets_cli``); what they share (global options, exit statuses,
-output) is in ``_cli_common``."""
+parser and its ``handler`` (``serve`` here, ``prompts ...`` in ``_prompts``,
+``datasets ...`` in ``_datasets``); what they share (global options, exit statuses,
+output) is in ``_common``."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-from ._cli_common import (
+from ._common import (
     EXIT_ERROR,
     EXIT_STATUS_HELP,
     common_options,
@@ -20,8 +20,8 @@ from ._cli_common import (
     usage_error,
     wants_json,
 )
-from ._datasets_cli import add_datasets
-from ._prompts_cli import add_prompts
+from ._datasets import add_datasets
+from ._prompts import add_prompts
 
 DEMO_KEY = "phx_local_demo_key"
 """The key ``serve`` accepts when no ``--key`` is given; only for the local server."""
@@ -282,7 +282,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         secret = os.environ.get(getattr(args, "api_key_env", None) or "POSTHOG_PERSONAL_API_KEY")
         print(f"error: {one_line(unexpected(bug), secret)}", file=sys.stderr)
         return EXIT_ERROR
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -15,7 +15,7 @@ no prompt has is an error (a typo), not an empty pull or promotion. ``pull --lab
 leaves ``.pulled-label`` (L) in the folder, and ``push`` of that folder compares each file
 with L's version, so it round-trips like any other. Every
 command first checks, with one request, that the key can read the project's prompts; every
-request is paced to PostHog's rate limits (``_cli_pacing``). Exit statuses: ``_cli_common``.
+request is paced to PostHog's rate limits (``_pacing``). Exit statuses: ``_common``.
 """
 
 from __future__ import annotations
@@ -33,8 +33,10 @@ from typing import TYPE_CHECKING, Any
 
 from posthog_api_client.resources import NOT_GIVEN, NotGiven
 
-from . import _errors, _validation
-from ._cli_common import (
+from .. import _errors, _validation
+from ..prompts.diff import bounded_unified_diff, same_content
+from ..prompts.prompt import label_names
+from ._common import (
     EXIT_CHANGES,
     EXIT_ERROR,
     EXIT_OK,
@@ -56,15 +58,13 @@ from ._cli_common import (
     os_problem,
     stdin_is_terminal,
 )
-from ._cli_files import FileWrite, check_target, list_folder, write_all
-from ._cli_pacing import Session, open_session, unpaced
-from .prompts.diff import bounded_unified_diff, same_content
-from .prompts.prompt import label_names
+from ._files import FileWrite, check_target, list_folder, write_all
+from ._pacing import Session, open_session, unpaced
 
 if TYPE_CHECKING:
     from posthog_api_client.models import LLMPrompt
 
-    from ._client import AsyncPostHog
+    from .._client import AsyncPostHog
 
 CONCURRENCY = 8
 ELSEWHERE = "pull into another folder"

@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING, Any
 
 from posthog_api_client.types import Unset
 
-from . import _errors
-from ._cli_common import (
+from .. import _errors
+from ..prompts.diff import same_content
+from ._common import (
     EXIT_CHANGES,
     EXIT_ERROR,
     EXIT_OK,
@@ -46,14 +47,13 @@ from ._cli_common import (
     os_problem,
     stdin_is_terminal,
 )
-from ._cli_files import FileWrite, check_target, list_folder, write_all
-from ._cli_pacing import Session, open_session
-from .prompts.diff import same_content
+from ._files import FileWrite, check_target, list_folder, write_all
+from ._pacing import Session, open_session
 
 if TYPE_CHECKING:
     from posthog_api_client.models import Dataset, DatasetItem
 
-    from ._pagination import AsyncPaginator
+    from .._pagination import AsyncPaginator
 
 KEY = "$item_key"
 SUFFIX = ".jsonl"
@@ -699,7 +699,7 @@ def add_datasets(subcommands: Any, common: argparse.ArgumentParser, epilog: str)
 async def _act(
     args: argparse.Namespace, settings: Settings, output: Output, api_key: str
 ) -> Report:
-    from ._prompts_cli import access_problem
+    from ._prompts import access_problem
 
     folder = _read_push_folder(args, output) if args.datasets_command == "push" else None
     if folder is None:
@@ -787,7 +787,7 @@ async def _push_command(
     }
     refusal = next((o.refusal for o in outcomes if o.refusal is not None), None)
     if refusal is not None:
-        from ._prompts_cli import write_problem
+        from ._prompts import write_problem
 
         problem = write_problem(
             refusal, session.client, settings.api_key_env, "push again", "datasets", "dataset:write"

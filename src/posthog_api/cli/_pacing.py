@@ -20,12 +20,12 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from . import _errors
-from ._budget import RateBudget
+from .. import _errors
+from .._budget import RateBudget
 
 if TYPE_CHECKING:
-    from ._client import AsyncPostHog
-    from ._pagination import AsyncPaginator
+    from .._client import AsyncPostHog
+    from .._pagination import AsyncPaginator
 
 T = TypeVar("T")
 Kind = Literal["read", "write", "publish"]
@@ -121,7 +121,7 @@ async def open_session(
     on_wait: Callable[[float, str], None] | None,
 ) -> AsyncIterator[Session]:
     """A client for one command, its requests paced to ``max_rate`` a minute."""
-    from ._client import AsyncPostHog
+    from .._client import AsyncPostHog
 
     budget = budget_for(max_rate, on_wait)
     async with AsyncPostHog(

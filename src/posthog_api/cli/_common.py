@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import _errors
+from .. import _errors
 
 EXIT_OK = 0
 EXIT_CHANGES = 1

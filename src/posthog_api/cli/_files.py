@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import _errors
-from ._cli_common import LocalFileError, os_problem
+from .. import _errors
+from ._common import LocalFileError, os_problem
 
 
 @dataclass
