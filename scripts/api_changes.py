@@ -113,15 +113,6 @@ class SpecChange:
     breaking: bool
 
 
-def _accepts(wide: frozenset[str], narrow: frozenset[str]) -> bool:
-    """Whether every type ``narrow`` allows is allowed by ``wide`` (no types: anything)."""
-    if not wide:
-        return True
-    if not narrow:
-        return False
-    return all(t in wide or (t == "integer" and "number" in wide) for t in narrow)
-
-
 def is_breaking(change: sw.Change) -> bool:
     """Whether code written against the base's SDK can break on the head's (left is base)."""
     kind, before, after = change.kind, change.before, change.after
@@ -143,7 +134,7 @@ def is_breaking(change: sw.Change) -> bool:
     if kind == "nullable":
         return before is True if request else after is True
     if kind == "type":
-        return not _accepts(after, before) if request else not _accepts(before, after)
+        return not sw.accepts(after, before) if request else not sw.accepts(before, after)
     if kind == "enum":
         if before is None or after is None:
             return True  # a plain string became an enum or the other way round

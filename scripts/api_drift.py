@@ -166,15 +166,6 @@ def _is_response(change: sw.Change) -> bool:
     return change.where[0].startswith("response")
 
 
-def _accepts(ours: frozenset[str], theirs: frozenset[str]) -> bool:
-    """Whether every type upstream allows is allowed by ours (a number takes an integer)."""
-    if not ours:
-        return True
-    if not theirs:
-        return False
-    return all(t in ours or (t == "integer" and "number" in ours) for t in theirs)
-
-
 def is_stricter(change: sw.Change) -> bool:
     """Whether our spec accepts less here than upstream promises (left is ours)."""
     before, after = change.before, change.after
@@ -187,7 +178,7 @@ def is_stricter(change: sw.Change) -> bool:
     if change.kind == "nullable":
         return before is False and after is True
     if change.kind == "type":
-        return not _accepts(before, after)
+        return not sw.accepts(before, after)
     if change.kind == "removed":
         return _is_response(change) and change.where[1] != "" and before.required
     return False

@@ -447,6 +447,16 @@ def _json_schema(content: dict[str, Any]) -> Any:
 # ---------------------------------------------------------------------------- comparing
 
 
+def accepts(wide: frozenset[str], narrow: frozenset[str]) -> bool:
+    """Whether every type ``narrow`` allows is allowed by ``wide`` (no types: anything; a
+    number takes an integer)."""
+    if not wide:
+        return True
+    if not narrow:
+        return False
+    return all(t in wide or (t == "integer" and "number" in wide) for t in narrow)
+
+
 @dataclass(frozen=True)
 class Change:
     """One difference between two operations: ``before`` is the left side's value."""
