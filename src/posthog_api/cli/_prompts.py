@@ -770,19 +770,18 @@ async def label_versions(session: Session, label: str) -> dict[str, int]:
 async def labelled(session: Session, label: str, *, content: bool = False) -> dict[str, LLMPrompt]:
     """Name -> the list row of the version ``label`` points at, of every prompt that has it:
     one list pass (``label=``; prompts without it are left out), with the content or not.
-    A row that does not carry the label is a server that ignored the filter (one older than
-    labels): its rows are the latest versions, and nothing may be done with them."""
+    A row that does not carry the label (the library's own check, ``_carries``) is a server
+    that ignored the filter (one older than labels): its rows are the latest versions, and
+    nothing may be done with them."""
+    from ..resources.prompts import _carries  # loaded with the client, not at CLI import
+
     rows = await session.collect(
         lambda: session.client.prompts.list(
             label=label, content="full" if content else "none", page_size=100
         )
     )
     for row in rows:
-        refs = row.all_labels
-        if label in label_names(row.labels) or (
-            isinstance(refs, list)
-            and any(ref.name == label and ref.version == row.version for ref in refs)
-        ):
+        if _carries(row, label):
             continue
         raise _errors.ResponseValidationError(
             f"asked for the prompts labelled {label}, the server answered with "
