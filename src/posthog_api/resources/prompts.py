@@ -362,47 +362,38 @@ class Prompts(prompts.Prompts):
                     count += 1
             return count
         async for row in self.list(page_size=100, label=label):
-            if wanted is not None and row.name not in wanted:
-                continue
-            if not _is_prompt_name(row.name):  # no get could ask for it: never cached
-                raise self._unexpected(
-                    "llm_prompts_list",
-                    {},
-                    200,
-                    f"a prompt named {_shown(row.name)}, which breaks PostHog's prompt name rule",
-                    f"prompts named by that rule ({_validation.PROMPT_NAME_RULE})",
-                    row.to_dict(),
-                )
-            prompt = _prompt(row, label)
-            if label is not None and not _carries(row, label):
-                # A server older than labels ignores the filter: its latest is not the label's.
-                raise self._unexpected(
-                    "llm_prompts_list",
-                    {},
-                    200,
-                    f"prompt {_shown(row.name)} version {row.version} {_WITHOUT_LABEL}",
-                    f"prompts labelled {label!r}",
-                    row.to_dict(),
-                )
-            self._cache.put(prompt, latest=label is None, label=label)
-            count += 1
+            if wanted is None or row.name in wanted:
+                self._cache.put(self._listed(row, label), latest=label is None, label=label)
+                count += 1
         return count
 
     async def _list_all(self, label: str | None) -> list[Prompt]:
         """Every prompt's latest (or ``label``'s version) through the list endpoint."""
-        found = []
-        async for row in self.list(page_size=100, label=label):
-            if label is not None and not _carries(row, label):
-                raise self._unexpected(
-                    "llm_prompts_list",
-                    {},
-                    200,
-                    f"prompt {_shown(row.name)} version {row.version} without that label",
-                    f"prompts labelled {label!r}",
-                    row.to_dict(),
-                )
-            found.append(_prompt(row, label))
-        return found
+        return [self._listed(row, label) async for row in self.list(page_size=100, label=label)]
+
+    def _listed(self, row: LLMPrompt, label: str | None) -> Prompt:
+        """A list row as a Prompt to cache, refused (the one check of both prefetch paths)
+        if no get could ask for its name, or if it does not carry the ``label`` listed."""
+        if not _is_prompt_name(row.name):  # no get could ask for it: never cached
+            raise self._unexpected(
+                "llm_prompts_list",
+                {},
+                200,
+                f"a prompt named {_shown(row.name)}, which breaks PostHog's prompt name rule",
+                f"prompts named by that rule ({_validation.PROMPT_NAME_RULE})",
+                row.to_dict(),
+            )
+        if label is not None and not _carries(row, label):
+            # A server older than labels ignores the filter: its latest is not the label's.
+            raise self._unexpected(
+                "llm_prompts_list",
+                {},
+                200,
+                f"prompt {_shown(row.name)} version {row.version} {_WITHOUT_LABEL}",
+                f"prompts labelled {label!r}",
+                row.to_dict(),
+            )
+        return _prompt(row, label)
 
     # The generated create takes a body or keyword fields; this one (name, prompt).
     async def create(  # type: ignore[override]
