@@ -19,12 +19,18 @@ import signal
 import sys
 import time
 import unicodedata
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from .. import _errors
+
+if TYPE_CHECKING:
+    from .._client import AsyncPostHog
+    from ._pacing import Session
+
+T = TypeVar("T")
 
 EXIT_OK = 0
 EXIT_CHANGES = 1
@@ -685,3 +691,88 @@ def confirm(question: str) -> bool:
 
 def stdin_is_terminal() -> bool:
     return _is_tty(sys.stdin)
+
+
+# -- access ---------------------------------------------------------------------------------
+
+
+async def access_checked(
+    session: Session,
+    key_env: str,
+    send: Callable[[], Awaitable[T]],
+    what: str = "prompts",
+    scope: str = "llm_prompt",
+) -> T:
+    """``send()``, the one request (a one-row list) before any command, so that a wrong key,
+    project or scope is one line and exit status 2: not a plan to create everything that
+    exits 0 (the CI plan step passes, the apply step fails), nor one error per file."""
+    try:
+        return await session.call("read", send)
+    except _errors.APIStatusError as error:
+        problem = access_problem(error, session.client, key_env, what, scope)
+        if problem is None:  # not about access (a 5xx, a redirect): its own message
+            raise
+        raise _errors.ConfigurationError(problem) from None
+
+
+def access_problem(
+    error: _errors.APIStatusError,
+    client: AsyncPostHog,
+    key_env: str,
+    what: str = "prompts",
+    scope: str = "llm_prompt",
+) -> str | None:
+    """What a 401, 403 or 404 of the access check means, and what to check."""
+    status = answered(error)
+    where = f"project {client.project_id} at {client.host}"
+    host = "--host or POSTHOG_HOST (https://us.posthog.com or https://eu.posthog.com)"
+    unchanged = "nothing was changed"
+    if error.status_code == 401:
+        return (
+            f"{client.host} refused the API key in {key_env} ({status}): check that it is a "
+            f"personal API key (phx_...) of this PostHog, not revoked, and that {host} is "
+            f"where it was created; {unchanged}"
+        )
+    if error.status_code == 404:
+        return (
+            f"{where} was not found ({status}): check --project-id or POSTHOG_PROJECT_ID (the "
+            f"number after /project/ in your PostHog URL) and {host}; {unchanged}"
+        )
+    if isinstance(error, _errors.ScopeError):
+        missing = ", ".join(error.missing) or f"{scope}:read"
+        return (
+            f"the API key in {key_env} lacks the scope {missing} ({status}): add it to the key "
+            f"in PostHog (Settings > Personal API keys; push also needs {scope}:write), or "
+            f"use another key; {unchanged}"
+        )
+    if error.status_code == 403:
+        return (
+            f"the API key in {key_env} may not read {what} of {where} ({status}): check "
+            "--project-id or POSTHOG_PROJECT_ID, and that the key has access to that project "
+            f"and the scope {scope}:read (push also needs {scope}:write); {unchanged}"
+        )
+    return None
+
+
+def write_problem(
+    error: _errors.APIStatusError,
+    client: AsyncPostHog,
+    key_env: str,
+    again: str = "push again",
+    what: str = "prompts",
+    scope: str = "llm_prompt:write",
+) -> str:
+    """What a 401 or 403 to a write means, and what to do."""
+    status = answered(error)
+    if isinstance(error, _errors.ScopeError):
+        missing = ", ".join(error.missing) or scope
+        return (
+            f"the API key in {key_env} may read but not write {what}: it lacks the scope "
+            f"{missing} ({status}); add it to the key in PostHog (Settings > Personal API "
+            f"keys), or use another key, and {again}"
+        )
+    return (
+        f"the API key in {key_env} may not write {what} of project {client.project_id} "
+        f"({status}): check that it has the scope {scope} and write access to that "
+        f"project, and {again}"
+    )

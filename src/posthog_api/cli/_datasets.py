@@ -38,6 +38,7 @@ from ._common import (
     Output,
     Report,
     Settings,
+    access_checked,
     add_push_options,
     colliding,
     command_group,
@@ -46,6 +47,7 @@ from ._common import (
     json_type,
     os_problem,
     stdin_is_terminal,
+    write_problem,
 )
 from ._files import FileWrite, check_target, list_folder, write_all
 from ._pacing import Session, open_session
@@ -699,22 +701,16 @@ def add_datasets(subcommands: Any, common: argparse.ArgumentParser, epilog: str)
 async def _act(
     args: argparse.Namespace, settings: Settings, output: Output, api_key: str
 ) -> Report:
-    from ._prompts import access_problem
-
     folder = _read_push_folder(args, output) if args.datasets_command == "push" else None
     if folder is None:
         check_target(args.directory, ELSEWHERE)
     async with open_session(
         api_key, settings.project_id, settings.host, settings.max_rate, output.waiting
     ) as session:
-        client = session.client
-        try:
-            await session.call("read", lambda: client.datasets.list(page_size=1))
-        except _errors.APIStatusError as error:
-            problem = access_problem(error, client, settings.api_key_env, "datasets", "dataset")
-            if problem is None:
-                raise
-            raise _errors.ConfigurationError(problem) from None
+        datasets = session.client.datasets
+        await access_checked(
+            session, settings.api_key_env, lambda: datasets.list(page_size=1), "datasets", "dataset"
+        )
         if folder is None:
             return await _pull_command(session, args, output)
         return await _push_command(session, folder, args, settings, output)
@@ -787,8 +783,6 @@ async def _push_command(
     }
     refusal = next((o.refusal for o in outcomes if o.refusal is not None), None)
     if refusal is not None:
-        from ._prompts import write_problem
-
         problem = write_problem(
             refusal, session.client, settings.api_key_env, "push again", "datasets", "dataset:write"
         )

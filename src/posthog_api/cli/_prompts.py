@@ -46,8 +46,8 @@ from ._common import (
     Output,
     Report,
     Settings,
+    access_checked,
     add_push_options,
-    answered,
     colliding,
     command_group,
     confirm,
@@ -57,6 +57,7 @@ from ._common import (
     json_type,
     os_problem,
     stdin_is_terminal,
+    write_problem,
 )
 from ._files import FileWrite, check_target, list_folder, write_all
 from ._pacing import Session, open_session, unpaced
@@ -1286,83 +1287,14 @@ def _check_promotion(source: str, target: str, names: list[str] | None) -> list[
 
 
 async def check_access(session: Session, key_env: str) -> int | None:
-    """One request (a one-row list of prompts) before any command, so that a wrong key,
-    project or scope is one line and exit status 2: not a plan to create every prompt that
-    exits 0 (the CI plan step passes, the apply step fails), nor one error per file.
+    """One request (a one-row list of prompts) before any command (:func:`access_checked`).
     Returns how many prompts the project has, when the answer says."""
     client = session.client
     try:
-        return (await session.call("read", lambda: client.prompts.list(page_size=1))).count
+        answer = await access_checked(session, key_env, lambda: client.prompts.list(page_size=1))
     except _errors.ResponseValidationError:
         return None  # a 200: access is fine; the command itself reports what it cannot use
-    except _errors.APIStatusError as error:
-        problem = access_problem(error, client, key_env)
-        if problem is None:  # not about access (a 5xx, a redirect): its own message
-            raise
-        raise _errors.ConfigurationError(problem) from None
-
-
-def access_problem(
-    error: _errors.APIStatusError,
-    client: AsyncPostHog,
-    key_env: str,
-    what: str = "prompts",
-    scope: str = "llm_prompt",
-) -> str | None:
-    """What a 401, 403 or 404 of the access check means, and what to check."""
-    status = answered(error)
-    where = f"project {client.project_id} at {client.host}"
-    host = "--host or POSTHOG_HOST (https://us.posthog.com or https://eu.posthog.com)"
-    unchanged = "nothing was changed"
-    if error.status_code == 401:
-        return (
-            f"{client.host} refused the API key in {key_env} ({status}): check that it is a "
-            f"personal API key (phx_...) of this PostHog, not revoked, and that {host} is "
-            f"where it was created; {unchanged}"
-        )
-    if error.status_code == 404:
-        return (
-            f"{where} was not found ({status}): check --project-id or POSTHOG_PROJECT_ID (the "
-            f"number after /project/ in your PostHog URL) and {host}; {unchanged}"
-        )
-    if isinstance(error, _errors.ScopeError):
-        missing = ", ".join(error.missing) or f"{scope}:read"
-        return (
-            f"the API key in {key_env} lacks the scope {missing} ({status}): add it to the key "
-            f"in PostHog (Settings > Personal API keys; push also needs {scope}:write), or "
-            f"use another key; {unchanged}"
-        )
-    if error.status_code == 403:
-        return (
-            f"the API key in {key_env} may not read {what} of {where} ({status}): check "
-            "--project-id or POSTHOG_PROJECT_ID, and that the key has access to that project "
-            f"and the scope {scope}:read (push also needs {scope}:write); {unchanged}"
-        )
-    return None
-
-
-def write_problem(
-    error: _errors.APIStatusError,
-    client: AsyncPostHog,
-    key_env: str,
-    again: str = "push again",
-    what: str = "prompts",
-    scope: str = "llm_prompt:write",
-) -> str:
-    """What a 401 or 403 to a write means, and what to do."""
-    status = answered(error)
-    if isinstance(error, _errors.ScopeError):
-        missing = ", ".join(error.missing) or scope
-        return (
-            f"the API key in {key_env} may read but not write {what}: it lacks the scope "
-            f"{missing} ({status}); add it to the key in PostHog (Settings > Personal API "
-            f"keys), or use another key, and {again}"
-        )
-    return (
-        f"the API key in {key_env} may not write {what} of project {client.project_id} "
-        f"({status}): check that it has the scope {scope} and write access to that "
-        f"project, and {again}"
-    )
+    return answer.count
 
 
 async def _push_command(
