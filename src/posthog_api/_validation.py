@@ -541,10 +541,7 @@ def _scalar_text(param: Param, value: object, what: str) -> str:
             )
         return value
     if kind == "int":
-        number = integer(value, what, minimum=param.minimum)
-        if param.maximum is not None and number > param.maximum:
-            raise InvalidRequestError(f"{what} must be <= {param.maximum}, got {number}")
-        return str(number)
+        return str(integer(value, what, minimum=param.minimum, maximum=param.maximum))
     if kind == "uuid":
         return str(uuid_id(value, what))
     if kind == "bool":
