@@ -158,8 +158,9 @@ def _as(prompt: Prompt, source: PromptSource) -> Prompt:
     return made
 
 
-def _labelled(prompt: Prompt, label: str | None) -> Prompt:
-    """``prompt`` as served for ``label`` (None: as a version), listing it in ``labels``."""
+def labelled(prompt: Prompt, label: str | None) -> Prompt:
+    """``prompt`` as served for ``label`` (None: as a version), listing it in ``labels``
+    (the in-process cache and the shared store mark their copies alike)."""
     if prompt.label == label and (label is None or label in prompt.labels):
         return prompt
     labels = prompt.labels
@@ -536,7 +537,7 @@ class PromptCache:
         value = _as(prompt, "cache")  # one copy, shared by the latest and its version
         newest: _Key = (name, prompt.version)
         if value.label is not None:  # fetched by label: as a version it has none
-            value = _labelled(value, None)
+            value = labelled(value, None)
         if pinned:
             entries.pop(newest, None)  # re-inserted at the back, as the most recent
             entries[newest] = _Entry(value, now, now + self._pinned_ttl)
@@ -547,7 +548,7 @@ class PromptCache:
         if label is not None:
             newest = (name, label)
             entries.pop(newest, None)
-            entries[newest] = _Entry(_labelled(value, label), now, now + self._ttl)
+            entries[newest] = _Entry(labelled(value, label), now, now + self._ttl)
         # CLOCK (second chance), LRU where it matters without a move_to_end per hit: a used
         # entry goes to the back, its bit cleared. The one just stored always survives.
         while len(entries) > self._max_entries:

@@ -45,7 +45,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import hashlib
 import inspect
 import json
@@ -59,6 +58,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from posthog_api._errors import ConfigurationError, NotFoundError, ProjectNotFoundError
 from posthog_api._logging import logger
 from posthog_api._redis_common import check_prefix, check_seconds, redis_error_detail
+from posthog_api.prompts.cache import labelled
 from posthog_api.prompts.prompt import Prompt, label_names
 
 if TYPE_CHECKING:
@@ -149,14 +149,6 @@ def _field(slot: Slot) -> str:
     if slot is None:
         return "latest"
     return f"v:{slot}" if type(slot) is int else f"l:{slot}"
-
-
-def _as_label(prompt: Prompt, label: str | None) -> Prompt:
-    """The prompt marked as served for ``label`` (None: as a version or the latest)."""
-    if prompt.label == label and (label is None or label in prompt.labels):
-        return prompt
-    labels = prompt.labels if label is None or label in prompt.labels else (*prompt.labels, label)
-    return dataclasses.replace(prompt, label=label, labels=labels)
 
 
 _DATES = ("created_at", "updated_at", "first_version_created_at")
@@ -526,11 +518,11 @@ class SharedPrompts:
         if at < floor:
             return None
         if (slot is None or type(slot) is int) and prompt.label is not None:
-            prompt = _as_label(prompt, None)
+            prompt = labelled(prompt, None)
         if type(slot) is int and prompt.version != slot:
             return None
         if isinstance(slot, str):
-            prompt = _as_label(prompt, slot)
+            prompt = labelled(prompt, slot)
         return prompt, max(0.0, self.wall() - at)
 
     async def _read(self, name: str, slot: Slot) -> tuple[Aged | None, str]:
@@ -699,12 +691,12 @@ class SharedPrompts:
         """The fields a prompt fetched from ``at`` on is stored under: its slot and its
         version (``done``, when the fetch ended, is now)."""
         done = self.wall()
-        unlabelled = encode(_as_label(prompt, None), at, done)
+        unlabelled = encode(labelled(prompt, None), at, done)
         pairs: list[tuple[str, str | None]] = [(f"v:{prompt.version}", unlabelled)]
         if slot is None:
             pairs.append(("latest", unlabelled))
         elif isinstance(slot, str):
-            pairs.append((_field(slot), encode(_as_label(prompt, slot), at, done)))
+            pairs.append((_field(slot), encode(labelled(prompt, slot), at, done)))
         return pairs
 
     def _args(
@@ -723,16 +715,16 @@ class SharedPrompts:
     # -- writes made through this process --------------------------------------------
 
     async def changed(
-        self, name: str, prompt: Prompt | None = None, *, latest: bool = True,
-        drop: tuple[Slot, ...] = (), reset: bool = False,
+        self, name: str, prompt: Prompt | None = None, *, drop: tuple[Slot, ...] = (),
+        reset: bool = False,
     ) -> None:  # fmt: skip
         """A write made through this process (a publish, a label moved, an archive): the
-        store gets ``prompt`` (as the latest unless ``latest=False``) and loses the fields
+        store gets ``prompt`` (as the latest: writes make one) and loses the fields
         in ``drop`` (``reset``: every field of the name), and every other process drops its
         copies of those keys. Never raises."""
         pairs: list[tuple[str, str | None]] = [(_field(slot), None) for slot in drop]
         if prompt is not None:
-            pairs.extend(self._pairs(prompt, None if latest else prompt.version, self.wall()))
+            pairs.extend(self._pairs(prompt, None, self.wall()))
         if reset:
             pairs = [(f, v) for f, v in pairs if v is not None]
         await self._change(name, pairs, reset=reset)
