@@ -678,13 +678,16 @@ async def _push_one(
             file=local.file,
         )
     except (_errors.AuthenticationError, _errors.PermissionDeniedError) as error:
-        refused.append(error)
-        said = f": {_errors.bounded(error.detail, 200)}" if error.detail else ""
-        return Outcome(
-            name, "refused", f"{error.status_code}{said}", refusal=error, file=local.file
-        )
+        return Outcome(name, "refused", _refused(error, refused), refusal=error, file=local.file)
     except _errors.PostHogError as error:
         return Outcome(name, "error", str(error), file=local.file)
+
+
+def _refused(error: _errors.APIStatusError, refused: list[_errors.APIStatusError]) -> str:
+    """Note a write refused for the key (no further write is sent); its ``403: detail``."""
+    refused.append(error)
+    said = f": {_errors.bounded(error.detail, 200)}" if error.detail else ""
+    return f"{error.status_code}{said}"
 
 
 async def _archive(
@@ -704,9 +707,7 @@ async def _archive(
     try:
         await session.call("write", lambda: session.client.prompts.archive(name))
     except (_errors.AuthenticationError, _errors.PermissionDeniedError) as error:
-        refused.append(error)
-        said = f": {_errors.bounded(error.detail, 200)}" if error.detail else ""
-        return Outcome(name, "refused", f"{error.status_code}{said}", refusal=error)
+        return Outcome(name, "refused", _refused(error, refused), refusal=error)
     except _errors.PostHogError as error:
         return Outcome(name, "error", f"not archived: {error}", old_version=version)
     return Outcome(name, "archive", f"archived ({what}): no file here", old_version=version)
@@ -753,9 +754,7 @@ async def point_label(
             "write", lambda: session.client.prompts.set_label(name, label, version)
         )
     except (_errors.AuthenticationError, _errors.PermissionDeniedError) as error:
-        refused.append(error)
-        said = f": {_errors.bounded(error.detail, 200)}" if error.detail else ""
-        return Step(label, "refused", f"{label}: {error.status_code}{said}", current, None, error)
+        return Step(label, "refused", f"{label}: {_refused(error, refused)}", current, None, error)
     except _errors.PostHogError as error:
         return Step(label, "error", f"{label} not moved: {error}", current)
     if result.created:
