@@ -9,18 +9,23 @@ from __future__ import annotations
 
 import datetime
 import gc
+import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import httpx
 
 # Run-time of ``n`` operations of one contender, in seconds.
 Timed = Callable[[int], Awaitable[float]]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)
@@ -210,3 +215,32 @@ class Stopwatch:
 
     def __exit__(self, *exc: object) -> None:
         self.elapsed = time.perf_counter() - self.started
+
+
+def start_server(module: str, *args: object) -> tuple[subprocess.Popen[str], dict[str, Any]]:
+    """``python -m module args...`` (a bench server in its own process) and the JSON line
+    it prints once it serves; :func:`stop_server` ends it."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", module, *map(str, args)],
+        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"{module} exited with {process.wait(timeout=10)}")
+        return process, json.loads(line)
+    except BaseException:
+        stop_server(process)
+        raise
+
+
+def stop_server(process: subprocess.Popen[str]) -> None:
+    """Close its stdin (a bench server's signal to stop), then wait for it (kill after 15 s)."""
+    if process.stdin is not None:
+        process.stdin.close()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

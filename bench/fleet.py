@@ -31,15 +31,13 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from posthog_api import AsyncPostHog, RedisPromptStore
 from posthog_api.testing.redis_server import RedisServer
 
-from ._harness import Row, Sizes, interleave, median, ms, verdict
+from ._harness import ROOT, Row, Sizes, interleave, median, ms, start_server, stop_server, verdict
 
-ROOT = Path(__file__).resolve().parents[1]
 KEY = "phx_bench_local_key"
 LATENCY = 0.020
 TTL = 1.0
@@ -55,15 +53,7 @@ class _Server:
     """``bench._fleet_server`` in a subprocess: ``url``, ``names``, ``command(...)``."""
 
     def __init__(self, prompts: int) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bench._fleet_server", str(prompts), str(LATENCY)],
-            cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-        )  # fmt: skip
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline()
-        if not line:
-            raise RuntimeError(f"bench._fleet_server exited with {self.process.wait(10)}")
-        started = json.loads(line)
+        self.process, started = start_server("bench._fleet_server", prompts, LATENCY)
         self.url: str = started["url"]
         self.names: list[str] = started["names"]
 
@@ -74,13 +64,7 @@ class _Server:
         return json.loads(self.process.stdout.readline())  # type: ignore[no-any-return]
 
     def close(self) -> None:
-        if self.process.stdin is not None:
-            self.process.stdin.close()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_server(self.process)
 
 
 @contextlib.contextmanager
@@ -92,9 +76,10 @@ def _serving(prompts: int) -> Iterator[_Server]:
         server.close()
 
 
-def _fleet(specs: list[dict[str, Any]], timeout: float) -> tuple[list[dict[str, Any]], float]:
-    """Start one worker per spec, wait until all are ready, release them at once; their
-    results and the time they were released (``time.time()``)."""
+@contextlib.contextmanager
+def _workers(specs: list[dict[str, Any]]) -> Iterator[list[subprocess.Popen[str]]]:
+    """One ``bench._fleet_worker`` per spec, yielded once every one is ready (each waits
+    for :func:`_release`); any still running afterwards is killed."""
     workers = [
         subprocess.Popen(
             [sys.executable, "-m", "bench._fleet_worker", json.dumps(spec)],
@@ -110,21 +95,33 @@ def _fleet(specs: list[dict[str, Any]], timeout: float) -> tuple[list[dict[str, 
             assert worker.stdout is not None
             if worker.stdout.readline().strip() != "ready":
                 raise RuntimeError(f"a fleet worker failed to start ({worker.wait(10)})")
-        released = time.time()
-        for worker in workers:
-            assert worker.stdin is not None
-            worker.stdin.write("go\n")
-            worker.stdin.flush()
-        results = []
-        for worker in workers:
-            out, _ = worker.communicate(timeout=timeout)
-            results.append(json.loads(out.strip().splitlines()[-1]))
-        return results, released
+        yield workers
     finally:
         for worker in workers:
             if worker.poll() is None:
                 worker.kill()
                 worker.wait()
+
+
+def _release(workers: list[subprocess.Popen[str]]) -> None:
+    for worker in workers:
+        assert worker.stdin is not None
+        worker.stdin.write("go\n")
+        worker.stdin.flush()
+
+
+def _result(worker: subprocess.Popen[str], timeout: float) -> dict[str, Any]:
+    """The worker's last line of output, once it has ended."""
+    out, _ = worker.communicate(timeout=timeout)
+    return json.loads(out.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def _fleet(specs: list[dict[str, Any]], timeout: float) -> list[dict[str, Any]]:
+    """Start one worker per spec, wait until all are ready, release them at once; their
+    results."""
+    with _workers(specs) as workers:
+        _release(workers)
+        return [_result(worker, timeout) for worker in workers]
 
 
 def _loop(server: _Server, redis_url: str | None, sizes: Sizes) -> tuple[int, list[dict[str, Any]]]:
@@ -133,7 +130,7 @@ def _loop(server: _Server, redis_url: str | None, sizes: Sizes) -> tuple[int, li
             "pause": PAUSE, "ttl": TTL, "redis": redis_url, "store": redis_url is not None,
             "prefix": f"bench-{uuid.uuid4().hex[:8]}"}  # fmt: skip
     server.command("clear")
-    results, _ = _fleet([spec] * sizes.fleet_processes, timeout=sizes.fleet_seconds + 60)
+    results = _fleet([spec] * sizes.fleet_processes, timeout=sizes.fleet_seconds + 60)
     return server.command("count")["requests"], results
 
 
@@ -167,37 +164,16 @@ def _propagation(server: _Server, redis_url: str, sizes: Sizes) -> list[float]:
     spec = {"mode": "watch", "url": server.url, "name": server.names[0], "ttl": 3600.0,
             "versions": sizes.fleet_publishes, "redis": redis_url, "store": True,
             "prefix": _PROPAGATION_PREFIX}  # fmt: skip
-    workers = [
-        subprocess.Popen(
-            [sys.executable, "-m", "bench._fleet_worker", json.dumps(spec)],
-            cwd=ROOT,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(sizes.fleet_processes)
-    ]
-    try:
-        for worker in workers:
-            assert worker.stdout is not None and worker.stdin is not None
-            if worker.stdout.readline().strip() != "ready":
-                raise RuntimeError("a watcher failed to start")
-            worker.stdin.write("go\n")
-            worker.stdin.flush()
+    with _workers([spec] * sizes.fleet_processes) as workers:
+        _release(workers)
         returned = asyncio.run(_publish(server, redis_url, sizes.fleet_publishes))
         delays = []
         for worker in workers:
-            out, _ = worker.communicate(timeout=60)
-            result = json.loads(out.strip().splitlines()[-1])
+            result = _result(worker, 60)
             first = result["first"]
             for version, seen in result["seen"].items():
                 delays.append(seen - returned[int(version) - first - 1])
         return delays
-    finally:
-        for worker in workers:
-            if worker.poll() is None:
-                worker.kill()
-                worker.wait()
 
 
 def _burst(server: _Server, redis_url: str, sizes: Sizes, budget: bool) -> dict[str, Any]:
@@ -209,7 +185,7 @@ def _burst(server: _Server, redis_url: str, sizes: Sizes, budget: bool) -> dict[
     server.command("clear")
     server.command(f"limit {LIMIT} {sizes.burst_window}")
     started = time.perf_counter()
-    results, _ = _fleet([spec] * sizes.fleet_processes, timeout=600)
+    results = _fleet([spec] * sizes.fleet_processes, timeout=600)
     elapsed = time.perf_counter() - started
     counted = server.command("count")
     server.command("limit off")

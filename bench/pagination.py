@@ -12,17 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from posthog_api import AsyncPostHog
 
-from ._harness import Row, Sizes, median, verdict
+from ._harness import Row, Sizes, median, start_server, stop_server, verdict
 
 TARGET = 5.0
 LATENCY = 0.020
@@ -34,28 +30,11 @@ KEY = "phx_bench_local_key"  # bench._server's key
 @contextlib.contextmanager
 def serve(items: int, latency: float, prompts: int = 0) -> Iterator[dict[str, Any]]:
     """Start ``bench._server`` and yield its ``{"url", "dataset", "prompts"}``; stop it after."""
-    root = Path(__file__).resolve().parents[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bench._server", str(items), str(latency), str(prompts)],
-        cwd=root,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    process, started = start_server("bench._server", items, latency, prompts)
     try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        if not line:
-            raise RuntimeError(f"bench._server exited with {process.wait(timeout=10)}")
-        yield json.loads(line)
+        yield started
     finally:
-        if process.stdin is not None:
-            process.stdin.close()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_server(process)
 
 
 async def _iterate(client: AsyncPostHog, dataset: str, concurrency: int) -> tuple[float, list[Any]]:
