@@ -354,9 +354,7 @@ class PromptCache:
         key: _Key = (name, version)
         now = self._clock()
         entry = self._entries.get(key)
-        fresh_for = self._pinned_ttl  # a per-call ttl is for the latest or a label only
-        if type(version) is not int:
-            fresh_for = self._ttl if ttl is None else ttl
+        fresh_for = self._fresh_for(version, ttl)
         if entry is not None and fresh_for > 0 and now - entry.stored_at <= self._max_stale:
             entry.used = True
             self._stale_served += 1
@@ -367,6 +365,13 @@ class PromptCache:
                 entry.stale = _as(entry.value, "stale")
             return entry.stale
         return await self._foreground(key, fetch, now, ttl)
+
+    def _fresh_for(self, version: Slot, ttl: float | None) -> float:
+        """How long a copy of ``version`` stays fresh: a per-call ``ttl`` is for the latest
+        or a label only, a pinned version keeps ``pinned_ttl``."""
+        if type(version) is int:
+            return self._pinned_ttl
+        return self._ttl if ttl is None else ttl
 
     def peek(self, name: str, version: Slot = None) -> Prompt | None:
         """The cached ``source="cache"`` prompt however old, without counting or marking use."""
@@ -651,9 +656,7 @@ class PromptCache:
         me = asyncio.current_task()
         slot = key[1]
         age = 0.0
-        fresh_for = self._pinned_ttl
-        if type(slot) is not int:
-            fresh_for = self._ttl if ttl is None else ttl
+        fresh_for = self._fresh_for(slot, ttl)
         if background:
             REFRESH.set(True)  # this task's own context: its requests yield to the app's
         try:
