@@ -249,12 +249,11 @@ class RetryTransport(httpx.AsyncBaseTransport):
         return f"RetryTransport(max_retries={self._max_retries}, owns_inner={self._owns_inner})"
 
     def _retry_after_delay(
-        self, request: httpx.Request, response: httpx.Response, retry_index: int
+        self, request: httpx.Request, header: str | None, seconds: float | None, retry_index: int
     ) -> float | None:
-        """Seconds before resending after ``response``; None when its Retry-After asks for
-        longer than MAX_RETRY_AFTER (the response is then returned as is)."""
-        header = response.headers.get("retry-after")
-        seconds = None if header is None else parse_retry_after(header, now=self._now())
+        """Seconds before resending after a response whose Retry-After ``header`` reads as
+        ``seconds``; None when it asks for longer than MAX_RETRY_AFTER (the response is then
+        returned as is)."""
         if seconds is None and not _endless(header):
             return backoff_delay(retry_index, self._random)
         if seconds is None or seconds > MAX_RETRY_AFTER:
@@ -341,14 +340,18 @@ class RetryTransport(httpx.AsyncBaseTransport):
                     if debug:
                         _log_attempt(request, status, started, attempt)
                     retry = status == 429 or (idempotent and (status == 408 or 500 <= status < 600))
-                    if status == 429 and ticket is not None:  # every process sharing it waits
+                    retry_delay = None
+                    if retry:  # Retry-After read once: for the budget and for the delay
                         header = response.headers.get("retry-after")
-                        await ticket.throttled(
+                        asked = (
                             None if header is None else parse_retry_after(header, now=self._now())
                         )
-                    retry_delay = None
-                    if retry and attempt < max_attempts:
-                        retry_delay = self._retry_after_delay(request, response, attempt - 1)
+                        if status == 429 and ticket is not None:  # every process sharing it waits
+                            await ticket.throttled(asked)
+                        if attempt < max_attempts:
+                            retry_delay = self._retry_after_delay(
+                                request, header, asked, attempt - 1
+                            )
                     if retry_delay is None:
                         response.extensions[ATTEMPTS_EXTENSION] = attempt
                         return response
