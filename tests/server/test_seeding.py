@@ -268,3 +268,15 @@ def test_seeding_labels_refuses_what_the_api_would_and_stores_nothing(
         call(empty)  # type: ignore[operator]
     assert message in str(caught.value)
     assert empty.prompts == stored and empty.prompt_labels == {}
+
+
+def test_seed_prompt_counts_the_labels_a_prompt_has_already(empty: ServerState) -> None:
+    """50 labels held, one more asked for: refused as the seeding helper's own error,
+    before the new version is stored (not the server's internal 400 halfway through)."""
+    empty.seed_prompt("bot", "v1", labels=[f"l{i}" for i in range(50)])
+    stored, labels = list(empty.prompts), dict(empty.prompt_labels)
+    with pytest.raises(InvalidRequestError, match="51 labels; a prompt can have at most 50"):
+        empty.seed_prompt("bot", "v2", labels=["extra"])
+    assert empty.prompts == stored and empty.prompt_labels == labels
+    moved = empty.seed_prompt("bot", "v2", labels=["l0"])  # moving one it has is fine
+    assert moved["version"] == 2 and empty.prompt_labels[("bot", "l0")]["version"] == 2

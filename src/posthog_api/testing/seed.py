@@ -197,7 +197,8 @@ def seed_prompt(
                 f"a prompt can have at most {prompts.MAX_VERSIONS}"
             )
         latest = existing + len(contents)
-        wanted = _wanted_labels(labels, latest)
+        held = {row["name"] for row in prompts.labels_of(state, name)}
+        wanted = _wanted_labels(labels, latest, held)
         for index, content in enumerate(contents):
             last = index == len(contents) - 1
             row = prompts.create_prompt(state, name, content, **(extras if last else {}))
@@ -206,8 +207,11 @@ def seed_prompt(
         return prompts.render_public(state, row)
 
 
-def _wanted_labels(labels: Iterable[str] | Mapping[str, int], latest: int) -> dict[str, int]:
-    """``labels`` as {label: version}, checked before anything is stored."""
+def _wanted_labels(
+    labels: Iterable[str] | Mapping[str, int], latest: int, held: set[str]
+) -> dict[str, int]:
+    """``labels`` as {label: version}, checked before anything is stored (``held``: the
+    labels the prompt has already, which count towards the limit)."""
     wanted = dict(labels) if isinstance(labels, Mapping) else dict.fromkeys(labels, latest)
     for label, version in wanted.items():
         problem = prompts.label_problem(label) if isinstance(label, str) else "not a string"
@@ -218,9 +222,10 @@ def _wanted_labels(labels: Iterable[str] | Mapping[str, int], latest: int) -> di
                 f"seed_prompt: label {label!r} points at version {version!r}; "
                 f"the prompt will have versions 1 to {latest}"
             )
-    if len(wanted) > prompts.MAX_LABELS:
+    total = len(held | set(wanted))
+    if total > prompts.MAX_LABELS:
         raise InvalidRequestError(
-            f"seed_prompt: {len(wanted)} labels; a prompt can have at most {prompts.MAX_LABELS}"
+            f"seed_prompt: {total} labels; a prompt can have at most {prompts.MAX_LABELS}"
         )
     return wanted
 
