@@ -98,11 +98,10 @@ def routed_through_alias(
 
 
 def note(call: str, route: str, response: httpx.Response) -> None:
-    """Warn once per process that ``route`` (method and path template) is deprecated, if
-    ``response`` says so. The headers are the server's input: shown bounded and printable."""
+    """Warn once per process that ``route`` (method and path template) is deprecated:
+    ``response`` carries ``Deprecation`` or ``Sunset`` (the client checked, on every answer).
+    The headers are the server's input: shown bounded and printable."""
     headers = response.headers
-    if "deprecation" not in headers and "sunset" not in headers:
-        return
     if not _first(route):
         return
     sunset = _shown(headers.get("sunset", ""))
