@@ -569,105 +569,12 @@ async def _push_one(
     refused: list[_errors.APIStatusError],
     base: _Base | None = None,
 ) -> Outcome:
-    name, content = local.name, local.content
-    skipped = Outcome(
-        name, "skipped", "not sent: a write of this push was refused", file=local.file
-    )
-    prompts = session.client.prompts
+    """Create, publish or skip one prompt; a failure is its outcome, not an exception."""
+    name = local.name
     try:
         if row is None:
-            if not dry_run:
-                if refused:
-                    return skipped
-                created = await session.call(
-                    "write",
-                    lambda: prompts.create(
-                        name,
-                        content,
-                        config=local.config if isinstance(local.config, dict) else NOT_GIVEN,
-                        version_description=local.version_description,
-                    ),
-                )
-                done = f"created version {created.version}"
-                return Outcome(name, "create", done, version=created.version, file=local.file)
-            # Only a plan prints diffs; a big one is computed off the event loop.
-            diff = await asyncio.to_thread(_diff, name, "", content, "none") if with_diff else ""
-            return Outcome(
-                name, "create", "would create version 1", diff, version=1, file=local.file
-            )
-        # A folder pulled with --label: compared with the version the label points at.
-        compared = row if base is None or base.row is None else base.row
-        same, config_same = _matches(compared, local)
-        if (
-            not (same and config_same)
-            and compared.version != row.version
-            and all(_matches(row, local))
-        ):
-            compared = row  # edited into what the latest already is: nothing to publish
-            same = config_same = True
-        if same and config_same:
-            return Outcome(
-                name,
-                "unchanged",
-                _unchanged_detail(row, compared, base),
-                version=compared.version,
-                old_version=row.version,
-                file=local.file,
-                base=base,
-            )
-        # The new version goes on top of the latest: what differs from it is sent.
-        same_latest, config_same_latest = (
-            (same, config_same) if compared is row else _matches(row, local)
-        )
-        based = _based_on(row, compared, base)
-        if dry_run:
-            diff = ""
-            if with_diff:
-                old, new = (
-                    (compared.prompt, content) if not same else (compared.config, local.config)
-                )
-                shown = str(compared.version)
-                if base is not None and compared is not row:
-                    shown += f" ({base.label})"
-                diff = await asyncio.to_thread(_diff, name, old, new, shown)
-            planned = row.version + 1
-            return Outcome(
-                name,
-                "publish",
-                f"would publish version {planned}" + (" (config only)" if same else "") + based,
-                diff,
-                version=planned,
-                old_version=row.version,
-                file=local.file,
-                base=base,
-            )
-        if refused:
-            return skipped
-        # A sidecar's description describes one change: the latest's own is not sent again.
-        description = local.version_description
-        if description is not None and description == row.version_description:
-            description = None
-        latest_version = row.version
-        published = await session.call(
-            "publish",
-            lambda: prompts.publish(
-                name,
-                None if same_latest else content,
-                base_version=latest_version,
-                config=NOT_GIVEN if config_same_latest else local.config,
-                version_description=description,
-            ),
-        )
-        done = f"published version {published.version}" + (" (config only)" if same else "")
-        return Outcome(
-            name,
-            "publish",
-            done + based,
-            version=published.version,
-            old_version=latest_version,
-            file=local.file,
-            base=base,
-        )
+            return await _create(session, local, dry_run, with_diff, refused)
+        return await _publish(session, local, row, dry_run, with_diff, refused, base)
     except _errors.PromptVersionConflict as conflict:
         meanwhile = f"changed in PostHog meanwhile (latest is now {conflict.current_version})"
         return Outcome(
@@ -681,6 +588,120 @@ async def _push_one(
         return Outcome(name, "refused", _refused(error, refused), refusal=error, file=local.file)
     except _errors.PostHogError as error:
         return Outcome(name, "error", str(error), file=local.file)
+
+
+def _skipped(local: LocalPrompt) -> Outcome:
+    return Outcome(
+        local.name, "skipped", "not sent: a write of this push was refused", file=local.file
+    )
+
+
+async def _create(
+    session: Session,
+    local: LocalPrompt,
+    dry_run: bool,
+    with_diff: bool,
+    refused: list[_errors.APIStatusError],
+) -> Outcome:
+    """A prompt PostHog does not have yet: version 1."""
+    name, content = local.name, local.content
+    if dry_run:
+        # Only a plan prints diffs; a big one is computed off the event loop.
+        diff = await asyncio.to_thread(_diff, name, "", content, "none") if with_diff else ""
+        return Outcome(name, "create", "would create version 1", diff, version=1, file=local.file)
+    if refused:
+        return _skipped(local)
+    created = await session.call(
+        "write",
+        lambda: session.client.prompts.create(
+            name,
+            content,
+            config=local.config if isinstance(local.config, dict) else NOT_GIVEN,
+            version_description=local.version_description,
+        ),
+    )
+    done = f"created version {created.version}"
+    return Outcome(name, "create", done, version=created.version, file=local.file)
+
+
+async def _publish(
+    session: Session,
+    local: LocalPrompt,
+    row: LLMPrompt,
+    dry_run: bool,
+    with_diff: bool,
+    refused: list[_errors.APIStatusError],
+    base: _Base | None,
+) -> Outcome:
+    """A prompt PostHog has: unchanged, or a new version on top of ``row`` (the latest)."""
+    name, content = local.name, local.content
+    # A folder pulled with --label: compared with the version the label points at.
+    compared = row if base is None or base.row is None else base.row
+    same, config_same = _matches(compared, local)
+    if not (same and config_same) and compared.version != row.version and all(_matches(row, local)):
+        compared = row  # edited into what the latest already is: nothing to publish
+        same = config_same = True
+    if same and config_same:
+        return Outcome(
+            name,
+            "unchanged",
+            _unchanged_detail(row, compared, base),
+            version=compared.version,
+            old_version=row.version,
+            file=local.file,
+            base=base,
+        )
+    # The new version goes on top of the latest: what differs from it is sent.
+    same_latest, config_same_latest = (
+        (same, config_same) if compared is row else _matches(row, local)
+    )
+    based = _based_on(row, compared, base)
+    if dry_run:
+        diff = ""
+        if with_diff:
+            old, new = (compared.prompt, content) if not same else (compared.config, local.config)
+            shown = str(compared.version)
+            if base is not None and compared is not row:
+                shown += f" ({base.label})"
+            diff = await asyncio.to_thread(_diff, name, old, new, shown)
+        planned = row.version + 1
+        return Outcome(
+            name,
+            "publish",
+            f"would publish version {planned}" + (" (config only)" if same else "") + based,
+            diff,
+            version=planned,
+            old_version=row.version,
+            file=local.file,
+            base=base,
+        )
+    if refused:
+        return _skipped(local)
+    # A sidecar's description describes one change: the latest's own is not sent again.
+    description = local.version_description
+    if description is not None and description == row.version_description:
+        description = None
+    latest_version = row.version
+    published = await session.call(
+        "publish",
+        lambda: session.client.prompts.publish(
+            name,
+            None if same_latest else content,
+            base_version=latest_version,
+            config=NOT_GIVEN if config_same_latest else local.config,
+            version_description=description,
+        ),
+    )
+    done = f"published version {published.version}" + (" (config only)" if same else "")
+    return Outcome(
+        name,
+        "publish",
+        done + based,
+        version=published.version,
+        old_version=latest_version,
+        file=local.file,
+        base=base,
+    )
 
 
 def _refused(error: _errors.APIStatusError, refused: list[_errors.APIStatusError]) -> str:
