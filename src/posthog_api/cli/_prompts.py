@@ -892,7 +892,7 @@ def _label_outcome(name: str, step: Step) -> Outcome:
 
 
 async def pull(
-    session: Session | AsyncPostHog,
+    session: Session,
     directory: Path,
     *,
     label: str | None = None,
@@ -904,8 +904,6 @@ async def pull(
     name that is not a valid prompt name writes nothing, so none can be a path outside
     ``directory``. Files already holding the right bytes are left. A label no prompt has is
     :class:`NotLabelledError`, nothing written."""
-    if not isinstance(session, Session):
-        session = unpaced(session)
     if label is not None:
         label_name(label, "--label")
     check_pull_target(directory, label)  # before anything is sent
