@@ -8,6 +8,8 @@ and ``Retry-After`` never really wait; every client is closed before the server 
 
 from __future__ import annotations
 
+import asyncio
+import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
@@ -66,6 +68,10 @@ class Server:
                 if (method is None or r.method == method) and (path is None or r.path == path)
             ]
 
+    def prompt_gets(self, name: str) -> int:
+        """How many times prompt ``name`` was fetched by name (the cache's requests)."""
+        return len(self.log("GET", f"/api/projects/{PROJECT}/llm_prompts/name/{name}/"))
+
 
 @pytest.fixture
 def server() -> Iterator[Server]:
@@ -115,6 +121,32 @@ def clock_of(client: AsyncPostHog) -> FakeClock:
 @pytest.fixture
 def client(make_client: MakeClient) -> AsyncPostHog:
     return make_client()
+
+
+def clocked(make_client: MakeClient, **options: Any) -> tuple[AsyncPostHog, ManualClock]:
+    """A client whose prompt cache reads a :class:`ManualClock` (no public option sets it)."""
+    client = make_client(**options)
+    clock = ManualClock()
+    client._prompt_cache._clock = clock
+    return client, clock
+
+
+async def until(condition: Callable[[], object], within: float = 2.0) -> None:
+    """Wait on the real loop, polling every ms, until ``condition()`` holds; fail after
+    ``within`` seconds (a background refresh, a published invalidation, ...)."""
+    started = time.perf_counter()
+    while not condition():
+        if time.perf_counter() - started > within:
+            raise AssertionError("the condition never held")
+        await asyncio.sleep(0.001)
+
+
+@pytest.fixture
+def first_loop() -> Iterator[asyncio.AbstractEventLoop]:
+    """An event loop of the test's own, besides pytest-asyncio's (one client, two loops)."""
+    loop = asyncio.new_event_loop()
+    yield loop
+    loop.close()
 
 
 # -- a real Redis for the shared prompt store and rate budget --------------------------

@@ -8,26 +8,16 @@ for a configuration problem (401, 403, a wrong project), what to check; never th
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from typing import Any
 
 import pytest
 
-from posthog_api import AsyncPostHog
-
-from .conftest import BAD_KEY, KEY, MakeClient, ManualClock, Server
+from .conftest import BAD_KEY, KEY, MakeClient, Server, clocked, until
 
 FALLBACK = "You are a helpful assistant."
 NO_PROMPT_KEY = "phx_integration_datasets_only_secret_0a1b2c3d"
-
-
-def _clocked(make_client: MakeClient, **options: Any) -> tuple[AsyncPostHog, ManualClock]:
-    client = make_client(**options)
-    clock = ManualClock()
-    client._prompt_cache._clock = clock
-    return client, clock
 
 
 def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -36,14 +26,6 @@ def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
         for r in caplog.records
         if r.name == "posthog_api" and r.levelno == logging.WARNING
     ]
-
-
-async def _until(condition: Any) -> None:
-    for _ in range(1000):
-        if condition():
-            return
-        await asyncio.sleep(0.002)
-    raise AssertionError("the condition never held")
 
 
 @pytest.fixture(autouse=True)
@@ -71,7 +53,7 @@ async def test_a_configuration_problem_serves_the_fallback_with_one_warning_per_
     to_check: str,
 ) -> None:
     server.state.add_key(NO_PROMPT_KEY, ["dataset:read"])
-    client, clock = _clocked(make_client, prompt_cache_error_cooldown=5, **options)
+    client, clock = clocked(make_client, prompt_cache_error_cooldown=5, **options)
 
     first = await client.prompts.get("support-bot", fallback=FALLBACK)
     assert (first.source, first.prompt) == ("fallback", FALLBACK)  # the service stays up
@@ -141,14 +123,14 @@ async def test_a_fresh_or_cached_prompt_logs_nothing(
 async def test_a_stale_copy_after_a_failed_refresh_warns_once_per_cooldown(
     make_client: MakeClient, server: Server, caplog: pytest.LogCaptureFixture
 ) -> None:
-    client, clock = _clocked(make_client, max_retries=0, prompt_cache_error_cooldown=5)
+    client, clock = clocked(make_client, max_retries=0, prompt_cache_error_cooldown=5)
     await client.prompts.create("bot", "the text")
     assert (await client.prompts.get("bot")).prompt == "the text"
 
     server.state.faults.fail_rate(1.0, status=500)
     clock.advance(61)  # past prompt_cache_ttl
     assert (await client.prompts.get("bot")).source == "stale"
-    await _until(lambda: client.prompts.stats().refresh_errors == 1)
+    await until(lambda: client.prompts.stats().refresh_errors == 1)
     (warning,) = _warnings(caplog)
     assert "'bot'" in warning and "cached copy" in warning and "refresh failed" in warning
     assert "InternalServerError" in warning
@@ -160,13 +142,13 @@ async def test_a_stale_copy_after_a_failed_refresh_warns_once_per_cooldown(
 
     clock.advance(5)
     assert (await client.prompts.get("bot")).source == "stale"
-    await _until(lambda: client.prompts.stats().refresh_errors == 2)
+    await until(lambda: client.prompts.stats().refresh_errors == 2)
     assert len(_warnings(caplog)) == 2
 
     server.state.faults.reset()
     clock.advance(5)
     await client.prompts.get("bot")
-    await _until(lambda: client._prompt_cache._inflight == {})
+    await until(lambda: client._prompt_cache._inflight == {})
     assert (await client.prompts.get("bot")).source == "cache"
     assert len(_warnings(caplog)) == 2  # healthy again: silent
 
@@ -174,14 +156,14 @@ async def test_a_stale_copy_after_a_failed_refresh_warns_once_per_cooldown(
 async def test_a_revoked_key_during_a_refresh_says_what_to_check(
     make_client: MakeClient, server: Server, caplog: pytest.LogCaptureFixture
 ) -> None:
-    client, clock = _clocked(make_client)
+    client, clock = clocked(make_client)
     await client.prompts.create("bot", "the text")
     await client.prompts.get("bot")
     with server.state.lock:
         del server.state.keys[KEY]
     clock.advance(61)
     assert (await client.prompts.get("bot")).source == "stale"
-    await _until(lambda: client.prompts.stats().refresh_errors == 1)
+    await until(lambda: client.prompts.stats().refresh_errors == 1)
     (warning,) = _warnings(caplog)
     assert "AuthenticationError" in warning and "POSTHOG_PERSONAL_API_KEY" in warning
     assert KEY not in caplog.text

@@ -10,7 +10,7 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +23,6 @@ from posthog_api import AsyncPostHog, ConfigurationError
 from .conftest import KEY, PROJECT, Server
 
 ONE_PER_LOOP = "create one client per event loop"
-
-
-@pytest.fixture
-def first_loop() -> Iterator[asyncio.AbstractEventLoop]:
-    loop = asyncio.new_event_loop()
-    yield loop
-    loop.close()
 
 
 def new_client(server: Server, **options: Any) -> AsyncPostHog:

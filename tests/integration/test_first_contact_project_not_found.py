@@ -9,7 +9,6 @@ as "create it").
 
 from __future__ import annotations
 
-import asyncio
 import pickle
 
 import httpx
@@ -17,7 +16,7 @@ import pytest
 
 from posthog_api import NotFoundError, ProjectNotFoundError, PromptNotFoundError
 
-from .conftest import KEY, PROJECT, MakeClient, ManualClock, Server
+from .conftest import KEY, PROJECT, MakeClient, Server, clocked, until
 
 WRONG = "999"
 
@@ -132,20 +131,14 @@ async def test_other_resources_name_a_wrong_project_too(make_client: MakeClient)
 async def test_a_wrong_project_does_not_evict_a_cached_prompt(
     make_client: MakeClient, server: Server
 ) -> None:
-    client = make_client()
-    clock = ManualClock()
-    client._prompt_cache._clock = clock
+    client, clock = clocked(make_client)
     await client.prompts.create("bot", "the text")
     assert (await client.prompts.get("bot")).prompt == "the text"
     with server.state.lock:
         server.state.project_id = WRONG  # the host now answers "Project not found."
     clock.advance(61)  # past prompt_cache_ttl: served stale, refreshed in the background
     assert (await client.prompts.get("bot")).source == "stale"
-    for _ in range(500):
-        if client.prompts.stats().refresh_errors:
-            break
-        await asyncio.sleep(0.002)
-    assert client.prompts.stats().refresh_errors == 1
+    await until(lambda: client.prompts.stats().refresh_errors == 1)
     # Not "the prompt was deleted": the copy is still served while the project is fixed.
     stale = await client.prompts.get("bot")
     assert (stale.source, stale.prompt) == ("stale", "the text")

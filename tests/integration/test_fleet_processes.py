@@ -74,10 +74,6 @@ def _spec(server: Server, redis_url: str, prefix: str, **more: Any) -> dict[str,
             "mode": "get", **more}  # fmt: skip
 
 
-def _gets(server: Server) -> int:
-    return len(server.log("GET", f"/api/projects/{PROJECT}/llm_prompts/name/bot/"))
-
-
 def test_two_processes_share_one_store(
     server: Server, redis_server: RedisServer, store_prefix: str, procs: list[Proc]
 ) -> None:
@@ -92,7 +88,7 @@ def test_two_processes_share_one_store(
     answer = second.result()
     assert (answer["version"], answer["source"]) == (1, "cache")
     assert answer["stats"]["store_hits"] == 1
-    assert _gets(server) == 1
+    assert server.prompt_gets("bot") == 1
 
 
 async def test_the_lock_holder_killed_mid_refresh_blocks_nobody_past_the_lock(
@@ -141,7 +137,7 @@ def test_redis_stopped_and_restarted_during_a_run(
     assert all(r["stats"]["store_errors"] >= 1 for r in results)
     # Used again after the restart: the last second's refreshes (TTL 0.1 s) went through
     # the store, one process fetching for both (without it: about 2 x 10 a second).
-    assert _gets(server) <= 14
+    assert server.prompt_gets("bot") <= 14
 
 
 def test_the_budget_is_shared_by_four_processes_under_a_burst(
@@ -185,4 +181,5 @@ async def test_a_publish_reaches_every_process(
         published = time.time()
     delays = [proc.result()["seen"] - published for proc in fleet]
     assert max(delays) < 0.1, delays
-    assert _gets(server) == 1  # the first watcher's fetch; the new version came from the store
+    # the first watcher's fetch; the new version came from the store
+    assert server.prompt_gets("bot") == 1

@@ -16,32 +16,12 @@ import pytest
 from posthog_api import AsyncPostHog, ConfigurationError, PromptNotFoundError
 from posthog_api.prompts import Prompt
 
-from .conftest import KEY, PROJECT, MakeClient, ManualClock, Server
-
-
-def _gets(server: Server, name: str) -> int:
-    return len(server.log("GET", f"/api/projects/{PROJECT}/llm_prompts/name/{name}/"))
-
-
-def _clocked(make_client: MakeClient, **options: Any) -> tuple[AsyncPostHog, ManualClock]:
-    client = make_client(**options)
-    clock = ManualClock()
-    client._prompt_cache._clock = clock
-    return client, clock
+from .conftest import KEY, PROJECT, MakeClient, Server, clocked, until
 
 
 async def _settle() -> None:
     for _ in range(50):
         await asyncio.sleep(0)
-
-
-async def _until(condition: Any) -> None:
-    """Wait (on the real loop, in small steps, at most ~2 s) until ``condition()`` holds."""
-    for _ in range(1000):
-        if condition():
-            return
-        await asyncio.sleep(0.002)
-    raise AssertionError("the condition never held")
 
 
 def _fetch_tasks() -> list[asyncio.Task[Any]]:
@@ -54,7 +34,7 @@ def _fetch_tasks() -> list[asyncio.Task[Any]]:
 async def test_a_pinned_version_reused_after_archive_is_revalidated(
     make_client: MakeClient, server: Server
 ) -> None:
-    reader, clock = _clocked(make_client)  # the default prompt_cache_pinned_ttl: an hour
+    reader, clock = clocked(make_client)  # the default prompt_cache_pinned_ttl: an hour
     writer = make_client()
     await writer.prompts.create("bot", "the archived text")
     assert (await reader.prompts.get("bot", version=1)).prompt == "the archived text"
@@ -70,16 +50,16 @@ async def test_a_pinned_version_reused_after_archive_is_revalidated(
     clock.advance(2)
     stale = await reader.prompts.get("bot", version=1)
     assert (stale.source, stale.prompt) == ("stale", "the archived text")  # no waiting
-    await _until(lambda: reader._prompt_cache._inflight == {})
+    await until(lambda: reader._prompt_cache._inflight == {})
     fresh = await reader.prompts.get("bot", version=1)
     assert (fresh.source, fresh.prompt) == ("cache", "the new text")
-    assert _gets(server, "bot") == 2  # the first get and one background revalidation
+    assert server.prompt_gets("bot") == 2  # the first get and one background revalidation
 
 
 async def test_a_pinned_version_that_is_gone_is_evicted_by_the_404(
     make_client: MakeClient, server: Server
 ) -> None:
-    reader, clock = _clocked(make_client)
+    reader, clock = clocked(make_client)
     writer = make_client()
     await writer.prompts.create("bot", "text")
     await reader.prompts.get("bot", version=1)
@@ -87,7 +67,7 @@ async def test_a_pinned_version_that_is_gone_is_evicted_by_the_404(
 
     clock.advance(3601)
     assert (await reader.prompts.get("bot", version=1)).source == "stale"
-    await _until(lambda: reader._prompt_cache._inflight == {})
+    await until(lambda: reader._prompt_cache._inflight == {})
     clock.advance(10)  # past the error cooldown
     with pytest.raises(PromptNotFoundError):
         await reader.prompts.get("bot", version=1)
@@ -96,7 +76,7 @@ async def test_a_pinned_version_that_is_gone_is_evicted_by_the_404(
 
 
 async def test_the_pinned_ttl_is_separate_from_the_latest_ttl(make_client: MakeClient) -> None:
-    reader, clock = _clocked(make_client, prompt_cache_ttl=10, prompt_cache_pinned_ttl=1000)
+    reader, clock = clocked(make_client, prompt_cache_ttl=10, prompt_cache_pinned_ttl=1000)
     writer = make_client()
     await writer.prompts.create("bot", "v1")
     await reader.prompts.get("bot")  # caches the latest and version 1
@@ -120,7 +100,7 @@ async def test_a_fetch_cancelled_before_it_ran_does_not_poison_later_gets(
     task.cancel()  # e.g. a task group or a shutdown hook cancelling stray tasks
     waiter.cancel()
     await asyncio.gather(waiter, return_exceptions=True)
-    assert _gets(server, "bot") == 0
+    assert server.prompt_gets("bot") == 0
 
     later = await asyncio.gather(
         asyncio.wait_for(client.prompts.get("bot", fallback="the fallback"), 5),
@@ -129,7 +109,7 @@ async def test_a_fetch_cancelled_before_it_ran_does_not_poison_later_gets(
     assert [(p.source, p.prompt) if isinstance(p, Prompt) else p for p in later] == [
         ("api", "hello")
     ]
-    assert _gets(server, "bot") == 1
+    assert server.prompt_gets("bot") == 1
     assert client._prompt_cache._inflight == {}
 
 
@@ -144,7 +124,7 @@ async def test_one_waiter_timing_out_does_not_cancel_the_fetch_for_the_others(
         await asyncio.wait_for(client.prompts.get("bot"), 0.01)
     results = await asyncio.gather(*others)
     assert {(r.source, r.prompt) for r in results} == {("api", "hello")}
-    assert _gets(server, "bot") == 1  # one request, shared, not cancelled
+    assert server.prompt_gets("bot") == 1  # one request, shared, not cancelled
     server.state.faults.reset()
     assert (await client.prompts.get("bot")).source == "cache"
     assert client._prompt_cache._inflight == {}
@@ -156,7 +136,7 @@ async def test_one_waiter_timing_out_does_not_cancel_the_fetch_for_the_others(
 async def test_every_path_of_a_closed_client_raises_configuration_error(
     make_client: MakeClient, server: Server
 ) -> None:
-    client, clock = _clocked(make_client, prompt_cache_ttl=60)
+    client, clock = clocked(make_client, prompt_cache_ttl=60)
     await make_client().prompts.create("fresh", "f")
     await make_client().prompts.create("stale", "s")
     await client.prompts.get("stale")
@@ -193,7 +173,7 @@ async def test_gets_waiting_when_aclose_runs_end_with_configuration_error(
         asyncio.create_task(client.prompts.get("bot", fallback="not for a closed client"))
         for _ in range(5)
     ]
-    await _until(lambda: _gets(server, "bot") == 1 or any(w.done() for w in waiters))
+    await until(lambda: server.prompt_gets("bot") == 1 or any(w.done() for w in waiters))
     await client.aclose()
     results = await asyncio.gather(*waiters, return_exceptions=True)
     assert [type(r) for r in results] == [ConfigurationError] * 5, results

@@ -22,7 +22,7 @@ from posthog_api import (
     PromptNotFoundError,
 )
 
-from .conftest import MakeClient, ManualClock, Server
+from .conftest import MakeClient, Server, clocked
 
 P = "/api/projects/1/llm_prompts"
 PROD = "production"
@@ -34,13 +34,6 @@ def by_name(name: str) -> str:
 
 def label_path(name: str, label: str) -> str:
     return f"{P}/name/{name}/labels/{label}/"
-
-
-def clocked(make_client: MakeClient, **options: Any) -> tuple[AsyncPostHog, ManualClock]:
-    client = make_client(**options)
-    clock = ManualClock()
-    client._prompt_cache._clock = clock
-    return client, clock
 
 
 async def test_set_label_creates_then_moves(server: Server, client: AsyncPostHog) -> None:

@@ -5,7 +5,6 @@ message for a client used from a second event loop."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -14,13 +13,6 @@ from posthog_api import AsyncPostHog, ConfigurationError
 from posthog_api.testing import seed_demo
 
 from .conftest import KEY, PROJECT, MakeClient, Server
-
-
-@pytest.fixture
-def first_loop() -> Iterator[asyncio.AbstractEventLoop]:
-    loop = asyncio.new_event_loop()
-    yield loop
-    loop.close()
 
 
 def other_host(server: Server) -> str:
