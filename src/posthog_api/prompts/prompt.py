@@ -71,31 +71,16 @@ def _parse_json(text: str) -> _JSON | None:
     return value if isinstance(value, list | dict) else None
 
 
-def _strings(content: _JSON) -> Iterator[str]:
-    """The string values of ``content`` (not its keys), depth first, in order.
-
-    Iterative, with a stack of iterators, so any depth the JSON parser accepted is walked.
-    """
-    stack: list[Iterator[Any]] = [iter(content.values() if isinstance(content, dict) else content)]
-    while stack:
-        for value in stack[-1]:
-            if isinstance(value, str):
-                yield value
-            elif isinstance(value, list | dict):
-                stack.append(iter(value.values() if isinstance(value, dict) else value))
-                break
-        else:
-            stack.pop()
-
-
 def _empty_like(value: _JSON) -> _JSON:
     return {} if isinstance(value, dict) else [None] * len(value)
 
 
 def _fill(content: _JSON, variables: Mapping[str, Any]) -> tuple[_JSON, list[str]]:
     """A fresh copy of ``content`` with each string value compiled as a text (missing
-    placeholders left as written), and the missing names in order of first use.
+    placeholders left as written), and the missing names in order of first use (depth
+    first; with no variables, every name: the one walk of a JSON prompt).
 
+    Iterative, with a stack of iterators, so any depth the JSON parser accepted is walked.
     A value's text replaces its placeholder inside the string: it is data, whatever its
     characters, and never becomes JSON syntax. Keys and non-string values are kept.
     """
@@ -110,7 +95,10 @@ def _fill(content: _JSON, variables: Mapping[str, Any]) -> tuple[_JSON, list[str
                 for name in template.variables(value):
                     if name not in variables:
                         missing[name] = None
-                target[key] = template.compile(value, variables, strict=False)
+                # With no variables nothing is filled: the string is kept as written.
+                target[key] = (
+                    template.compile(value, variables, strict=False) if variables else value
+                )
             elif isinstance(value, list | dict):
                 target[key] = child = _empty_like(value)
                 items = value.items() if isinstance(value, dict) else enumerate(value)
@@ -213,9 +201,7 @@ class Prompt:
         content = self._json()
         if content is None:
             return template.variables(self.text)
-        return list(
-            dict.fromkeys(n for text in _strings(content) for n in template.variables(text))
-        )
+        return _fill(content, {})[1]
 
     def compile(
         self, variables: Mapping[str, Any] | None = None, /, *, strict: bool = True, **more: Any
