@@ -225,8 +225,8 @@ class Prompts(prompts.Prompts):
         if label is not None:
             _only_label(f"prompts.fetch({name!r})", version, None)
             label = _validation.label_name(label)
-        if version is not None and (type(version) is not int or not 1 <= version <= _MAX):
-            _version(version, "version")  # raises, saying why
+        if version is not None:
+            _version(version, "version")
         prompt = await self._fetch(name, version, options, label=label)
         self._cache.put(prompt, latest=version is None and label is None, label=label)
         return prompt
