@@ -707,7 +707,7 @@ async def access_checked(
     project or scope is one line and exit status 2: not a plan to create everything that
     exits 0 (the CI plan step passes, the apply step fails), nor one error per file."""
     try:
-        return await session.call("read", send)
+        return await session.call(send)
     except _errors.APIStatusError as error:
         problem = access_problem(error, session.client, key_env, what, scope)
         if problem is None:  # not about access (a 5xx, a redirect): its own message

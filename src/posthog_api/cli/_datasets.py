@@ -443,7 +443,7 @@ async def _push_dataset(
             outcome.action, outcome.detail = "error", "not sent: a write of this push was refused"
             return outcome
         try:
-            row = await session.call("write", lambda: client.datasets.create(name=local.name))
+            row = await session.call(lambda: client.datasets.create(name=local.name))
         except (_errors.AuthenticationError, _errors.PermissionDeniedError) as error:
             refused.append(error)
             outcome.action, outcome.refusal = "refused", error
@@ -538,17 +538,15 @@ async def _apply(
                     change.action, change.detail = "skipped", "not sent: a write was refused"
                     return
                 if change.action == "delete" and remote is not None:
-                    await session.call("write", lambda: items.soft_delete(remote.item.id))
+                    await session.call(lambda: items.soft_delete(remote.item.id))
                     return
                 assert line is not None
                 body = _body(line)
                 if remote is None:
-                    row = await session.call(
-                        "write", lambda: items.create(dataset=dataset_id, **body)
-                    )
+                    row = await session.call(lambda: items.create(dataset=dataset_id, **body))
                     change.item_id = str(row.id)
                 else:
-                    await session.call("write", lambda: items.update(remote.item.id, **body))
+                    await session.call(lambda: items.update(remote.item.id, **body))
             except (_errors.AuthenticationError, _errors.PermissionDeniedError) as error:
                 refused.append(error)
                 change.refusal = error

@@ -18,7 +18,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .. import _errors
 from .._budget import RateBudget
@@ -28,9 +28,6 @@ if TYPE_CHECKING:
     from .._pagination import AsyncPaginator
 
 T = TypeVar("T")
-Kind = Literal["read", "write", "publish"]
-"""What a request is, for the reader of a call site: the client's budget tells a publish
-from the operation it sends."""
 
 PUBLISHES_PER_MINUTE = 30
 HOURLY_FACTOR = 10  # 480 a minute goes with 4,800 an hour
@@ -97,7 +94,9 @@ class Session:
     client: AsyncPostHog
     on_wait: Callable[[float, str], None] | None = None
 
-    async def call(self, kind: Kind, send: Callable[[], Awaitable[T]]) -> T:
+    async def call(self, send: Callable[[], Awaitable[T]]) -> T:
+        """``send()``, its 429s waited out (:func:`paced`); the client's budget paces it and
+        tells a publish from the operation it sends."""
         return await paced(send, self.on_wait)
 
     async def collect(self, pages: Callable[[], AsyncPaginator[T]]) -> list[T]:
@@ -109,7 +108,7 @@ class Session:
                 items.extend(page.results)
             return items
 
-        return await self.call("read", every_page)
+        return await self.call(every_page)
 
 
 @asynccontextmanager

@@ -612,7 +612,6 @@ async def _create(
     if refused:
         return _skipped(local)
     created = await session.call(
-        "write",
         lambda: session.client.prompts.create(
             name,
             content,
@@ -683,7 +682,6 @@ async def _publish(
         description = None
     latest_version = row.version
     published = await session.call(
-        "publish",
         lambda: session.client.prompts.publish(
             name,
             None if same_latest else content,
@@ -726,7 +724,7 @@ async def _archive(
     if refused:
         return Outcome(name, "skipped", "not archived: a write of this push was refused")
     try:
-        await session.call("write", lambda: session.client.prompts.archive(name))
+        await session.call(lambda: session.client.prompts.archive(name))
     except (_errors.AuthenticationError, _errors.PermissionDeniedError) as error:
         return Outcome(name, "refused", _refused(error, refused), refusal=error)
     except _errors.PostHogError as error:
@@ -771,9 +769,7 @@ async def point_label(
     if refused:
         return Step(label, "skipped", f"{label} not sent: a write of this run was refused", current)
     try:
-        result = await session.call(
-            "write", lambda: session.client.prompts.set_label(name, label, version)
-        )
+        result = await session.call(lambda: session.client.prompts.set_label(name, label, version))
     except (_errors.AuthenticationError, _errors.PermissionDeniedError) as error:
         return Step(label, "refused", f"{label}: {_refused(error, refused)}", current, None, error)
     except _errors.PostHogError as error:
@@ -1383,7 +1379,7 @@ async def _label_command(
     """``label NAME LABEL VERSION`` or ``label NAME LABEL --remove``, after reading where the
     label points now (nothing is sent when it is there already, or not there to remove)."""
     name, label = args.name, args.label
-    now = (await session.call("read", lambda: session.client.prompts.labels(name))).get(label)
+    now = (await session.call(lambda: session.client.prompts.labels(name))).get(label)
     if not args.remove:
         step = await point_label(session, name, label, args.version, now, False, [])
         outcome = _label_outcome(name, step)
@@ -1392,7 +1388,7 @@ async def _label_command(
         return _finish([outcome], session, settings, "labelled", "run it again", document)
     if now is None:
         raise NotLabelledError(f"{name} has no label {label}; nothing was changed")
-    await session.call("write", lambda: session.client.prompts.remove_label(name, label))
+    await session.call(lambda: session.client.prompts.remove_label(name, label))
     detail = f"{label} removed (it was at version {now})"
     step = Step(label, "remove", detail, now, None)
     output.report(f"{output.action('remove')}  {name}: {detail}")
@@ -1488,17 +1484,17 @@ def stray_files(directory: Path, pulled: set[str], label: str | None) -> list[di
 async def _get_command(session: Session, args: argparse.Namespace, output: Output) -> Report:
     name, label, prompts = args.name, args.label, session.client.prompts
     try:
-        prompt = await session.call("read", lambda: prompts.fetch(name, args.version, label=label))
+        prompt = await session.call(lambda: prompts.fetch(name, args.version, label=label))
     except _errors.PromptNotFoundError:
         if label is None:
             raise
         # A prompt that does not exist is a PromptNotFoundError here too; else its labels.
-        have = await session.call("read", lambda: prompts.labels(name))
+        have = await session.call(lambda: prompts.labels(name))
         raise NotLabelledError(
             f"prompt {name} has no label {label} (its labels: {_labels_text(have)}); a typo? "
             f"point it with `posthog-api prompts label {name} {label} VERSION`"
         ) from None
-    everywhere = await session.call("read", lambda: prompts.labels(name))
+    everywhere = await session.call(lambda: prompts.labels(name))
     output.note(f"# {prompt.name} version {prompt.version}; labels: {_labels_text(everywhere)}")
     text = as_text(prompt.prompt)
     if not output.json_mode:
@@ -1546,9 +1542,9 @@ async def _history_command(session: Session, args: argparse.Namespace, output: O
                 }
             )
 
-    await session.call("read", every_version)
+    await session.call(every_version)
     # Last, as a summary: the versions are printed as they arrive, and labels move.
-    everywhere = await session.call("read", lambda: session.client.prompts.labels(args.name))
+    everywhere = await session.call(lambda: session.client.prompts.labels(args.name))
     output.report(f"labels: {_labels_text(everywhere)}")
     for row in rows:
         row["labels"] = sorted(label for label, at in everywhere.items() if at == row["version"])
@@ -1556,9 +1552,7 @@ async def _history_command(session: Session, args: argparse.Namespace, output: O
 
 
 async def _diff_command(session: Session, args: argparse.Namespace, output: Output) -> Report:
-    diff = await session.call(
-        "read", lambda: session.client.prompts.diff(args.name, args.a, args.b)
-    )
+    diff = await session.call(lambda: session.client.prompts.diff(args.name, args.a, args.b))
     output.report(str(diff))
     document = {
         "name": diff.name,
