@@ -185,20 +185,14 @@ def spec_changes(base_doc: dict[str, Any], head_doc: dict[str, Any]) -> list[Spe
 def describe(change: sw.Change) -> str:
     """What changed, without where (base on the left)."""
     kind, before, after = change.kind, change.before, change.after
-    section, path = change.where
-    thing = (
-        ("response field" if path else "response")
-        if section.startswith("response")
-        else ("body field" if path else "request body")
-        if section == "body"
-        else "parameter"
-    )
+    path = change.where[1]
+    thing = sw.thing(change)
     if kind in {"operation removed", "operation added"}:
         return kind
     if kind == "path":
-        b, a = sw.split_prefix(before)[0], sw.split_prefix(after)[0]
-        if b and a and b != a and sw.route_key("GET", before) == sw.route_key("GET", after):
-            return f"moved from /api/{b}/ to /api/{a}/"
+        moved = sw.prefix_move(before, after)
+        if moved:
+            return f"moved from /api/{moved[0]}/ to /api/{moved[1]}/"
         return f"path {before} -> {after}"
     if kind == "operation_id":
         return f"renamed: operationId {before} -> {after}"

@@ -184,15 +184,6 @@ def is_stricter(change: sw.Change) -> bool:
     return False
 
 
-def _thing(change: sw.Change) -> str:
-    section, path = change.where
-    if section.startswith("response"):
-        return "response field" if path else "response"
-    if section == "body":
-        return "body field" if path else "request body"
-    return "parameter"
-
-
 def _enum_message(before: Any, after: Any) -> str:
     if before is None:
         return f"upstream has an enum ({sw.show(after)}), ours has none"
@@ -219,17 +210,9 @@ def _what(change: sw.Change) -> str:
     """What differs, without where."""
     kind, before, after = change.kind, change.before, change.after
     if kind == "path":
-        ours_prefix, theirs_prefix = sw.split_prefix(before)[0], sw.split_prefix(after)[0]
-        if (
-            sw.route_key("GET", before) == sw.route_key("GET", after)
-            and ours_prefix
-            and theirs_prefix
-            and ours_prefix != theirs_prefix
-        ):
-            text = (
-                f"upstream serves it only under /api/{theirs_prefix}/, "
-                f"ours under /api/{ours_prefix}/"
-            )
+        moved = sw.prefix_move(before, after)
+        if moved:
+            text = f"upstream serves it only under /api/{moved[1]}/, ours under /api/{moved[0]}/"
         else:
             text = f"route: ours {before}, upstream {after}"
     elif kind == "operation_id":
@@ -239,13 +222,13 @@ def _what(change: sw.Change) -> str:
     elif kind == "scopes":
         text = f"scopes: ours {sw.show(before)}, upstream {sw.show(after)}"
     elif kind == "removed":
-        text = f"upstream has no such {_thing(change)}"
+        text = f"upstream has no such {sw.thing(change)}"
         if _is_response(change) and not change.where[1]:
             text = f"upstream does not answer {change.where[0].split()[1]}"
     elif kind == "added":
-        text = f"upstream adds this {_thing(change)} (ours lacks it)"
+        text = f"upstream adds this {sw.thing(change)} (ours lacks it)"
         if not _is_response(change) and after.required:
-            text = f"upstream adds this {_thing(change)}, required (ours lacks it)"
+            text = f"upstream adds this {sw.thing(change)}, required (ours lacks it)"
         if _is_response(change) and not change.where[1]:
             text = f"upstream also answers {change.where[0].split()[1]} (ours does not)"
     elif kind == "enum":

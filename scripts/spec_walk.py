@@ -80,6 +80,15 @@ def route_key(method: str, path: str) -> tuple[str, str]:
     return method.upper(), _TEMPLATE.sub("{}", rest)
 
 
+def prefix_move(before: str, after: str) -> tuple[str, str] | None:
+    """``("projects", "environments")`` when a path only moved to the other prefix (the
+    route after it is the same), else None."""
+    was, now = split_prefix(before)[0], split_prefix(after)[0]
+    if was and now and was != now and route_key("GET", before) == route_key("GET", after):
+        return was, now
+    return None
+
+
 def area(path: str) -> str | None:
     """The resource area of a prefixed path: its first segment (``llm_prompts``, ``logs``)."""
     prefix, rest = split_prefix(path)
@@ -473,6 +482,16 @@ class Change:
         return f"{section} {path}".strip() if path else section
 
 
+def thing(change: Change) -> str:
+    """What the changed place is, in words: a parameter, a body field, a response field..."""
+    section, path = change.where
+    if section.startswith("response"):
+        return "response field" if path else "response"
+    if section == "body":
+        return "body field" if path else "request body"
+    return "parameter"
+
+
 def compare_fields(
     left: dict[tuple[str, str], Shape], right: dict[tuple[str, str], Shape]
 ) -> list[Change]:
@@ -587,9 +606,9 @@ def group_key(operation_id: str, change: Change) -> tuple[Any, ...]:
     """Changes with one key are one change met by several operations: the same difference
     in one of our component schemas, or the same prefix move."""
     if change.kind == "path":
-        before, after = split_prefix(change.before), split_prefix(change.after)
-        if before[0] and after[0] and before[0] != after[0]:
-            return ("prefix", before[0], after[0])
+        moved = prefix_move(change.before, change.after)
+        if moved:  # a route that changed as well is this operation's own change
+            return ("prefix", *moved)
     if change.origin:
         return (change.origin, change.kind, repr(change.before), repr(change.after))
     return (operation_id, change.where, change.kind, repr(change.before), repr(change.after))

@@ -164,6 +164,24 @@ def test_a_route_moved_to_the_other_prefix_is_matched_and_reported(
     assert report["removed"] == [] and report["new_upstream"] == []
 
 
+def test_a_prefix_move_is_not_grouped_with_a_route_that_changed_as_well(
+    upstream: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """datasets/ only moved to the other prefix; logs/values/ moved and was renamed: the
+    text report must not fold the rename under the move (nor the move under the rename)."""
+    paths = upstream["paths"]
+    paths[ENVIRONMENTS + "datasets/"] = paths.pop(PROJECTS + "datasets/")
+    paths[ENVIRONMENTS + "logs/values_v2/"] = paths.pop(PROJECTS + "logs/values/")
+    path = tmp_path / "posthog-schema.json"
+    path.write_text(json.dumps(upstream))
+    assert api_drift.main([str(path)]) == 1
+    text = capsys.readouterr().out
+    assert "      in 2 operations: datasets_list, datasets_create\n" in text
+    assert (
+        f"  - route: ours {PROJECTS}logs/values/, upstream {ENVIRONMENTS}logs/values_v2/\n" in text
+    )
+
+
 def test_a_route_under_both_prefixes_upstream_is_no_drift(
     upstream: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
