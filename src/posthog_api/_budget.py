@@ -39,6 +39,7 @@ import contextvars
 import hashlib
 import math
 import secrets
+import sys
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -190,7 +191,7 @@ def _limits(value: object, option: str, kind: str) -> tuple[_Limit, ...]:
             raise ConfigurationError(f"RateBudget: {option}: a count must be an int >= 1")
         if isinstance(window, bool) or not isinstance(window, int | float):
             raise ConfigurationError(f"RateBudget: {option}: a window must be seconds > 0")
-        if not (0 < window < math.inf):
+        if not 0 < window <= sys.float_info.max:  # not NaN, nor an int no float holds
             raise ConfigurationError(f"RateBudget: {option}: a window must be seconds > 0")
         window = float(window)
         if any(x.window == window for x in limits):

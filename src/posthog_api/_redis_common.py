@@ -23,15 +23,21 @@ def check_seconds(
     value: object, option: str, who: str, *, positive: bool = True, allow_inf: bool = False
 ) -> float:
     """A duration option as float seconds: a number (not a bool), finite unless
-    ``allow_inf``, and > 0 (``positive``) or >= 0."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+    ``allow_inf``, and > 0 (``positive``) or >= 0. An int no float holds (10**400) is
+    beyond every finite bound: infinite."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
         raise ConfigurationError(f"{who}: {option} must be a finite number of seconds")
-    if value == math.inf and not allow_inf:
+    try:
+        seconds = float(value)
+    except OverflowError:
+        seconds = math.inf if value > 0 else -math.inf
+    if math.isnan(seconds) or (seconds == math.inf and not allow_inf):
         raise ConfigurationError(f"{who}: {option} must be a finite number of seconds")
-    if value <= 0 if positive else value < 0:
+    if seconds <= 0 if positive else seconds < 0:
         bound = "> 0" if positive else ">= 0"
-        raise ConfigurationError(f"{who}: {option} must be {bound}, got {value!r}")
-    return float(value)
+        shown = repr(value) if math.isfinite(seconds) else repr(seconds)
+        raise ConfigurationError(f"{who}: {option} must be {bound}, got {shown}")
+    return seconds
 
 
 def redis_error_detail(error: BaseException, command_timeout: float) -> str:
