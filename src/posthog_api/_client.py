@@ -249,8 +249,8 @@ class AsyncPostHog(resources.Namespaces):
         config = ClientConfig.build(**{**vars(old), "headers": dict(old.headers), **options})
         clone = object.__new__(AsyncPostHog)
         clone._given = self._given
-        # One pool, one loop: the same host shares the pool, a given transport is shared.
-        # The same host shares the pool; a given transport is shared whatever the host.
+        # One pool, one loop: the same host shares the pool; a given transport is shared
+        # whatever the host.
         clone._pool = self._pool if config.host == old.host or self._given else _Pool()
         if config.host == old.host:
             transport = self._transport.with_max_retries(config.max_retries)
