@@ -22,10 +22,11 @@ PROJECT = "7"
 def cli_server(
     monkeypatch: pytest.MonkeyPatch, state: ServerState, key: str
 ) -> Iterator[tuple[ServerState, str]]:
-    """Serve ``state`` on loopback and point POSTHOG_HOST/PROJECT_ID/PERSONAL_API_KEY at it."""
+    """Serve ``state`` on loopback and point POSTHOG_HOST/PROJECT_ID/PERSONAL_API_KEY at it
+    (the project is ``state``'s own)."""
     with run_in_thread(state) as url:
         monkeypatch.setenv("POSTHOG_HOST", url)
-        monkeypatch.setenv("POSTHOG_PROJECT_ID", PROJECT)
+        monkeypatch.setenv("POSTHOG_PROJECT_ID", state.project_id)
         monkeypatch.setenv("POSTHOG_PERSONAL_API_KEY", key)
         yield state, url
 

@@ -15,7 +15,7 @@ from cli_support import cli_server
 
 from posthog_api.cli import main
 from posthog_api.cli._prompts import CONCURRENCY
-from posthog_api.testing import ServerState, run_in_thread
+from posthog_api.testing import ServerState
 from posthog_api.testing.prompts import create_prompt
 
 KEY = "phx_cli_preflight_key_0123456789"
@@ -152,10 +152,7 @@ def test_a_key_that_may_read_but_not_write_stops_push_at_the_first_refusal(
     for name in range(20):
         (folder / f"extra-{name}.txt").write_text("more")
     state = ServerState(project_id="7", keys={READ_ONLY: ["llm_prompt:read"]})
-    with run_in_thread(state) as url:
-        monkeypatch.setenv("POSTHOG_HOST", url)
-        monkeypatch.setenv("POSTHOG_PROJECT_ID", "7")
-        monkeypatch.setenv("POSTHOG_PERSONAL_API_KEY", READ_ONLY)
+    with cli_server(monkeypatch, state, READ_ONLY):
         assert main(["prompts", "push", str(folder)]) == 2
 
     captured = capsys.readouterr()

@@ -17,13 +17,13 @@ Nothing else is changed, added or skipped: a block that fails here fails for a r
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_support import cli_server
 
-from posthog_api.testing import ServerState, run_in_thread, seed_demo
+from posthog_api.testing import ServerState, seed_demo
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 KEY = "phx_readme_test_key"
@@ -64,31 +64,16 @@ def test_the_readme_has_python_blocks_and_documents_the_placeholders() -> None:
     assert "tests/test_readme.py" in text  # where a reader learns the blocks are run
 
 
-@pytest.fixture(scope="module")
-def readme_redis() -> Iterator[str]:
-    from posthog_api.testing.redis_server import RedisServer, RedisServerMissing
-
-    try:
-        server = RedisServer()
-        server.start()
-    except RedisServerMissing as error:
-        pytest.fail(f"README's Redis example needs a real Redis: {error}", pytrace=False)
-    yield server.url
-    server.close()
-
-
 @pytest.mark.parametrize(("line", "source"), BLOCKS, ids=[f"line{line}" for line, _ in BLOCKS])
 def test_block_runs_against_the_local_server(
     line: int, source: str, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> None:
     if REDIS_PLACEHOLDER in source:
-        source = source.replace(REDIS_PLACEHOLDER, f'"{request.getfixturevalue("readme_redis")}"')
+        redis_url = request.getfixturevalue("redis_server").url
+        source = source.replace(REDIS_PLACEHOLDER, f'"{redis_url}"')
     state = ServerState(project_id=PROJECT, keys={KEY: ["*"]})
     seed_demo(state)
-    with run_in_thread(state) as url:
-        monkeypatch.setenv("POSTHOG_PERSONAL_API_KEY", KEY)
-        monkeypatch.setenv("POSTHOG_PROJECT_ID", PROJECT)
-        monkeypatch.setenv("POSTHOG_HOST", url)
+    with cli_server(monkeypatch, state, KEY) as (_, url):
         code = compile(substitute(source, url), f"README.md:{line}", "exec")
         namespace: dict[str, Any] = {"__name__": "__main__"}
         exec(code, namespace)

@@ -10,9 +10,10 @@ import re
 from typing import Any
 
 import pytest
+from cli_support import cli_server
 from test_readme import BLOCKS, KEY, PROJECT, substitute
 
-from posthog_api.testing import ServerState, run_in_thread, seed_demo
+from posthog_api.testing import ServerState, seed_demo
 
 # A print call alone on its line, then its expected output as the line's comment.
 _PRINT = re.compile(r"^\s*print\(.*\)\s+#\s(?P<shown>.*)$")
@@ -34,10 +35,7 @@ def test_each_print_prints_its_comment(marker: str, monkeypatch: pytest.MonkeyPa
     state = ServerState(project_id=PROJECT, keys={KEY: ["*"]})
     seed_demo(state)
     out = io.StringIO()
-    with run_in_thread(state) as url, contextlib.redirect_stdout(out):
-        monkeypatch.setenv("POSTHOG_PERSONAL_API_KEY", KEY)
-        monkeypatch.setenv("POSTHOG_PROJECT_ID", PROJECT)
-        monkeypatch.setenv("POSTHOG_HOST", url)
+    with cli_server(monkeypatch, state, KEY) as (_, url), contextlib.redirect_stdout(out):
         namespace: dict[str, Any] = {"__name__": "__main__"}
         exec(compile(substitute(source, url), "README.md", "exec"), namespace)
     assert out.getvalue().splitlines() == expected

@@ -19,7 +19,7 @@ import pytest
 
 from posthog_api import AsyncPostHog
 from posthog_api.testing import RequestRecord, ServerState, run_in_thread
-from posthog_api.testing.redis_server import RedisServer, RedisServerMissing
+from posthog_api.testing.redis_server import RedisServer
 
 PROJECT = "1"
 KEY = "phx_integration_ALL_scopes_secret_9f8e7d6c"
@@ -149,20 +149,7 @@ def first_loop() -> Iterator[asyncio.AbstractEventLoop]:
     loop.close()
 
 
-# -- a real Redis for the shared prompt store and rate budget --------------------------
-
-
-@pytest.fixture(scope="session")
-def redis_server() -> Iterator[RedisServer]:
-    """One real ``redis-server`` per test session (per xdist worker) on a free loopback
-    port, nothing persisted. Missing, the tests using it fail, saying how to get one."""
-    try:
-        server = RedisServer()
-        server.start()
-    except RedisServerMissing as error:
-        pytest.fail(f"these tests need a real Redis: {error}", pytrace=False)
-    yield server
-    server.close()
+# -- a real Redis for the shared prompt store and rate budget (redis_server: ../conftest.py)
 
 
 @pytest.fixture
