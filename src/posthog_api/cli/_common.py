@@ -467,6 +467,23 @@ class Report:
     error: str | None = None
 
 
+def ended(
+    settings: Settings,
+    document: dict[str, Any],
+    refused: str | None,
+    failed: str | None,
+    changed: bool,
+) -> Report:
+    """The exit status of a command that ran, once every line is printed: a write refused
+    for the key (the same for every item) is one configuration error (2); any other failure
+    one ``error:`` line (1, or 2 with --check); with --check, a change is 1."""
+    if refused is not None:
+        return Report(EXIT_ERROR, document, refused)
+    if failed is not None:
+        return Report(EXIT_ERROR if settings.check else EXIT_CHANGES, document, failed)
+    return Report(EXIT_CHANGES if settings.check and changed else EXIT_OK, document)
+
+
 Act = Callable[[Settings, Output, str], Coroutine[Any, Any, Report]]
 
 

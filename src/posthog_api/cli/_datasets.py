@@ -29,8 +29,6 @@ from posthog_api_client.types import Unset
 from .. import _errors
 from ..prompts.diff import same_content
 from ._common import (
-    EXIT_CHANGES,
-    EXIT_ERROR,
     EXIT_OK,
     LocalFileError,
     NotFound,
@@ -43,6 +41,7 @@ from ._common import (
     colliding,
     command_group,
     confirm,
+    ended,
     first_five,
     json_type,
     os_problem,
@@ -780,20 +779,15 @@ async def _push_command(
         "ignored": folder.ignored,
     }
     refusal = next((o.refusal for o in outcomes if o.refusal is not None), None)
+    refused = None
     if refusal is not None:
         problem = write_problem(
             refusal, session.client, settings.api_key_env, "push again", "datasets", "dataset:write"
         )
-        return Report(EXIT_ERROR, document, f"not every item was pushed: {problem}")
+        refused = f"not every item was pushed: {problem}"
     failed = [o.name for o in outcomes if o.failed()]
-    if failed:
-        status = EXIT_ERROR if settings.check else EXIT_CHANGES
-        return Report(
-            status, document, f"{len(failed)} dataset(s) not pushed: {first_five(failed)}"
-        )
-    if settings.check and any(o.differs() for o in outcomes):
-        return Report(EXIT_CHANGES, document)
-    return Report(EXIT_OK, document)
+    failed_line = f"{len(failed)} dataset(s) not pushed: {first_five(failed)}" if failed else None
+    return ended(settings, document, refused, failed_line, any(o.differs() for o in outcomes))
 
 
 async def _pull_command(session: Session, args: argparse.Namespace, output: Output) -> Report:

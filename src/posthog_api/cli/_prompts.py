@@ -38,7 +38,6 @@ from ..prompts.diff import bounded_unified_diff, same_content
 from ..prompts.prompt import label_names
 from ._common import (
     EXIT_CHANGES,
-    EXIT_ERROR,
     EXIT_OK,
     LocalFileError,
     NotFound,
@@ -52,6 +51,7 @@ from ._common import (
     command_group,
     confirm,
     cut,
+    ended,
     first_five,
     folded,
     json_type,
@@ -1587,25 +1587,20 @@ def _finish(
     again: str,
     document: dict[str, Any],
 ) -> Report:
-    """The exit status once every line is printed: a refused write (the same for every
-    prompt) is one configuration error (2); any other failure one ``error:`` line (1, or
-    2 with --check); with --check, a change is 1."""
+    """The exit status (:func:`ended`) and its ``error:`` line, naming what was not done."""
     refusal = next(
         (s.refusal for o in outcomes for s in o.failures() if s.refusal is not None), None
     )
+    refused = None
     if refusal is not None:
         count = sum(bool(o.failures()) for o in outcomes)
         problem = write_problem(refusal, session.client, settings.api_key_env, again)
-        return Report(EXIT_ERROR, document, f"{count} prompt(s) not {done}: {problem}")
+        refused = f"{count} prompt(s) not {done}: {problem}"
     failed = sorted(
         f"{o.name} ({'' if step is o else 'label '}{step.action})"
         for o in outcomes
         for step in o.failures()
         if step.action in ("conflict", "error")
     )
-    if failed:
-        status = EXIT_ERROR if settings.check else EXIT_CHANGES
-        return Report(status, document, f"{len(failed)} prompt(s) not {done}: {', '.join(failed)}")
-    if settings.check and any(o.changes() for o in outcomes):
-        return Report(EXIT_CHANGES, document)
-    return Report(EXIT_OK, document)
+    failed_line = f"{len(failed)} prompt(s) not {done}: {', '.join(failed)}" if failed else None
+    return ended(settings, document, refused, failed_line, any(o.changes() for o in outcomes))
